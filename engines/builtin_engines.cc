@@ -1,0 +1,12 @@
+#include "engines/builtin_engines.h"
+
+#include "engines/emulated/emulated_engines.h"
+#include "engines/engine_registry.h"
+
+namespace maestro {
+
+void RegisterBuiltinEngines(EngineRegistry& registry) {
+  emulated::Register(registry);
+}
+
+}  // namespace maestro

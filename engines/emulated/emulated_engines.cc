@@ -1,0 +1,144 @@
+#include "engines/emulated/emulated_engines.h"
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "audio/wav.h"
+#include "engines/emulated/service_time.h"
+
+namespace maestro::emulated {
+namespace {
+
+constexpr int kTtsSampleRate = 22050;
+constexpr size_t kMaxPromptBytes = 64 * 1024;
+constexpr size_t kMaxTextBytes = 64 * 1024;
+
+Result<double> TakeCount(EngineOptions& options, const std::string& key, double fallback, double max) {
+  auto it = options.find(key);
+  if (it == options.end()) return fallback;
+  char* end = nullptr;
+  double value = std::strtod(it->second.c_str(), &end);
+  if (end == it->second.c_str() || *end != '\0' || !(value >= 0) || value > max) {
+    return InvalidArgument("option " + key + "='" + it->second + "' must be a number from 0 to " +
+                           std::to_string(static_cast<int64_t>(max)));
+  }
+  options.erase(it);
+  return value;
+}
+
+class EmulatedSpeechToText final : public SpeechToText {
+ public:
+  EmulatedSpeechToText(ServiceTimeConfig time, std::string transcript)
+      : time_(time), transcript_(std::move(transcript)) {}
+
+  void Transcribe(AudioClip clip, Deadline deadline, Callback<Transcript> done) override {
+    if (clip.bytes.empty()) return done(Status(StatusCode::kInvalidArgument, "empty audio"));
+    time_.Schedule([this, deadline, done = std::move(done)] {
+      if (deadline.expired()) return done(DeadlineExceeded("emulated stt ran past the deadline"));
+      done(Transcript{transcript_, "en-US", 1.0});
+    });
+  }
+
+ private:
+  ServiceTime time_;
+  std::string transcript_;
+};
+
+class EmulatedLanguageModel final : public LanguageModel {
+ public:
+  EmulatedLanguageModel(ServiceTimeConfig time, int words) : time_(time) {
+    static const char* kVocabulary[] = {"the",    "index",   "rose",    "fell",   "percent", "shares",
+                                        "market", "return",  "risk",    "income", "fixed",   "stock",
+                                        "price",  "ticker",  "company", "year",   "dividend", "volatility"};
+    std::mt19937_64 rng(time.seed);
+    for (int i = 0; i < words; ++i) {
+      if (i > 0) answer_ += ' ';
+      answer_ += kVocabulary[rng() % std::size(kVocabulary)];
+    }
+  }
+
+  void Generate(GenerationRequest request, Deadline deadline, Callback<Generation> done) override {
+    if (request.prompt.empty()) return done(InvalidArgument("empty prompt"));
+    if (request.prompt.size() > kMaxPromptBytes) {
+      return done(Status(StatusCode::kPayloadTooLarge, "prompt above 64 KiB"));
+    }
+    time_.Schedule([this, deadline, done = std::move(done)] {
+      if (deadline.expired()) return done(DeadlineExceeded("emulated llm ran past the deadline"));
+      done(Generation{answer_, "en", {"emulated"}});
+    });
+  }
+
+ private:
+  ServiceTime time_;
+  std::string answer_;
+};
+
+class EmulatedTextToSpeech final : public TextToSpeech {
+ public:
+  EmulatedTextToSpeech(ServiceTimeConfig time, double seconds) : time_(time) {
+    // A quiet 220 Hz tone: real-sized audio that any WAV reader accepts.
+    std::vector<int16_t> samples(static_cast<size_t>(seconds * kTtsSampleRate));
+    for (size_t i = 0; i < samples.size(); ++i) {
+      samples[i] = static_cast<int16_t>(3000 * std::sin(2 * M_PI * 220.0 * static_cast<double>(i) / kTtsSampleRate));
+    }
+    wav_ = audio::EncodeWav(samples, kTtsSampleRate);
+  }
+
+  void Synthesize(SynthesisRequest request, Deadline deadline, Callback<SpeechAudio> done) override {
+    if (request.text.empty()) return done(InvalidArgument("empty text"));
+    if (request.text.size() > kMaxTextBytes) return done(Status(StatusCode::kPayloadTooLarge, "text above 64 KiB"));
+    time_.Schedule([this, deadline, done = std::move(done)] {
+      if (deadline.expired()) return done(DeadlineExceeded("emulated tts ran past the deadline"));
+      done(SpeechAudio{wav_});
+    });
+  }
+
+ private:
+  ServiceTime time_;
+  std::string wav_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SpeechToText>> CreateSpeechToText(EngineOptions options) {
+  auto time = TakeServiceTimeConfig(options);
+  if (!time.ok()) return time.status();
+  std::string transcript = "what is the ticker symbol of petrobras";
+  if (auto it = options.find("transcript"); it != options.end()) {
+    transcript = it->second;
+    options.erase(it);
+  }
+  if (auto status = RejectUnknownOptions(options, "emulated stt"); !status.ok()) return status;
+  return std::unique_ptr<SpeechToText>(new EmulatedSpeechToText(*time, transcript));
+}
+
+Result<std::unique_ptr<LanguageModel>> CreateLanguageModel(EngineOptions options) {
+  auto time = TakeServiceTimeConfig(options);
+  if (!time.ok()) return time.status();
+  auto words = TakeCount(options, "words", 50, 100000);
+  if (!words.ok()) return words.status();
+  if (auto status = RejectUnknownOptions(options, "emulated llm"); !status.ok()) return status;
+  return std::unique_ptr<LanguageModel>(new EmulatedLanguageModel(*time, static_cast<int>(*words)));
+}
+
+Result<std::unique_ptr<TextToSpeech>> CreateTextToSpeech(EngineOptions options) {
+  auto time = TakeServiceTimeConfig(options);
+  if (!time.ok()) return time.status();
+  auto seconds = TakeCount(options, "seconds", 10, 600);
+  if (!seconds.ok()) return seconds.status();
+  if (auto status = RejectUnknownOptions(options, "emulated tts"); !status.ok()) return status;
+  return std::unique_ptr<TextToSpeech>(new EmulatedTextToSpeech(*time, *seconds));
+}
+
+void Register(EngineRegistry& registry) {
+  const char* common = "EMULATED stand-in for protocol measurements; options service_ms, sd_ms, mode=sleep|busy, seed";
+  registry.RegisterStt("emulated", std::string(common) + ", transcript",
+                       [](const EngineOptions& o) { return CreateSpeechToText(o); });
+  registry.RegisterLlm("emulated", std::string(common) + ", words",
+                       [](const EngineOptions& o) { return CreateLanguageModel(o); });
+  registry.RegisterTts("emulated", std::string(common) + ", seconds",
+                       [](const EngineOptions& o) { return CreateTextToSpeech(o); });
+}
+
+}  // namespace maestro::emulated

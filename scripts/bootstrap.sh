@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that Maestro's build, tests and runtime need.
+# Idempotent: packages already present are skipped by apt itself; run it as often as you like.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config ccache git curl ca-certificates
+  # contracts and transports
+  libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
+  libthrift-dev thrift-compiler libevent-dev libssl-dev
+  libboost-dev libboost-system-dev
+  # engines and audio
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sphinxbase-utils
+  libespeak-ng-dev espeak-ng libsndfile1-dev libsoxr-dev sox
+  # libraries
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev prometheus-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # test oracles and independent clients (reached only through /usr/bin/python3)
+  python3 python3-grpcio python3-grpc-tools python3-thrift python3-numpy python3-scipy python3-statsmodels python3-pandas
+  # load comparison and report rendering
+  wrk chromium
+)
+# The machine image ships Node.js with its own npm; Debian's npm would conflict with it.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "bootstrap: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+echo "bootstrap: installing ${missing[*]}"
+$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"

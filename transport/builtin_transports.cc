@@ -1,0 +1,11 @@
+#include "transport/builtin_transports.h"
+
+#include "transport/inproc/inproc_transport.h"
+
+namespace maestro {
+
+void RegisterBuiltinTransports(std::map<std::string, TransportFactory>& factories) {
+  factories["inproc"] = inproc::CreateTransport;
+}
+
+}  // namespace maestro
