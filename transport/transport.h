@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -29,8 +30,9 @@ struct TransportOptions {
   // Thrift only: "buffered" (the original system's default) or "framed"; "binary" or "compact".
   std::string thrift_transport = "buffered";
   std::string thrift_protocol = "binary";
-  // inproc only: options for the engines that the inproc "address" (an engine name) builds.
-  EngineOptions inproc_engine_options;
+  // inproc only: options for the engines that the inproc "address" (an engine name) builds, by kind
+  // ("stt", "llm", "tts").
+  std::map<std::string, EngineOptions> inproc_engine_options;
 };
 
 // A running service endpoint. Destroying it stops it.

@@ -24,16 +24,21 @@ class InprocTransport final : public Transport {
   }
 
   Result<std::unique_ptr<SpeechToText>> ConnectStt(const std::string& engine) override {
-    return EngineRegistry::Global().CreateStt(engine, options_.inproc_engine_options);
+    return EngineRegistry::Global().CreateStt(engine, OptionsFor("stt"));
   }
   Result<std::unique_ptr<LanguageModel>> ConnectLlm(const std::string& engine) override {
-    return EngineRegistry::Global().CreateLlm(engine, options_.inproc_engine_options);
+    return EngineRegistry::Global().CreateLlm(engine, OptionsFor("llm"));
   }
   Result<std::unique_ptr<TextToSpeech>> ConnectTts(const std::string& engine) override {
-    return EngineRegistry::Global().CreateTts(engine, options_.inproc_engine_options);
+    return EngineRegistry::Global().CreateTts(engine, OptionsFor("tts"));
   }
 
  private:
+  EngineOptions OptionsFor(const std::string& kind) const {
+    auto it = options_.inproc_engine_options.find(kind);
+    return it == options_.inproc_engine_options.end() ? EngineOptions{} : it->second;
+  }
+
   TransportOptions options_;
 };
 

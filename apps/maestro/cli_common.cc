@@ -1,0 +1,60 @@
+#include "apps/maestro/cli_common.h"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "orchestrator/stack.h"
+
+namespace maestro::cli {
+
+void AddTransportFlags(CLI::App& command, TransportOptions& options) {
+  command.add_option("--connections", options.client_connections, "Connections a client keeps per service")
+      ->envname("MAESTRO_CONNECTIONS")
+      ->check(CLI::Range(1, 4096));
+  command.add_option("--max-message-bytes", options.max_message_bytes, "Largest message accepted on the wire")
+      ->envname("MAESTRO_MAX_MESSAGE_BYTES")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 30));
+  command.add_option("--threads", options.server_threads, "Server threads (0: one per core)")
+      ->envname("MAESTRO_THREADS")
+      ->check(CLI::Range(0, 1024));
+  command.add_option("--thrift-transport", options.thrift_transport, "Thrift transport: buffered or framed")
+      ->envname("MAESTRO_THRIFT_TRANSPORT")
+      ->check(CLI::IsMember({"buffered", "framed"}));
+  command.add_option("--thrift-protocol", options.thrift_protocol, "Thrift protocol: binary or compact")
+      ->envname("MAESTRO_THRIFT_PROTOCOL")
+      ->check(CLI::IsMember({"binary", "compact"}));
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // A client that hangs up must not kill a server through SIGPIPE.
+  signal(SIGPIPE, SIG_IGN);
+}
+
+int WaitForTermination() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int received = 0;
+  sigwait(&set, &received);
+  return received;
+}
+
+void AnnounceReady(uint16_t port) {
+  std::printf("%s%u\n", kReadyLinePrefix, static_cast<unsigned>(port));
+  std::fflush(stdout);
+}
+
+int Fail(const std::string& command, const std::string& message, int exit_code) {
+  std::cerr << "maestro " << command << ": " << message << "\n";
+  return exit_code;
+}
+
+}  // namespace maestro::cli

@@ -1,0 +1,28 @@
+// Flags and process plumbing shared by the `maestro` subcommands that run servers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "transport/transport.h"
+
+namespace maestro::cli {
+
+// Adds the transport flags every server and client honours the same way (with MAESTRO_* environment names).
+void AddTransportFlags(CLI::App& command, TransportOptions& options);
+
+// Blocks SIGINT and SIGTERM in this thread and every thread it starts, so WaitForTermination can take them.
+// Call before starting any server.
+void BlockTerminationSignals();
+// Waits for SIGINT or SIGTERM. RETURNS the signal number.
+int WaitForTermination();
+
+// Tells a supervising `maestro up` that this process listens on `port` (see orchestrator/stack.h).
+void AnnounceReady(uint16_t port);
+
+// Prints "maestro <command>: <message>" on stderr. RETURNS `exit_code`.
+int Fail(const std::string& command, const std::string& message, int exit_code = 1);
+
+}  // namespace maestro::cli

@@ -1,0 +1,70 @@
+// `maestro demo`: the README's main job until the benchmark lands — starts the assistant, speaks a sample
+// question to it, and prints and saves the answer.
+#include <fstream>
+#include <iostream>
+
+#include "apps/maestro/ask_client.h"
+#include "apps/maestro/cli_common.h"
+#include "apps/maestro/command_registry.h"
+#include "apps/maestro/engine_sets.h"
+#include "common/logging.h"
+#include "domain/blocking.h"
+#include "engines/engine_registry.h"
+#include "orchestrator/stack.h"
+
+namespace maestro::cli {
+namespace {
+
+struct DemoFlags {
+  std::string protocol = "grpc";
+  std::string engines = "embedded";
+  std::string question = "What is the ticker symbol of Petrobras?";
+  std::string out = "answer.wav";
+};
+
+RegisterCommand demo_command(
+    "demo", "Start the assistant, ask it a sample spoken question, print and save the answer, stop",
+    [](CLI::App& command) -> std::function<int()> {
+      auto flags = std::make_shared<DemoFlags>();
+      command.add_option("--protocol", flags->protocol, "rest, grpc, thrift or inproc")
+          ->envname("MAESTRO_PROTOCOL")
+          ->check(CLI::IsMember(TransportNames()));
+      command.add_option("--engines", flags->engines, "embedded or emulated")
+          ->envname("MAESTRO_ENGINES")
+          ->check(CLI::IsMember({"embedded", "emulated"}));
+      command.add_option("--question", flags->question, "The sample question, spoken by the TTS engine");
+      command.add_option("-o,--out", flags->out, "Where to write the spoken answer");
+      return [flags] {
+        InitLogging("demo", "warn");
+        auto engines = ResolveEngineSet(flags->engines);
+        // The question is spoken by the same TTS engine the assistant answers with.
+        auto tts = EngineRegistry::Global().CreateTts(engines.tts, {});
+        if (!tts.ok()) return Fail("demo", tts.status().message());
+        auto spoken = SynthesizeBlocking(**tts, {.text = flags->question}, Deadline::In(std::chrono::seconds(30)));
+        if (!spoken.ok()) return Fail("demo", "speaking the question: " + spoken.status().ToString());
+
+        Stack stack;
+        StackOptions options;
+        options.protocol = flags->protocol;
+        options.stt_engine = engines.stt;
+        options.llm_engine = engines.llm;
+        options.tts_engine = engines.tts;
+        options.port = 0;
+        std::cout << "Starting the assistant (protocol " << flags->protocol << ", engines " << engines.Describe()
+                  << ")..." << std::endl;
+        if (auto status = stack.Start(options); !status.ok()) return Fail("demo", status.message());
+        std::cout << "Asking: \"" << flags->question << "\"" << std::endl;
+        auto reply = Ask(stack.url(), spoken->wav, "question.wav", "", std::chrono::seconds(30));
+        stack.Stop();
+        if (!reply.ok()) return Fail("demo", reply.status().ToString());
+        std::cout << "Heard:  " << reply->transcript << "\nAnswer: " << reply->answer << "\n";
+        std::ofstream out(flags->out, std::ios::binary);
+        out.write(reply->wav.data(), static_cast<std::streamsize>(reply->wav.size()));
+        if (!out) return Fail("demo", "cannot write " + flags->out);
+        std::cout << "Spoken answer written to " << flags->out << " (" << reply->wav.size() << " bytes)\n";
+        return 0;
+      };
+    });
+
+}  // namespace
+}  // namespace maestro::cli

@@ -1,0 +1,112 @@
+// `maestro stt|llm|tts`: runs one engine as a service over one protocol.
+#include <iostream>
+#include <memory>
+
+#include "apps/maestro/cli_common.h"
+#include "apps/maestro/command_registry.h"
+#include "common/logging.h"
+#include "engines/engine_registry.h"
+#include "net/admin_routes.h"
+#include "net/http_server.h"
+#include "transport/transport.h"
+
+namespace maestro::cli {
+namespace {
+
+struct ServiceFlags {
+  std::string protocol = "rest";
+  std::string listen = "127.0.0.1:0";
+  std::string admin;
+  std::string engine = "emulated";
+  std::vector<std::string> engine_options;
+  int max_inflight = 1024;
+  TransportOptions transport;
+};
+
+CommandSetup ServiceCommand(const std::string& kind) {
+  return [kind](CLI::App& command) -> std::function<int()> {
+    auto flags = std::make_shared<ServiceFlags>();
+    std::string upper = kind == "stt" ? "STT" : kind == "llm" ? "LLM" : "TTS";
+    command.add_option("--protocol", flags->protocol, "rest, grpc or thrift")->envname("MAESTRO_PROTOCOL");
+    command.add_option("--listen", flags->listen, "HOST:PORT to serve on (port 0 picks one)")
+        ->envname("MAESTRO_" + upper + "_LISTEN");
+    command.add_option("--admin", flags->admin,
+                       "HOST:PORT for /metrics, /healthz and /readyz (REST serves them on --listen too)")
+        ->envname("MAESTRO_" + upper + "_ADMIN");
+    std::string engines;
+    for (const auto& line : EngineRegistry::Global().Describe(kind)) engines += "\n    " + line;
+    command.add_option("--engine", flags->engine, "Engine:" + engines)->envname("MAESTRO_" + upper + "_ENGINE");
+    command.add_option("--engine-opt", flags->engine_options, "Engine option key=value (repeatable)");
+    command.add_option("--max-inflight", flags->max_inflight, "Calls served at once; more get an overload error")
+        ->envname("MAESTRO_MAX_INFLIGHT")
+        ->check(CLI::Range(1, 1000000));
+    AddTransportFlags(command, flags->transport);
+    return [kind, flags] {
+      InitLogging(kind);
+      BlockTerminationSignals();
+      flags->transport.max_inflight = flags->max_inflight;
+      auto options = ParseEngineOptions(flags->engine_options);
+      if (!options.ok()) return Fail(kind, options.status().message(), 2);
+      auto transport = CreateTransport(flags->protocol, flags->transport);
+      if (!transport.ok()) return Fail(kind, transport.status().message(), 2);
+      auto address = SplitHostPort(flags->listen);
+      if (!address.ok()) return Fail(kind, address.status().message(), 2);
+
+      std::unique_ptr<SpeechToText> stt;
+      std::unique_ptr<LanguageModel> llm;
+      std::unique_ptr<TextToSpeech> tts;
+      Result<std::unique_ptr<ServiceServer>> server = InvalidArgument("unknown service kind");
+      auto& registry = EngineRegistry::Global();
+      auto& [host, port] = *address;
+      if (kind == "stt") {
+        auto engine = registry.CreateStt(flags->engine, *options);
+        if (!engine.ok()) return Fail(kind, engine.status().message(), 2);
+        stt = std::move(engine).value();
+        server = (*transport)->ServeStt(*stt, host, port);
+      } else if (kind == "llm") {
+        auto engine = registry.CreateLlm(flags->engine, *options);
+        if (!engine.ok()) return Fail(kind, engine.status().message(), 2);
+        llm = std::move(engine).value();
+        server = (*transport)->ServeLlm(*llm, host, port);
+      } else {
+        auto engine = registry.CreateTts(flags->engine, *options);
+        if (!engine.ok()) return Fail(kind, engine.status().message(), 2);
+        tts = std::move(engine).value();
+        server = (*transport)->ServeTts(*tts, host, port);
+      }
+      if (!server.ok()) return Fail(kind, server.status().message());
+
+      std::unique_ptr<net::HttpServer> admin;
+      std::atomic<bool> ready{true};
+      if (!flags->admin.empty()) {
+        auto admin_address = SplitHostPort(flags->admin);
+        if (!admin_address.ok()) return Fail(kind, admin_address.status().message(), 2);
+        auto started = net::HttpServer::Start(
+            {.host = admin_address->first, .port = admin_address->second, .threads = 1},
+            [&ready](net::HttpRequest&& request, net::Respond respond) {
+              if (!net::HandleAdminRoute(request, respond, ready)) {
+                respond(net::ErrorResponse(Status(StatusCode::kNotFound, "admin routes: /metrics /healthz /readyz")));
+              }
+            });
+        if (!started.ok()) return Fail(kind, started.status().message());
+        admin = std::move(started).value();
+        spdlog::info("admin endpoint on port {}", admin->port());
+      }
+      spdlog::info("{} engine '{}' serving {} on {}:{}", kind, flags->engine, flags->protocol, host,
+                   (*server)->port());
+      AnnounceReady((*server)->port());
+      int signal_number = WaitForTermination();
+      spdlog::info("signal {} received; shutting down", signal_number);
+      (*server)->Shutdown();
+      if (admin) admin->Shutdown();
+      return 0;
+    };
+  };
+}
+
+RegisterCommand stt_command("stt", "Run a speech-to-text service", ServiceCommand("stt"));
+RegisterCommand llm_command("llm", "Run a language-model service", ServiceCommand("llm"));
+RegisterCommand tts_command("tts", "Run a text-to-speech service", ServiceCommand("tts"));
+
+}  // namespace
+}  // namespace maestro::cli

@@ -1,0 +1,85 @@
+// `maestro up`: starts the whole assistant on loopback and keeps it running until Ctrl-C.
+#include <signal.h>
+
+#include <iostream>
+
+#include "apps/maestro/cli_common.h"
+#include "apps/maestro/command_registry.h"
+#include "apps/maestro/engine_sets.h"
+#include "common/logging.h"
+#include "orchestrator/stack.h"
+
+namespace maestro::cli {
+namespace {
+
+struct UpFlags {
+  std::string protocol = "rest";
+  std::string engines = "embedded";
+  std::string host = "127.0.0.1";
+  uint16_t port = 7000;
+  std::map<std::string, std::vector<std::string>> engine_options;
+  std::vector<std::string> pass_through;
+  TransportOptions transport;
+};
+
+RegisterCommand up_command(
+    "up", "Start STT, LLM, TTS and Maestro as processes on loopback; Ctrl-C stops them all",
+    [](CLI::App& command) -> std::function<int()> {
+      auto flags = std::make_shared<UpFlags>();
+      command.add_option("--protocol", flags->protocol, "rest, grpc, thrift or inproc")
+          ->envname("MAESTRO_PROTOCOL")
+          ->check(CLI::IsMember(TransportNames()));
+      command.add_option("--engines", flags->engines, "embedded (real engines) or emulated (protocol-cost stand-ins)")
+          ->envname("MAESTRO_ENGINES")
+          ->check(CLI::IsMember({"embedded", "emulated"}));
+      command.add_option("--port", flags->port, "Maestro's port (0 picks one)")->envname("MAESTRO_PORT");
+      for (const char* kind : {"stt", "llm", "tts"}) {
+        command.add_option(std::string("--") + kind + "-opt", flags->engine_options[kind],
+                           std::string(kind) + " engine option key=value (repeatable)");
+      }
+      AddTransportFlags(command, flags->transport);
+      return [flags] {
+        InitLogging("up");
+        BlockTerminationSignals();
+        StackOptions options;
+        options.protocol = flags->protocol;
+        auto engines = ResolveEngineSet(flags->engines);
+        options.stt_engine = engines.stt;
+        options.llm_engine = engines.llm;
+        options.tts_engine = engines.tts;
+        options.engine_options = flags->engine_options;
+        options.transport_flags = TransportFlagsAsArgs(flags->transport);
+        options.host = flags->host;
+        options.port = flags->port;
+        Stack stack;
+        if (auto status = stack.Start(options); !status.ok()) return Fail("up", status.message());
+        std::cout << "Maestro is up at " << stack.url() << " (protocol " << flags->protocol << ", engines "
+                  << engines.Describe() << ")\n";
+        for (const auto& process : stack.processes()) {
+          std::cout << "  " << process.name << ": pid " << process.pid << ", port " << process.port << "\n";
+        }
+        std::cout << "Try: curl -F file=@question.wav " << stack.url() << "/assist -o answer.wav\n"
+                  << "Ctrl-C stops everything." << std::endl;
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        timespec tick{0, 200 * 1000 * 1000};
+        for (;;) {
+          int received = sigtimedwait(&set, nullptr, &tick);
+          if (received == SIGINT || received == SIGTERM) {
+            std::cout << "Stopping..." << std::endl;
+            stack.Stop();
+            return 0;
+          }
+          if (auto status = stack.CheckChildren(); !status.ok()) {
+            std::cerr << "maestro up: " << status.message() << "; stopping the others" << std::endl;
+            stack.Stop();
+            return 1;
+          }
+        }
+      };
+    });
+
+}  // namespace
+}  // namespace maestro::cli

@@ -1,0 +1,217 @@
+#include "net/http_client.h"
+
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace maestro::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct Connection {
+  explicit Connection(asio::any_io_executor executor) : stream(std::move(executor)) { buffer.reserve(64 * 1024); }
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+};
+
+}  // namespace
+
+struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
+  std::string host;
+  tcp::endpoint endpoint;
+  HttpClientOptions options;
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+  std::vector<std::thread> threads;
+
+  // The pool: idle connections, how many exist (idle or busy), and callers waiting for one.
+  std::mutex mutex;
+  std::vector<std::unique_ptr<Connection>> idle;
+  int open = 0;
+  std::deque<std::function<void(std::unique_ptr<Connection>, bool)>> waiters;
+
+  // Hands `take` an idle connection, or a null one with a reserved slot, now or when one frees up.
+  void Acquire(std::function<void(std::unique_ptr<Connection>, bool)> take) {
+    std::unique_lock lock(mutex);
+    if (!idle.empty()) {
+      auto connection = std::move(idle.back());
+      idle.pop_back();
+      lock.unlock();
+      take(std::move(connection), true);
+      return;
+    }
+    if (open < options.max_connections) {
+      ++open;
+      lock.unlock();
+      take(nullptr, true);
+      return;
+    }
+    waiters.push_back(std::move(take));
+  }
+
+  // Returns a healthy connection to the pool, or frees the slot of a broken one (null).
+  void Release(std::unique_ptr<Connection> connection) {
+    std::unique_lock lock(mutex);
+    if (!connection) --open;
+    if (waiters.empty()) {
+      if (connection) idle.push_back(std::move(connection));
+      return;
+    }
+    auto waiter = std::move(waiters.front());
+    waiters.pop_front();
+    if (!connection) ++open;
+    lock.unlock();
+    waiter(std::move(connection), true);
+  }
+
+  asio::awaitable<void> Run(std::unique_ptr<Connection> connection, HttpRequest request, Deadline deadline,
+                            std::function<void(Result<HttpResponse>)> done);
+};
+
+asio::awaitable<void> HttpClient::Impl::Run(std::unique_ptr<Connection> connection, HttpRequest request,
+                                            Deadline deadline, std::function<void(Result<HttpResponse>)> done) {
+  auto self = shared_from_this();
+  auto executor = co_await asio::this_coro::executor;
+  boost::system::error_code ec;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool reused = connection != nullptr;
+    if (deadline.expired()) {
+      Release(std::move(connection));
+      done(DeadlineExceeded("deadline passed before the request was sent"));
+      co_return;
+    }
+    if (!connection) {
+      connection = std::make_unique<Connection>(executor);
+      if (!deadline.never()) connection->stream.expires_at(deadline.at());
+      co_await connection->stream.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        Release(nullptr);
+        done(ec == beast::error::timeout ? DeadlineExceeded("connect to " + host + " timed out")
+                                         : Unavailable("connect to " + host + ":" + std::to_string(endpoint.port()) +
+                                                       " failed: " + ec.message()));
+        co_return;
+      }
+      connection->stream.socket().set_option(tcp::no_delay(true), ec);
+    }
+    if (deadline.never()) {
+      connection->stream.expires_never();
+    } else {
+      connection->stream.expires_at(deadline.at());
+    }
+    co_await http::async_write(connection->stream, request, asio::redirect_error(asio::use_awaitable, ec));
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(options.body_limit);
+    if (!ec) {
+      co_await http::async_read(connection->stream, connection->buffer, parser,
+                                asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (!ec) {
+      HttpResponse response = parser.release();
+      bool keep = response.keep_alive();
+      Release(keep ? std::move(connection) : nullptr);
+      done(std::move(response));
+      co_return;
+    }
+    // A pooled connection the server already closed fails at once; that is not the server's answer.
+    const bool stale = reused && (ec == http::error::end_of_stream || ec == asio::error::eof ||
+                                  ec == asio::error::connection_reset || ec == asio::error::broken_pipe);
+    connection.reset();
+    if (stale && attempt == 0) continue;
+    Release(nullptr);
+    if (ec == beast::error::timeout) {
+      done(DeadlineExceeded("no answer from " + host + ":" + std::to_string(endpoint.port()) + " before the deadline"));
+    } else if (ec == http::error::body_limit) {
+      done(Status(StatusCode::kPayloadTooLarge, "response above " + std::to_string(options.body_limit) + " bytes"));
+    } else {
+      done(Unavailable("exchange with " + host + ":" + std::to_string(endpoint.port()) + " failed: " + ec.message()));
+    }
+    co_return;
+  }
+}
+
+HttpClient::HttpClient(std::string host, uint16_t port, HttpClientOptions options) : impl_(std::make_shared<Impl>()) {
+  impl_->host = host;
+  impl_->options = options;
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (ec) address = asio::ip::make_address("127.0.0.1");
+  impl_->endpoint = tcp::endpoint(address, port);
+  for (int i = 0; i < std::max(1, options.threads); ++i) {
+    impl_->threads.emplace_back([impl = impl_.get()] { impl->io.run(); });
+  }
+}
+
+HttpClient::~HttpClient() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    for (auto& waiter : impl_->waiters) waiter(nullptr, false);
+    impl_->waiters.clear();
+  }
+  impl_->work.reset();
+  impl_->io.stop();
+  for (auto& thread : impl_->threads) thread.join();
+}
+
+void HttpClient::Send(HttpRequest request, Deadline deadline, std::function<void(Result<HttpResponse>)> done) {
+  request.set(http::field::host, impl_->host + ":" + std::to_string(impl_->endpoint.port()));
+  request.prepare_payload();
+  auto impl = impl_;
+  impl->Acquire([impl, request = std::move(request), deadline, done = std::move(done)](
+                    std::unique_ptr<Connection> connection, bool granted) mutable {
+    if (!granted) return done(Unavailable("client shut down"));
+    auto executor = connection ? connection->stream.get_executor() : asio::make_strand(impl->io);
+    asio::co_spawn(executor, impl->Run(std::move(connection), std::move(request), deadline, std::move(done)),
+                   asio::detached);
+  });
+}
+
+Result<HttpResponse> HttpClient::SendBlocking(HttpRequest request, Deadline deadline) {
+  std::promise<Result<HttpResponse>> promise;
+  auto future = promise.get_future();
+  Send(std::move(request), deadline, [&promise](Result<HttpResponse> result) { promise.set_value(std::move(result)); });
+  return future.get();
+}
+
+Result<ParsedUrl> ParseHttpUrl(const std::string& url) {
+  const std::string scheme = "http://";
+  if (url.rfind(scheme, 0) != 0) return InvalidArgument("url '" + url + "' must start with http://");
+  std::string rest = url.substr(scheme.size());
+  ParsedUrl parsed;
+  auto slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  if (slash != std::string::npos) parsed.target = rest.substr(slash);
+  auto colon = authority.rfind(':');
+  if (colon == std::string::npos) {
+    parsed.host = authority;
+  } else {
+    parsed.host = authority.substr(0, colon);
+    try {
+      int port = std::stoi(authority.substr(colon + 1));
+      if (port <= 0 || port > 65535) throw std::out_of_range("port");
+      parsed.port = static_cast<uint16_t>(port);
+    } catch (const std::exception&) {
+      return InvalidArgument("url '" + url + "' has a bad port");
+    }
+  }
+  if (parsed.host.empty()) return InvalidArgument("url '" + url + "' has no host");
+  return parsed;
+}
+
+}  // namespace maestro::net

@@ -1,0 +1,56 @@
+// HttpClient: an asynchronous HTTP/1.1 client for one host:port with a bounded pool of keep-alive
+// connections. Calls beyond the pool size wait for a free connection; no call opens a connection of its own.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/deadline.h"
+#include "common/status.h"
+#include "net/http_types.h"
+
+namespace maestro::net {
+
+struct HttpClientOptions {
+  int max_connections = 64;
+  size_t body_limit = 64u << 20;  // larger responses fail with kPayloadTooLarge
+  int threads = 1;                // event-loop threads owned by this client
+};
+
+class HttpClient {
+ public:
+  // REQUIRES: `host` is an IP address or "localhost". Connections are opened lazily.
+  HttpClient(std::string host, uint16_t port, HttpClientOptions options = {});
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  // Fails pending calls with kUnavailable and joins the event loop.
+  ~HttpClient();
+
+  // Sends `request` (Host and Content-Length are filled in) and reports the response, whatever its status.
+  // RETURNS through `done`, exactly once, on the client's thread: the response, or kUnavailable when the server
+  // cannot be reached, kDeadlineExceeded when `deadline` passes first, kPayloadTooLarge for an oversized reply.
+  // A stale keep-alive connection is retried once on a fresh one.
+  // THREAD-SAFETY: safe to call concurrently.
+  void Send(HttpRequest request, Deadline deadline, std::function<void(Result<HttpResponse>)> done);
+
+  // Blocking form for tools and tests. Never call it from `done`.
+  Result<HttpResponse> SendBlocking(HttpRequest request, Deadline deadline);
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// Splits "http://host:port/path" into its parts. RETURNS kInvalidArgument for other schemes or forms.
+struct ParsedUrl {
+  std::string host;
+  uint16_t port = 80;
+  std::string target = "/";
+};
+Result<ParsedUrl> ParseHttpUrl(const std::string& url);
+
+}  // namespace maestro::net

@@ -1,0 +1,190 @@
+#include "net/http_server.h"
+
+#include <atomic>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+namespace maestro::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  HttpServerOptions options;
+  HttpHandler handler;
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  std::vector<std::thread> threads;
+  std::atomic<size_t> connections{0};
+  std::atomic<size_t> requests_in_flight{0};
+  std::atomic<bool> stopping{false};
+  std::mutex shutdown_mutex;
+  bool shut_down = false;
+
+  asio::awaitable<void> Accept();
+  asio::awaitable<void> Serve(beast::tcp_stream stream);
+};
+
+namespace {
+
+// Waits for the handler's asynchronous answer without blocking the event loop: the coroutine suspends until
+// `respond` is called, then resumes on its own executor.
+template <typename Token>
+auto AsyncHandle(const HttpHandler& handler, std::shared_ptr<void> keep_alive, HttpRequest request, Token&& token) {
+  return asio::async_initiate<Token, void(HttpResponse)>(
+      [&handler, keep_alive = std::move(keep_alive)](auto completion, HttpRequest request) {
+        using Completion = decltype(completion);
+        auto shared = std::make_shared<Completion>(std::move(completion));
+        auto executor = asio::get_associated_executor(*shared);
+        auto answered = std::make_shared<std::atomic<bool>>(false);
+        handler(std::move(request), [shared, executor, answered, keep_alive](HttpResponse response) mutable {
+          if (answered->exchange(true)) return;  // a handler bug must not resume the coroutine twice
+          asio::post(executor, [shared, response = std::move(response)]() mutable { (*shared)(std::move(response)); });
+        });
+      },
+      token, std::move(request));
+}
+
+HttpResponse PlainError(http::status status, const std::string& message, unsigned version) {
+  StatusCode code = status == http::status::payload_too_large ? StatusCode::kPayloadTooLarge
+                                                               : StatusCode::kInvalidArgument;
+  HttpResponse response = ErrorResponse(Status(code, message), version, false);
+  response.result(status);
+  return response;
+}
+
+}  // namespace
+
+asio::awaitable<void> HttpServer::Impl::Accept() {
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (stopping || ec == asio::error::operation_aborted) co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    if (connections.load() >= options.max_connections) {
+      socket.close(ec);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, Serve(beast::tcp_stream(std::move(socket))), asio::detached);
+  }
+}
+
+asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
+  connections++;
+  beast::flat_buffer buffer;
+  // Without a reserve, Beast reads large bodies 512 bytes per recv() (platform.md §3: 9x slower at 500 KB).
+  buffer.reserve(64 * 1024);
+  boost::system::error_code ec;
+  while (!stopping) {
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(options.body_limit);
+    parser.header_limit(static_cast<uint32_t>(options.header_limit));
+    stream.expires_after(options.read_timeout);
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      std::optional<HttpResponse> reply;
+      if (ec == http::error::body_limit) {
+        reply = PlainError(http::status::payload_too_large,
+                           "request body above " + std::to_string(options.body_limit) + " bytes", 11);
+      } else if (ec == http::error::header_limit) {
+        reply = PlainError(http::status::request_header_fields_too_large, "request header too large", 11);
+      } else if (ec != http::error::end_of_stream && ec != beast::error::timeout && ec != asio::error::eof &&
+                 ec != asio::error::connection_reset && ec != asio::error::operation_aborted) {
+        reply = PlainError(http::status::bad_request, "malformed HTTP request: " + ec.message(), 11);
+      }
+      if (reply) {
+        stream.expires_after(std::chrono::seconds(5));
+        co_await http::async_write(stream, *reply, asio::redirect_error(asio::use_awaitable, ec));
+      }
+      break;
+    }
+    HttpRequest request = parser.release();
+    const bool keep_alive = request.keep_alive();
+    const unsigned version = request.version();
+    stream.expires_never();
+    requests_in_flight++;
+    HttpResponse response = co_await AsyncHandle(handler, shared_from_this(), std::move(request), asio::use_awaitable);
+    requests_in_flight--;
+    response.version(version);
+    response.keep_alive(keep_alive && !stopping);
+    response.prepare_payload();
+    stream.expires_after(std::chrono::seconds(30));
+    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || !response.keep_alive()) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  connections--;
+}
+
+HttpServer::HttpServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() { Shutdown(std::chrono::milliseconds(0)); }
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options, HttpHandler handler) {
+  auto impl = std::make_shared<Impl>();
+  impl->options = options;
+  impl->handler = std::move(handler);
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host, ec);
+  if (ec) return Status(StatusCode::kInvalidArgument, "bad listen host '" + options.host + "'");
+  tcp::endpoint endpoint(address, options.port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status(StatusCode::kUnavailable,
+                  "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
+  }
+  Impl* raw = impl.get();
+  asio::co_spawn(impl->io, raw->Accept(), asio::detached);
+  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < threads; ++i) raw->threads.emplace_back([raw] { raw->io.run(); });
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+uint16_t HttpServer::port() const {
+  boost::system::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void HttpServer::Shutdown(std::chrono::milliseconds grace) {
+  std::lock_guard lock(impl_->shutdown_mutex);
+  if (impl_->shut_down) return;
+  impl_->shut_down = true;
+  impl_->stopping = true;
+  asio::post(impl_->io, [impl = impl_.get()] {
+    boost::system::error_code ec;
+    impl->acceptor.close(ec);
+  });
+  auto until = std::chrono::steady_clock::now() + grace;
+  while (impl_->requests_in_flight.load() > 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  impl_->io.stop();
+  for (auto& thread : impl_->threads) thread.join();
+  impl_->threads.clear();
+}
+
+}  // namespace maestro::net

@@ -1,0 +1,54 @@
+// HttpServer: a keep-alive HTTP/1.1 server on Boost.Beast with C++20 coroutines. Each connection is a
+// coroutine, not a thread, so thousands of slow requests cost memory, not threads. Handlers answer
+// asynchronously: they may hand the request to engines and respond later from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "net/http_types.h"
+
+namespace maestro::net {
+
+// Sends the response for one request. Call it exactly once, from any thread.
+using Respond = std::function<void(HttpResponse)>;
+// Handles one parsed request. Must not block; must eventually call `respond` exactly once.
+using HttpHandler = std::function<void(HttpRequest&& request, Respond respond)>;
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;                              // 0 picks a free port
+  int threads = 0;                                // event-loop threads; 0 picks the number of cores
+  size_t body_limit = 32u << 20;                  // larger bodies get 413 before the handler sees them
+  size_t header_limit = 16u << 10;                // larger headers get 431
+  std::chrono::milliseconds read_timeout{30000};  // a request must arrive within this after the previous one
+  size_t max_connections = 20000;                 // further connections are accepted and closed at once
+};
+
+class HttpServer {
+ public:
+  // Binds and starts serving. RETURNS kUnavailable when the address cannot be bound.
+  static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options, HttpHandler handler);
+
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+  ~HttpServer();
+
+  uint16_t port() const;
+  // Stops accepting, waits up to `grace` for requests in flight, then closes every connection.
+  // THREAD-SAFETY: safe from any thread except the server's own; idempotent.
+  void Shutdown(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
+
+  struct Impl;
+
+ private:
+  explicit HttpServer(std::shared_ptr<Impl> impl);
+  // Shared with every pending Respond, so a late answer never touches a destroyed event loop.
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace maestro::net

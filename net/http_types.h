@@ -1,0 +1,33 @@
+// HTTP message types shared by Maestro's HTTP server and client (Boost.Beast, string bodies).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <boost/beast/http.hpp>
+
+#include "common/status.h"
+
+namespace maestro::net {
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+
+// The header that carries a request's remaining time budget, in milliseconds, from hop to hop.
+inline constexpr const char* kDeadlineHeader = "X-Maestro-Deadline-Ms";
+
+// The HTTP status that stands for `code` (400, 413, 415, 404, 504, 503, 502, 500).
+http::status HttpStatusFor(StatusCode code);
+// Parses a StatusCodeName() back. RETURNS kInternal for unknown names.
+StatusCode StatusCodeFromName(std::string_view name);
+
+// A JSON error response {"error": message, "code": name[, "hop": hop]} with the status's HTTP code.
+// Adds Retry-After: 1 for kOverloaded.
+HttpResponse ErrorResponse(const Status& status, unsigned version = 11, bool keep_alive = true);
+
+// Reads a JSON error body produced by ErrorResponse back into a Status; falls back on the HTTP code.
+Status StatusFromErrorResponse(const HttpResponse& response);
+
+}  // namespace maestro::net

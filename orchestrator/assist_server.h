@@ -1,0 +1,50 @@
+// AssistServer: Maestro's public HTTP surface.
+//   POST /assist  multipart field `file`, or a raw audio/* body -> audio/wav (or JSON with Accept: application/json)
+//   POST /ask     JSON {"question": "..."}                      -> the same, skipping speech recognition
+//   GET  /health, /healthz, /readyz, /metrics
+// Uploads are validated before STT is called; every hop's failure comes back as JSON naming the hop.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "pipeline/pipeline.h"
+
+namespace maestro {
+
+struct AssistServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 7000;
+  int threads = 0;                            // 0 picks the number of cores
+  int max_inflight = 1024;                    // more concurrent /assist requests get 503 + Retry-After
+  size_t max_upload_bytes = 25u << 20;        // the audio file's limit (413 above it)
+  std::chrono::milliseconds timeout{6000};    // each request's deadline, propagated to every hop
+};
+
+class AssistServer {
+ public:
+  // REQUIRES: `pipeline` outlives the server. RETURNS kUnavailable when the port cannot be bound.
+  static Result<std::unique_ptr<AssistServer>> Start(Pipeline& pipeline, const AssistServerOptions& options);
+  AssistServer(const AssistServer&) = delete;
+  AssistServer& operator=(const AssistServer&) = delete;
+  ~AssistServer();
+
+  uint16_t port() const;
+  // Stops accepting and lets in-flight requests finish (bounded by the request timeout).
+  void Shutdown();
+
+  struct Impl;
+
+ private:
+  explicit AssistServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Maps a pipeline failure to what the caller of /assist should see: errors caused by the upload keep their
+// 4xx code; a hop that failed or could not be reached becomes kUpstreamError (502); a spent budget stays
+// kDeadlineExceeded (504).
+Status ClientFacingStatus(const Status& status);
+
+}  // namespace maestro

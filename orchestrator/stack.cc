@@ -1,0 +1,192 @@
+#include "orchestrator/stack.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "net/http_client.h"
+
+namespace maestro {
+namespace {
+
+std::string DescribeExit(int status) {
+  if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return std::string("was killed by signal ") + strsignal(WTERMSIG(status));
+  return "stopped";
+}
+
+// Reads the child's stdout until the ready line, the child's exit, or the timeout.
+Result<uint16_t> WaitForReadyLine(int fd, pid_t pid, const std::string& name, std::chrono::milliseconds timeout) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  std::string seen;
+  char chunk[512];
+  while (std::chrono::steady_clock::now() < until) {
+    pollfd p{fd, POLLIN, 0};
+    int ready = poll(&p, 1, 100);
+    if (ready > 0) {
+      ssize_t n = read(fd, chunk, sizeof(chunk));
+      if (n > 0) {
+        seen.append(chunk, static_cast<size_t>(n));
+        auto at = seen.find(kReadyLinePrefix);
+        if (at != std::string::npos && seen.find('\n', at) != std::string::npos) {
+          return static_cast<uint16_t>(std::stoi(seen.substr(at + std::strlen(kReadyLinePrefix))));
+        }
+        if (seen.size() > 65536) seen.erase(0, seen.size() - 1024);
+        continue;
+      }
+    }
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      return Unavailable(name + " " + DescribeExit(status) + " before it was ready (see its log above)");
+    }
+  }
+  return Unavailable(name + " was not ready within " + std::to_string(timeout.count()) + " ms");
+}
+
+}  // namespace
+
+Stack::~Stack() { Stop(); }
+
+Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::string> args) {
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return Unavailable(std::string("pipe: ") + strerror(errno));
+  std::vector<char*> argv;
+  argv.push_back(binary_.data());
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid < 0) return Unavailable(std::string("fork: ") + strerror(errno));
+  if (pid == 0) {
+    // A child must not outlive its supervisor, even when the supervisor is killed outright.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(1);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    dup2(pipe_fds[1], STDOUT_FILENO);
+    execv(binary_.c_str(), argv.data());
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  processes_.push_back({name, pid, 0});
+  auto port = WaitForReadyLine(pipe_fds[0], pid, name, start_timeout_);
+  close(pipe_fds[0]);
+  if (!port.ok()) return port.status();
+  processes_.back().port = *port;
+  return processes_.back();
+}
+
+Status Stack::Start(const StackOptions& options) {
+  binary_ = options.binary.empty() ? "/proc/self/exe" : options.binary;
+  host_ = options.host;
+  start_timeout_ = options.start_timeout;
+  // Appends `flag option` for each engine option of `kind`.
+  auto add_engine_options = [&](std::vector<std::string>& args, const std::string& kind, const std::string& flag) {
+    auto it = options.engine_options.find(kind);
+    if (it == options.engine_options.end()) return;
+    for (const auto& option : it->second) {
+      args.push_back(flag);
+      args.push_back(option);
+    }
+  };
+  std::vector<std::string> serve = {"serve", "--protocol", options.protocol, "--listen",
+                                    options.host + ":" + std::to_string(options.port)};
+  if (options.protocol == "inproc") {
+    serve.insert(serve.end(), {"--stt", options.stt_engine, "--llm", options.llm_engine, "--tts", options.tts_engine});
+    for (const char* kind : {"stt", "llm", "tts"}) add_engine_options(serve, kind, std::string("--") + kind + "-opt");
+  } else {
+    const std::map<std::string, std::string> engines = {
+        {"stt", options.stt_engine}, {"llm", options.llm_engine}, {"tts", options.tts_engine}};
+    for (const char* kind : {"stt", "llm", "tts"}) {
+      std::vector<std::string> args = {kind, "--protocol", options.protocol, "--listen", options.host + ":0",
+                                       "--engine", engines.at(kind)};
+      add_engine_options(args, kind, "--engine-opt");
+      args.insert(args.end(), options.transport_flags.begin(), options.transport_flags.end());
+      auto process = Spawn(kind, args);
+      if (!process.ok()) {
+        Stop();
+        return process.status();
+      }
+      serve.push_back(std::string("--") + kind);
+      serve.push_back(options.host + ":" + std::to_string(process->port));
+    }
+  }
+  serve.insert(serve.end(), options.transport_flags.begin(), options.transport_flags.end());
+  serve.insert(serve.end(), options.maestro_flags.begin(), options.maestro_flags.end());
+  auto maestro = Spawn("maestro", serve);
+  if (!maestro.ok()) {
+    Stop();
+    return maestro.status();
+  }
+  net::HttpClient client(host_, maestro->port, {.max_connections = 1});
+  auto until = std::chrono::steady_clock::now() + start_timeout_;
+  while (std::chrono::steady_clock::now() < until) {
+    net::HttpRequest request{net::http::verb::get, "/readyz", 11};
+    auto response = client.SendBlocking(request, Deadline::In(std::chrono::milliseconds(1000)));
+    if (response.ok() && response->result_int() == 200) return Status::Ok();
+    if (auto status = CheckChildren(); !status.ok()) {
+      Stop();
+      return status;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  Stop();
+  return Unavailable("maestro did not become ready");
+}
+
+std::string Stack::url() const {
+  for (const auto& process : processes_) {
+    if (process.name == "maestro") return "http://" + host_ + ":" + std::to_string(process.port);
+  }
+  return {};
+}
+
+Status Stack::CheckChildren() {
+  for (auto& process : processes_) {
+    if (process.pid <= 0) continue;
+    int status = 0;
+    if (waitpid(process.pid, &status, WNOHANG) == process.pid) {
+      process.pid = -1;
+      return Unavailable(process.name + " " + DescribeExit(status));
+    }
+  }
+  return Status::Ok();
+}
+
+void Stack::Stop(std::chrono::milliseconds grace) {
+  // Maestro first, so no request reaches a service that is already gone.
+  for (auto it = processes_.rbegin(); it != processes_.rend(); ++it) {
+    if (it->pid > 0) kill(it->pid, SIGTERM);
+  }
+  auto until = std::chrono::steady_clock::now() + grace;
+  for (auto& process : processes_) {
+    while (process.pid > 0) {
+      int status = 0;
+      pid_t done = waitpid(process.pid, &status, WNOHANG);
+      if (done == process.pid || (done < 0 && errno == ECHILD)) {
+        process.pid = -1;
+        break;
+      }
+      if (std::chrono::steady_clock::now() >= until) {
+        spdlog::warn("{} (pid {}) ignored SIGTERM; killing it", process.name, process.pid);
+        kill(process.pid, SIGKILL);
+        waitpid(process.pid, &status, 0);
+        process.pid = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  processes_.clear();
+}
+
+}  // namespace maestro

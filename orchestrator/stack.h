@@ -1,0 +1,70 @@
+// Stack: the whole assistant on one machine — the three services and Maestro as child processes of the
+// `maestro` binary on loopback. Used by `maestro up`, `maestro demo` and the benchmark, which needs each
+// process's pid to sample its CPU and memory.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace maestro {
+
+struct StackOptions {
+  std::string binary;          // the maestro executable; empty: /proc/self/exe
+  std::string protocol = "rest";
+  std::string stt_engine = "emulated";
+  std::string llm_engine = "emulated";
+  std::string tts_engine = "emulated";
+  std::map<std::string, std::vector<std::string>> engine_options;  // by kind: {"stt": {"service_ms=10"}, ...}
+  std::vector<std::string> transport_flags;  // passed to every process, e.g. {"--thrift-transport", "framed"}
+  std::vector<std::string> maestro_flags;    // passed to `maestro serve` only, e.g. {"--max-inflight", "500"}
+  std::string host = "127.0.0.1";
+  uint16_t port = 7000;  // Maestro's port; 0 picks a free one
+  std::chrono::milliseconds start_timeout{60000};
+};
+
+struct StackProcess {
+  std::string name;  // "stt", "llm", "tts", "maestro"
+  pid_t pid = -1;
+  uint16_t port = 0;
+};
+
+class Stack {
+ public:
+  Stack() = default;
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+  // Stops every process still running.
+  ~Stack();
+
+  // Starts the services, then Maestro, and waits until Maestro answers /readyz.
+  // RETURNS kUnavailable naming the process that failed to start (and stops the others).
+  Status Start(const StackOptions& options);
+
+  // Maestro's base URL, e.g. "http://127.0.0.1:7000".
+  std::string url() const;
+  const std::vector<StackProcess>& processes() const { return processes_; }
+
+  // Checks for a child that exited. RETURNS kUnavailable naming it and its exit status, or ok.
+  Status CheckChildren();
+  // Sends SIGTERM to every child (Maestro first), waits up to `grace`, then SIGKILLs what remains.
+  void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
+
+ private:
+  Result<StackProcess> Spawn(const std::string& name, std::vector<std::string> args);
+
+  std::string binary_;
+  std::string host_;
+  std::chrono::milliseconds start_timeout_{60000};
+  std::vector<StackProcess> processes_;
+};
+
+// Services and `maestro serve` print this line on stdout once listening: "MAESTRO_READY <port>".
+inline constexpr const char* kReadyLinePrefix = "MAESTRO_READY ";
+
+}  // namespace maestro

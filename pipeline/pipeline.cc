@@ -1,0 +1,91 @@
+#include "pipeline/pipeline.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace maestro {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+bool IsBlank(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); });
+}
+
+// Picks the eSpeak-style voice for an answer's language when the operator chose none.
+std::string VoiceFor(const std::string& language) {
+  std::string lower = language;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return lower.rfind("pt", 0) == 0 ? "pt-br" : "";
+}
+
+}  // namespace
+
+struct Pipeline::Call {
+  Deadline deadline;
+  Callback<AssistOutcome> done;
+  AssistOutcome outcome;
+  Clock::time_point started = Clock::now();
+};
+
+Pipeline::Pipeline(SpeechToText& stt, LanguageModel& llm, TextToSpeech& tts, PipelineOptions options)
+    : stt_(stt), llm_(llm), tts_(tts), options_(std::move(options)) {}
+
+void Pipeline::Assist(AudioClip clip, Deadline deadline, Callback<AssistOutcome> done) {
+  auto call = std::make_shared<Call>(Call{deadline, std::move(done), {}});
+  if (deadline.expired()) return call->done(DeadlineExceeded("no time left for speech recognition").WithHop("stt"));
+  auto hop_start = Clock::now();
+  stt_.Transcribe(std::move(clip), deadline, [this, call, hop_start](Result<Transcript> transcript) {
+    stt_metrics_.Observe(Clock::now() - hop_start, transcript.status().code());
+    call->outcome.timings.stt_ms = MsSince(hop_start);
+    if (!transcript.ok()) return call->done(transcript.status().WithHop("stt"));
+    if (IsBlank(transcript->text)) {
+      return call->done(Status(StatusCode::kInvalidArgument, "no speech recognised in the audio", "stt"));
+    }
+    call->outcome.transcript = std::move(transcript).value();
+    Generate(call);
+  });
+}
+
+void Pipeline::AssistText(std::string question, Deadline deadline, Callback<AssistOutcome> done) {
+  auto call = std::make_shared<Call>(Call{deadline, std::move(done), {}});
+  if (IsBlank(question)) return call->done(InvalidArgument("the question is empty"));
+  call->outcome.transcript.text = std::move(question);
+  Generate(call);
+}
+
+void Pipeline::Generate(std::shared_ptr<Call> call) {
+  if (call->deadline.expired()) return call->done(DeadlineExceeded("no time left for the answer").WithHop("llm"));
+  GenerationRequest request = options_.generation;
+  request.prompt = call->outcome.transcript.text;
+  auto hop_start = Clock::now();
+  llm_.Generate(std::move(request), call->deadline, [this, call, hop_start](Result<Generation> answer) {
+    llm_metrics_.Observe(Clock::now() - hop_start, answer.status().code());
+    call->outcome.timings.llm_ms = MsSince(hop_start);
+    if (!answer.ok()) return call->done(answer.status().WithHop("llm"));
+    if (IsBlank(answer->text)) return call->done(Status(StatusCode::kUpstreamError, "empty answer", "llm"));
+    call->outcome.answer = std::move(answer).value();
+    Synthesize(call);
+  });
+}
+
+void Pipeline::Synthesize(std::shared_ptr<Call> call) {
+  if (call->deadline.expired()) return call->done(DeadlineExceeded("no time left for speech").WithHop("tts"));
+  SynthesisRequest request{call->outcome.answer.text,
+                           options_.voice.empty() ? VoiceFor(call->outcome.answer.language) : options_.voice};
+  auto hop_start = Clock::now();
+  tts_.Synthesize(std::move(request), call->deadline, [this, call, hop_start](Result<SpeechAudio> speech) {
+    tts_metrics_.Observe(Clock::now() - hop_start, speech.status().code());
+    call->outcome.timings.tts_ms = MsSince(hop_start);
+    if (!speech.ok()) return call->done(speech.status().WithHop("tts"));
+    call->outcome.speech = std::move(speech).value();
+    call->outcome.timings.total_ms = MsSince(call->started);
+    call->done(std::move(call->outcome));
+  });
+}
+
+}  // namespace maestro

@@ -1,0 +1,339 @@
+#include "transport/rest/rest_transport.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/inflight_limiter.h"
+#include "metrics/metrics.h"
+#include "net/admin_routes.h"
+#include "net/http_client.h"
+#include "net/http_server.h"
+#include "net/multipart.h"
+
+namespace maestro::rest {
+namespace {
+
+using json = nlohmann::json;
+namespace http = net::http;
+
+// Requests that carry no budget still get one, so no call can hang a worker for ever.
+constexpr int64_t kDefaultBudgetMs = 60000;
+constexpr int64_t kMaxBudgetMs = 600000;
+
+Deadline DeadlineFrom(const net::HttpRequest& request) {
+  auto it = request.find(net::kDeadlineHeader);
+  if (it == request.end()) return Deadline::In(std::chrono::milliseconds(kDefaultBudgetMs));
+  try {
+    int64_t ms = std::stoll(std::string(it->value()));
+    return Deadline::In(std::chrono::milliseconds(std::clamp<int64_t>(ms, 0, kMaxBudgetMs)));
+  } catch (const std::exception&) {
+    return Deadline::In(std::chrono::milliseconds(kDefaultBudgetMs));
+  }
+}
+
+void SetDeadline(net::HttpRequest& request, const Deadline& deadline) {
+  if (!deadline.never()) request.set(net::kDeadlineHeader, std::to_string(deadline.remaining_ms()));
+}
+
+std::string_view Path(const net::HttpRequest& request) {
+  std::string_view target(request.target().data(), request.target().size());
+  return target.substr(0, target.find('?'));
+}
+
+// Serves one engine kind: routes admin paths, enforces the in-flight limit, counts metrics, and hands the
+// request to `serve`, which must answer through the given Respond exactly once.
+class RestServiceServer final : public ServiceServer {
+ public:
+  using Serve = std::function<void(net::HttpRequest&&, net::Respond)>;
+
+  static Result<std::unique_ptr<ServiceServer>> Start(const std::string& service, const std::string& route,
+                                                      const std::string& host, uint16_t port,
+                                                      const TransportOptions& options, Serve serve) {
+    auto server = std::unique_ptr<RestServiceServer>(new RestServiceServer(service, options.max_inflight));
+    net::HttpServerOptions http_options;
+    http_options.host = host;
+    http_options.port = port;
+    http_options.threads = options.server_threads;
+    http_options.body_limit = options.max_message_bytes;
+    RestServiceServer* self = server.get();
+    auto started = net::HttpServer::Start(
+        http_options, [self, route, serve = std::move(serve)](net::HttpRequest&& request, net::Respond respond) {
+          if (net::HandleAdminRoute(request, respond, self->ready_)) return;
+          if (Path(request) != route) {
+            return respond(net::ErrorResponse(Status(StatusCode::kNotFound, "no route " + std::string(Path(request)))));
+          }
+          if (request.method() != http::verb::post) {
+            return respond(net::ErrorResponse(InvalidArgument(route + " takes POST")));
+          }
+          if (!self->limiter_.TryAcquire()) {
+            return respond(net::ErrorResponse(Status(StatusCode::kOverloaded, "too many requests in flight")));
+          }
+          auto started_at = self->metrics_.Start();
+          serve(std::move(request), [self, started_at, respond](net::HttpResponse response) {
+            self->limiter_.Release();
+            auto code = response.result_int() < 400 ? StatusCode::kOk
+                                                    : net::StatusFromErrorResponse(response).code();
+            self->metrics_.Finish(started_at, code);
+            respond(std::move(response));
+          });
+        });
+    if (!started.ok()) return started.status();
+    server->http_ = std::move(started).value();
+    server->ready_ = true;
+    return std::unique_ptr<ServiceServer>(std::move(server));
+  }
+
+  uint16_t port() const override { return http_->port(); }
+  void Shutdown() override { http_->Shutdown(); }
+
+ private:
+  RestServiceServer(const std::string& service, int max_inflight)
+      : limiter_(max_inflight), metrics_(service, "rest") {}
+
+  InflightLimiter limiter_;
+  metrics::RequestMetrics metrics_;
+  std::atomic<bool> ready_{false};
+  std::unique_ptr<net::HttpServer> http_;
+};
+
+net::HttpResponse JsonOk(const json& body) {
+  return net::JsonResponse(body.dump());
+}
+
+Result<json> ParseJsonObject(const std::string& body) {
+  auto parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return InvalidArgument("body is not a JSON object");
+  return parsed;
+}
+
+// Reads an optional JSON number field into `out`. RETURNS kInvalidArgument when present but not a number.
+template <typename T>
+Status ReadNumber(const json& object, const char* key, T& out) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return Status::Ok();
+  if (!it->is_number()) return InvalidArgument(std::string("field '") + key + "' must be a number");
+  out = it->get<T>();
+  return Status::Ok();
+}
+
+Result<GenerationRequest> GenerationFromJson(const json& object) {
+  GenerationRequest request;
+  auto prompt = object.find("prompt");
+  if (prompt == object.end() || !prompt->is_string()) return InvalidArgument("field 'prompt' (string) is required");
+  request.prompt = prompt->get<std::string>();
+  for (auto status : {ReadNumber(object, "max_tokens", request.max_tokens),
+                      ReadNumber(object, "temperature", request.temperature), ReadNumber(object, "top_p", request.top_p),
+                      ReadNumber(object, "top_k", request.top_k),
+                      ReadNumber(object, "repeat_penalty", request.repeat_penalty),
+                      ReadNumber(object, "presence_penalty", request.presence_penalty),
+                      ReadNumber(object, "frequency_penalty", request.frequency_penalty)}) {
+    if (!status.ok()) return status;
+  }
+  return request;
+}
+
+json GenerationToJson(const GenerationRequest& request) {
+  return {{"prompt", request.prompt},           {"max_tokens", request.max_tokens},
+          {"temperature", request.temperature}, {"top_p", request.top_p},
+          {"top_k", request.top_k},             {"repeat_penalty", request.repeat_penalty},
+          {"presence_penalty", request.presence_penalty}, {"frequency_penalty", request.frequency_penalty}};
+}
+
+// ---- clients -------------------------------------------------------------------------------------------
+
+class RestClientBase {
+ public:
+  RestClientBase(const std::string& host, uint16_t port, const TransportOptions& options)
+      : client_(host, port, {.max_connections = options.client_connections,
+                             .body_limit = options.max_message_bytes,
+                             .threads = 1}) {}
+
+ protected:
+  // POSTs and hands a 2xx response to `on_ok`; maps everything else to the remote's typed error.
+  void Post(net::HttpRequest request, Deadline deadline, std::function<void(Result<net::HttpResponse>)> on_done) {
+    if (deadline.expired()) return on_done(DeadlineExceeded("no time budget left for the call"));
+    SetDeadline(request, deadline);
+    client_.Send(std::move(request), deadline, [on_done = std::move(on_done)](Result<net::HttpResponse> result) {
+      if (!result.ok()) return on_done(result.status());
+      if (result->result_int() >= 300) return on_done(net::StatusFromErrorResponse(*result));
+      on_done(std::move(result));
+    });
+  }
+
+  static net::HttpRequest NewPost(const char* target) {
+    net::HttpRequest request{http::verb::post, target, 11};
+    request.keep_alive(true);
+    return request;
+  }
+
+ private:
+  net::HttpClient client_;
+};
+
+class RestSpeechToText final : public SpeechToText, private RestClientBase {
+ public:
+  using RestClientBase::RestClientBase;
+
+  void Transcribe(AudioClip clip, Deadline deadline, Callback<Transcript> done) override {
+    auto request = NewPost("/transcribe");
+    std::string content_type;
+    request.body() = net::BuildMultipartFile("file", clip.filename.empty() ? "audio.wav" : clip.filename,
+                                             clip.content_type.empty() ? "audio/wav" : clip.content_type, clip.bytes,
+                                             content_type);
+    request.set(http::field::content_type, content_type);
+    Post(std::move(request), deadline, [done = std::move(done)](Result<net::HttpResponse> response) {
+      if (!response.ok()) return done(response.status());
+      auto body = ParseJsonObject(response->body());
+      if (!body.ok() || !(*body).contains("text") || !(*body)["text"].is_string()) {
+        return done(Status(StatusCode::kUpstreamError, "stt reply has no text"));
+      }
+      Transcript transcript;
+      transcript.text = (*body)["text"].get<std::string>();
+      transcript.language = body->value("language", std::string());
+      transcript.confidence = body->value("confidence", 1.0);
+      done(std::move(transcript));
+    });
+  }
+};
+
+class RestLanguageModel final : public LanguageModel, private RestClientBase {
+ public:
+  using RestClientBase::RestClientBase;
+
+  void Generate(GenerationRequest generation, Deadline deadline, Callback<Generation> done) override {
+    auto request = NewPost("/generate");
+    request.set(http::field::content_type, "application/json");
+    request.body() = GenerationToJson(generation).dump();
+    Post(std::move(request), deadline, [done = std::move(done)](Result<net::HttpResponse> response) {
+      if (!response.ok()) return done(response.status());
+      auto body = ParseJsonObject(response->body());
+      if (!body.ok() || !(*body).contains("generated") || !(*body)["generated"].is_string()) {
+        return done(Status(StatusCode::kUpstreamError, "llm reply has no generated text"));
+      }
+      Generation generation;
+      generation.text = (*body)["generated"].get<std::string>();
+      generation.language = body->value("language", std::string());
+      if (body->contains("sources") && (*body)["sources"].is_array()) {
+        for (const auto& source : (*body)["sources"]) {
+          if (source.is_string()) generation.sources.push_back(source.get<std::string>());
+        }
+      }
+      done(std::move(generation));
+    });
+  }
+};
+
+class RestTextToSpeech final : public TextToSpeech, private RestClientBase {
+ public:
+  using RestClientBase::RestClientBase;
+
+  void Synthesize(SynthesisRequest synthesis, Deadline deadline, Callback<SpeechAudio> done) override {
+    auto request = NewPost("/synthesize");
+    request.set(http::field::content_type, "application/json");
+    json body = {{"text", synthesis.text}};
+    if (!synthesis.voice.empty()) body["voice"] = synthesis.voice;
+    request.body() = body.dump();
+    Post(std::move(request), deadline, [done = std::move(done)](Result<net::HttpResponse> response) {
+      if (!response.ok()) return done(response.status());
+      done(SpeechAudio{std::move(response->body())});
+    });
+  }
+};
+
+// ---- server handlers -----------------------------------------------------------------------------------
+
+class RestTransport final : public Transport {
+ public:
+  explicit RestTransport(TransportOptions options) : options_(std::move(options)) {}
+
+  std::string name() const override { return "rest"; }
+
+  Result<std::unique_ptr<ServiceServer>> ServeStt(SpeechToText& engine, const std::string& host,
+                                                  uint16_t port) override {
+    return RestServiceServer::Start(
+        "stt", "/transcribe", host, port, options_, [&engine](net::HttpRequest&& request, net::Respond respond) {
+          auto content_type = request[http::field::content_type];
+          auto parts = net::ParseMultipart(request.body(), std::string_view(content_type.data(), content_type.size()));
+          if (!parts.ok()) return respond(net::ErrorResponse(parts.status()));
+          const net::FormPart* file = nullptr;
+          for (const auto& part : *parts) {
+            if (part.name == "file") file = &part;
+          }
+          if (file == nullptr) return respond(net::ErrorResponse(InvalidArgument("multipart field 'file' is missing")));
+          if (file->data.empty()) return respond(net::ErrorResponse(InvalidArgument("uploaded file is empty")));
+          AudioClip clip{std::string(file->data), file->filename, file->content_type};
+          engine.Transcribe(std::move(clip), DeadlineFrom(request), [respond](Result<Transcript> transcript) {
+            if (!transcript.ok()) return respond(net::ErrorResponse(transcript.status()));
+            respond(JsonOk({{"text", transcript->text},
+                            {"language", transcript->language},
+                            {"confidence", transcript->confidence}}));
+          });
+        });
+  }
+
+  Result<std::unique_ptr<ServiceServer>> ServeLlm(LanguageModel& engine, const std::string& host,
+                                                  uint16_t port) override {
+    return RestServiceServer::Start(
+        "llm", "/generate", host, port, options_, [&engine](net::HttpRequest&& request, net::Respond respond) {
+          auto body = ParseJsonObject(request.body());
+          if (!body.ok()) return respond(net::ErrorResponse(body.status()));
+          auto generation = GenerationFromJson(*body);
+          if (!generation.ok()) return respond(net::ErrorResponse(generation.status()));
+          std::string prompt = generation->prompt;
+          engine.Generate(std::move(generation).value(), DeadlineFrom(request),
+                          [respond, prompt = std::move(prompt)](Result<Generation> answer) {
+                            if (!answer.ok()) return respond(net::ErrorResponse(answer.status()));
+                            respond(JsonOk({{"prompt", prompt},
+                                            {"generated", answer->text},
+                                            {"language", answer->language},
+                                            {"sources", answer->sources}}));
+                          });
+        });
+  }
+
+  Result<std::unique_ptr<ServiceServer>> ServeTts(TextToSpeech& engine, const std::string& host,
+                                                  uint16_t port) override {
+    return RestServiceServer::Start(
+        "tts", "/synthesize", host, port, options_, [&engine](net::HttpRequest&& request, net::Respond respond) {
+          auto body = ParseJsonObject(request.body());
+          if (!body.ok()) return respond(net::ErrorResponse(body.status()));
+          if (!body->contains("text") || !(*body)["text"].is_string()) {
+            return respond(net::ErrorResponse(InvalidArgument("field 'text' (string) is required")));
+          }
+          SynthesisRequest synthesis{(*body)["text"].get<std::string>(), body->value("voice", std::string())};
+          engine.Synthesize(std::move(synthesis), DeadlineFrom(request), [respond](Result<SpeechAudio> speech) {
+            if (!speech.ok()) return respond(net::ErrorResponse(speech.status()));
+            net::HttpResponse response{http::status::ok, 11};
+            response.set(http::field::content_type, "audio/wav");
+            response.body() = std::move(speech->wav);
+            respond(std::move(response));
+          });
+        });
+  }
+
+  Result<std::unique_ptr<SpeechToText>> ConnectStt(const std::string& address) override {
+    auto endpoint = SplitHostPort(address);
+    if (!endpoint.ok()) return endpoint.status();
+    return std::unique_ptr<SpeechToText>(new RestSpeechToText(endpoint->first, endpoint->second, options_));
+  }
+  Result<std::unique_ptr<LanguageModel>> ConnectLlm(const std::string& address) override {
+    auto endpoint = SplitHostPort(address);
+    if (!endpoint.ok()) return endpoint.status();
+    return std::unique_ptr<LanguageModel>(new RestLanguageModel(endpoint->first, endpoint->second, options_));
+  }
+  Result<std::unique_ptr<TextToSpeech>> ConnectTts(const std::string& address) override {
+    auto endpoint = SplitHostPort(address);
+    if (!endpoint.ok()) return endpoint.status();
+    return std::unique_ptr<TextToSpeech>(new RestTextToSpeech(endpoint->first, endpoint->second, options_));
+  }
+
+ private:
+  TransportOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> CreateTransport(const TransportOptions& options) {
+  return std::make_unique<RestTransport>(options);
+}
+
+}  // namespace maestro::rest
