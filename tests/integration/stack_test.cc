@@ -1,0 +1,193 @@
+#include "orchestrator/stack.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <regex>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "net/http_client.h"
+#include "net/multipart.h"
+#include "tests/support/test_support.h"
+
+namespace maestro {
+namespace {
+
+namespace http = net::http;
+
+// The protocols every integration test runs over.
+const char* kProtocols[] = {"rest", "inproc"};
+
+net::HttpRequest AssistRequest(const std::string& wav) {
+  net::HttpRequest request{http::verb::post, "/assist", 11};
+  std::string content_type;
+  request.body() = net::BuildMultipartFile("file", "q.wav", "audio/wav", wav, content_type);
+  request.set(http::field::content_type, content_type);
+  return request;
+}
+
+class StackTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (testing::MaestroBinary().empty()) GTEST_SKIP() << "MAESTRO_BINARY is not set";
+    StackOptions options;
+    options.binary = testing::MaestroBinary();
+    options.protocol = GetParam();
+    options.port = 0;
+    ASSERT_TRUE(stack_.Start(options).ok());
+    auto url = net::ParseHttpUrl(stack_.url()).value();
+    client_ = std::make_unique<net::HttpClient>(url.host, url.port, net::HttpClientOptions{.max_connections = 64});
+  }
+
+  Stack stack_;
+  std::unique_ptr<net::HttpClient> client_;
+};
+
+TEST_P(StackTest, AssistAnswersAWavWithTheExpectedLength) {
+  auto response = client_->SendBlocking(AssistRequest(testing::ToneWav(4)), Deadline::In(std::chrono::seconds(10)));
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->result_int(), 200) << response->body();
+  EXPECT_EQ((*response)[http::field::content_type], "audio/wav");
+  // The emulated TTS speaks 10 s at 22.05 kHz, 16-bit mono, plus the 44-byte header.
+  EXPECT_EQ(response->body().size(), 44u + 10 * 22050 * 2);
+}
+
+TEST_P(StackTest, TwoHundredConcurrentRequestsAllSucceed) {
+  const int requests = 200;
+  std::atomic<int> ok{0}, done{0};
+  std::string wav = testing::ToneWav(4);
+  for (int i = 0; i < requests; ++i) {
+    client_->Send(AssistRequest(wav), Deadline::In(std::chrono::seconds(30)), [&](Result<net::HttpResponse> r) {
+      if (r.ok() && r->result_int() == 200 && r->body().size() == 441044u) ok++;
+      done++;
+    });
+  }
+  while (done < requests) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(ok.load(), requests);
+}
+
+TEST_P(StackTest, ServesMetricsAndHealth) {
+  net::HttpRequest health{http::verb::get, "/health", 11};
+  auto response = client_->SendBlocking(health, Deadline::In(std::chrono::seconds(5)));
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->body(), R"({"status":"healthy"})");
+  ASSERT_TRUE(client_->SendBlocking(AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(5))).ok());
+  net::HttpRequest metrics{http::verb::get, "/metrics", 11};
+  response = client_->SendBlocking(metrics, Deadline::In(std::chrono::seconds(5)));
+  ASSERT_TRUE(response.ok());
+  EXPECT_NE(response->body().find("maestro_hop_duration_seconds_bucket{hop=\"llm\""), std::string::npos);
+  EXPECT_NE(response->body().find("maestro_requests_total{outcome=\"ok\""), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Protocols, StackTest, ::testing::ValuesIn(kProtocols));
+
+TEST(StackFailureTest, DeadServiceGives502NamingTheHop) {
+  if (testing::MaestroBinary().empty()) GTEST_SKIP();
+  Stack stack;
+  StackOptions options;
+  options.binary = testing::MaestroBinary();
+  options.protocol = "rest";
+  options.port = 0;
+  ASSERT_TRUE(stack.Start(options).ok());
+  for (const auto& process : stack.processes()) {
+    if (process.name == "llm") kill(process.pid, SIGKILL);
+  }
+  auto url = net::ParseHttpUrl(stack.url()).value();
+  net::HttpClient client(url.host, url.port);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto response = client.SendBlocking(AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(10)));
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->result_int(), 502);
+  auto body = nlohmann::json::parse(response->body());
+  EXPECT_EQ(body["hop"], "llm");
+  auto status = stack.CheckChildren();
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("llm"), std::string::npos);
+}
+
+// Runs `maestro up` as a user would and reads its output until `pattern` appears.
+struct UpProcess {
+  pid_t pid = -1;
+  int out = -1;
+  std::string seen;
+
+  explicit UpProcess(std::vector<std::string> args) {
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    pid = fork();
+    if (pid == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      dup2(fds[1], STDERR_FILENO);
+      close(fds[0]);
+      std::vector<char*> argv;
+      std::string binary = testing::MaestroBinary();
+      argv.push_back(binary.data());
+      for (auto& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      execv(binary.c_str(), argv.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    out = fds[0];
+  }
+  ~UpProcess() {
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+    close(out);
+  }
+  bool WaitFor(const std::string& text, std::chrono::seconds timeout = std::chrono::seconds(30)) {
+    auto until = std::chrono::steady_clock::now() + timeout;
+    char buffer[1024];
+    while (seen.find(text) == std::string::npos && std::chrono::steady_clock::now() < until) {
+      timeval tv{0, 100000};
+      fd_set set;
+      FD_ZERO(&set);
+      FD_SET(out, &set);
+      if (select(out + 1, &set, nullptr, nullptr, &tv) > 0) {
+        ssize_t n = read(out, buffer, sizeof(buffer));
+        if (n <= 0) break;
+        seen.append(buffer, static_cast<size_t>(n));
+      }
+    }
+    return seen.find(text) != std::string::npos;
+  }
+  int Wait() {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+};
+
+TEST(UpCommandTest, StopsEverythingOnSigtermAndExitsZero) {
+  if (testing::MaestroBinary().empty()) GTEST_SKIP();
+  UpProcess up({"up", "--protocol", "rest", "--engines", "emulated", "--port", "0"});
+  ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(up.seen, match, std::regex("stt: pid (\\d+)")));
+  pid_t stt_pid = std::stoi(match[1]);
+  kill(up.pid, SIGTERM);
+  EXPECT_EQ(up.Wait(), 0);
+  EXPECT_NE(kill(stt_pid, 0), 0) << "the stt child outlived `maestro up`";
+}
+
+TEST(UpCommandTest, ADeadChildIsReportedAndExitsNonZero) {
+  if (testing::MaestroBinary().empty()) GTEST_SKIP();
+  UpProcess up({"up", "--protocol", "rest", "--engines", "emulated", "--port", "0"});
+  ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(up.seen, match, std::regex("tts: pid (\\d+)")));
+  kill(std::stoi(match[1]), SIGKILL);
+  EXPECT_TRUE(up.WaitFor("tts was killed by signal"));
+  EXPECT_NE(up.Wait(), 0);
+}
+
+}  // namespace
+}  // namespace maestro

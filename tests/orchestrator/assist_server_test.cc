@@ -1,0 +1,184 @@
+#include "orchestrator/assist_server.h"
+
+#include <sys/resource.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "engines/emulated/emulated_engines.h"
+#include "net/http_client.h"
+#include "net/multipart.h"
+#include "tests/support/test_support.h"
+
+namespace maestro {
+namespace {
+
+namespace http = net::http;
+
+class AssistServerTest : public ::testing::Test {
+ protected:
+  void StartWith(EngineOptions stt_options, EngineOptions tts_options, AssistServerOptions options = {}) {
+    stt_ = std::move(emulated::CreateSpeechToText(stt_options).value());
+    llm_ = std::move(emulated::CreateLanguageModel({}).value());
+    tts_ = std::move(emulated::CreateTextToSpeech(tts_options).value());
+    pipeline_ = std::make_unique<Pipeline>(*stt_, *llm_, *tts_, PipelineOptions{});
+    options.port = 0;
+    server_ = std::move(AssistServer::Start(*pipeline_, options).value());
+    client_ = std::make_unique<net::HttpClient>("127.0.0.1", server_->port(),
+                                                net::HttpClientOptions{.max_connections = 16});
+  }
+  void SetUp() override { StartWith({}, {}); }
+
+  net::HttpResponse Upload(const std::string& field, const std::string& data, const std::string& accept = "") {
+    net::HttpRequest request{http::verb::post, "/assist", 11};
+    std::string content_type;
+    request.body() = net::BuildMultipartFile(field, "q.wav", "audio/wav", data, content_type);
+    request.set(http::field::content_type, content_type);
+    if (!accept.empty()) request.set(http::field::accept, accept);
+    return Send(std::move(request));
+  }
+
+  net::HttpResponse Send(net::HttpRequest request) {
+    auto response = client_->SendBlocking(std::move(request), Deadline::In(std::chrono::seconds(20)));
+    EXPECT_TRUE(response.ok()) << response.status().ToString();
+    return response.ok() ? std::move(response).value() : net::HttpResponse{};
+  }
+
+  std::unique_ptr<SpeechToText> stt_;
+  std::unique_ptr<LanguageModel> llm_;
+  std::unique_ptr<TextToSpeech> tts_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<AssistServer> server_;
+  std::unique_ptr<net::HttpClient> client_;
+};
+
+TEST_F(AssistServerTest, AnswersAWavWithAWav) {
+  auto response = Upload("file", testing::ToneWav(1));
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response[http::field::content_type], "audio/wav");
+  EXPECT_EQ(response.body().size(), 441044u);
+  EXPECT_NE(response["X-Maestro-Timings-Ms"].find("total="), std::string::npos);
+}
+
+TEST_F(AssistServerTest, JsonVariantCarriesTranscriptAnswerAudioAndTimings) {
+  auto response = Upload("file", testing::ToneWav(1), "application/json");
+  ASSERT_EQ(response.result_int(), 200);
+  auto body = nlohmann::json::parse(response.body());
+  EXPECT_EQ(body["transcript"], "what is the ticker symbol of petrobras");
+  EXPECT_FALSE(body["answer"].get<std::string>().empty());
+  EXPECT_EQ(body["audio_wav_base64"].get<std::string>().size(), (441044u + 2) / 3 * 4);
+  for (const char* hop : {"stt", "llm", "tts", "total"}) EXPECT_TRUE(body["timings_ms"][hop].is_number()) << hop;
+}
+
+TEST_F(AssistServerTest, AcceptsARawAudioBody) {
+  net::HttpRequest request{http::verb::post, "/assist", 11};
+  request.set(http::field::content_type, "audio/wav");
+  request.body() = testing::ToneWav(0.5);
+  EXPECT_EQ(Send(std::move(request)).result_int(), 200);
+}
+
+TEST_F(AssistServerTest, BadUploadsGetTypedErrorsAndNeverReachStt) {
+  auto missing = Upload("not_file", testing::ToneWav(1));
+  EXPECT_EQ(missing.result_int(), 400);
+  EXPECT_NE(missing.body().find("'file'"), std::string::npos);
+  EXPECT_EQ(Upload("file", "").result_int(), 400);
+  auto not_audio = Upload("file", "this is a text file, not audio");
+  EXPECT_EQ(not_audio.result_int(), 415);
+  EXPECT_EQ(nlohmann::json::parse(not_audio.body())["code"], "unsupported_media");
+
+  net::HttpRequest text{http::verb::post, "/assist", 11};
+  text.set(http::field::content_type, "text/plain");
+  text.body() = "hello";
+  EXPECT_EQ(Send(std::move(text)).result_int(), 415);
+
+  net::HttpRequest get{http::verb::get, "/assist", 11};
+  EXPECT_EQ(Send(std::move(get)).result_int(), 400);
+  net::HttpRequest nowhere{http::verb::post, "/nowhere", 11};
+  EXPECT_EQ(Send(std::move(nowhere)).result_int(), 404);
+}
+
+TEST_F(AssistServerTest, UploadAboveTheLimitGets413) {
+  AssistServerOptions options;
+  options.max_upload_bytes = 100000;
+  StartWith({}, {}, options);
+  auto response = Upload("file", testing::ToneWav(5));  // 160 KB
+  EXPECT_EQ(response.result_int(), 413);
+  EXPECT_EQ(nlohmann::json::parse(response.body())["code"], "payload_too_large");
+}
+
+TEST_F(AssistServerTest, SlowHopGets504NamingIt) {
+  AssistServerOptions options;
+  options.timeout = std::chrono::milliseconds(100);
+  StartWith({}, {{"service_ms", "400"}}, options);
+  auto response = Upload("file", testing::ToneWav(1));
+  EXPECT_EQ(response.result_int(), 504);
+  EXPECT_EQ(nlohmann::json::parse(response.body())["hop"], "tts");
+}
+
+TEST_F(AssistServerTest, ExcessRequestsGet503WithRetryAfter) {
+  AssistServerOptions options;
+  options.max_inflight = 1;
+  StartWith({{"service_ms", "300"}}, {}, options);
+  std::atomic<int> overloaded{0}, ok{0}, done{0};
+  std::string content_type;
+  std::string body = net::BuildMultipartFile("file", "q.wav", "audio/wav", testing::ToneWav(0.2), content_type);
+  for (int i = 0; i < 4; ++i) {
+    net::HttpRequest request{http::verb::post, "/assist", 11};
+    request.set(http::field::content_type, content_type);
+    request.body() = body;
+    client_->Send(std::move(request), Deadline::In(std::chrono::seconds(5)), [&](Result<net::HttpResponse> r) {
+      if (r.ok() && r->result_int() == 200) ok++;
+      if (r.ok() && r->result_int() == 503 && (*r)[http::field::retry_after] == "1") overloaded++;
+      done++;
+    });
+  }
+  while (done < 4) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(overloaded.load(), 3);
+}
+
+int ThreadCount() {
+  int count = 0;
+  for (auto& entry : std::filesystem::directory_iterator("/proc/self/task")) count += entry.exists();
+  return count;
+}
+
+TEST_F(AssistServerTest, HoldsAThousandConcurrentRequestsWithoutAThreadEach) {
+  rlimit limit{};
+  getrlimit(RLIMIT_NOFILE, &limit);
+  if (limit.rlim_max < 4096) GTEST_SKIP() << "needs 4096 file descriptors, hard limit is " << limit.rlim_max;
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+
+  AssistServerOptions options;
+  options.max_inflight = 2000;
+  options.threads = 2;
+  StartWith({{"service_ms", "1500"}}, {{"seconds", "0.1"}}, options);
+  net::HttpClient many("127.0.0.1", server_->port(), {.max_connections = 1000});
+  std::string content_type;
+  std::string body = net::BuildMultipartFile("file", "q.wav", "audio/wav", testing::ToneWav(0.1), content_type);
+  const int threads_before = ThreadCount();
+  std::atomic<int> ok{0}, done{0};
+  const int requests = 1000;
+  for (int i = 0; i < requests; ++i) {
+    net::HttpRequest request{http::verb::post, "/assist", 11};
+    request.set(http::field::content_type, content_type);
+    request.body() = body;
+    many.Send(std::move(request), Deadline::In(std::chrono::seconds(30)), [&](Result<net::HttpResponse> r) {
+      if (r.ok() && r->result_int() == 200) ok++;
+      done++;
+    });
+  }
+  // Midway through the 1.5 s service time every request is held at once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  EXPECT_LT(ThreadCount() - threads_before, 10);
+  while (done < requests) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(ok.load(), requests);
+}
+
+}  // namespace
+}  // namespace maestro

@@ -1,0 +1,58 @@
+#include "tests/support/test_support.h"
+
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <vector>
+
+#include "audio/wav.h"
+
+namespace maestro::testing {
+
+std::string ToneWav(double seconds, int sample_rate) {
+  std::vector<int16_t> samples(static_cast<size_t>(seconds * sample_rate));
+  for (size_t i = 0; i < samples.size(); ++i) {
+    samples[i] = static_cast<int16_t>(2000 * std::sin(2 * M_PI * 440.0 * static_cast<double>(i) / sample_rate));
+  }
+  return audio::EncodeWav(samples, sample_rate);
+}
+
+std::string MaestroBinary() {
+  const char* path = std::getenv("MAESTRO_BINARY");
+  return path != nullptr ? path : "";
+}
+
+TempDir::TempDir() {
+  std::random_device random;
+  path_ = std::filesystem::temp_directory_path() / ("maestro-test-" + std::to_string(random()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void WriteFile(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+}
+
+std::string SharedDataDir() {
+  if (const char* env = std::getenv("MAESTRO_SHARED_DATA"); env != nullptr && std::filesystem::is_directory(env)) {
+    return env;
+  }
+  if (const char* source = std::getenv("MAESTRO_SOURCE_DIR"); source != nullptr) {
+    auto candidate = std::filesystem::path(source).parent_path() / "shared" / "data";
+    if (std::filesystem::is_directory(candidate)) return candidate.string();
+  }
+  return "";
+}
+
+}  // namespace maestro::testing

@@ -1,0 +1,34 @@
+// Helpers shared by Maestro's tests: test audio, files, and the paths ctest passes in.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace maestro::testing {
+
+// A WAV file of `seconds` of a quiet tone at `sample_rate`, 16-bit mono.
+std::string ToneWav(double seconds, int sample_rate = 16000);
+
+// The built `maestro` binary (from ctest's MAESTRO_BINARY), or "" when unknown.
+std::string MaestroBinary();
+
+// A fresh directory under the system temp folder, removed by the caller's TempDir destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string ReadFile(const std::filesystem::path& path);
+void WriteFile(const std::filesystem::path& path, const std::string& content);
+
+// The project owner's shared fixtures (../shared/data beside the repo, or $MAESTRO_SHARED_DATA), or "" when
+// absent: tests that need them skip.
+std::string SharedDataDir();
+
+}  // namespace maestro::testing
