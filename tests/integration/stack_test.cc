@@ -1,10 +1,14 @@
 #include "orchestrator/stack.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <random>
 #include <regex>
 #include <thread>
 
@@ -82,6 +86,48 @@ TEST_P(StackTest, ServesMetricsAndHealth) {
   ASSERT_TRUE(response.ok());
   EXPECT_NE(response->body().find("maestro_hop_duration_seconds_bucket{hop=\"llm\""), std::string::npos);
   EXPECT_NE(response->body().find("maestro_requests_total{outcome=\"ok\""), std::string::npos);
+}
+
+// Sends `bytes` to a port and reads until the peer closes or 1 s passes.
+void SendRaw(uint16_t port, const std::string& bytes) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
+    timeval timeout{1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    shutdown(fd, SHUT_WR);
+    char buffer[4096];
+    while (recv(fd, buffer, sizeof(buffer), 0) > 0) {
+    }
+  }
+  close(fd);
+}
+
+TEST_P(StackTest, MalformedWireInputNeverKillsAProcess) {
+  std::mt19937 rng(1234);
+  std::string garbage(70000, '\0');
+  for (auto& c : garbage) c = static_cast<char>(rng());
+  const std::string http_truncated = "POST /assist HTTP/1.1\r\nContent-Length: 100000\r\n\r\nRIFF";
+  // A gRPC/HTTP2 preface followed by junk; a Thrift frame header announcing 2 GB; a binary-protocol call
+  // whose string length runs past the end.
+  const std::string h2_preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + garbage.substr(0, 500);
+  const std::string thrift_huge_frame = std::string("\x7f\xff\xff\xff", 4) + garbage.substr(0, 100);
+  const std::string thrift_truncated = std::string("\x80\x01\x00\x01\x00\x00\x00\x0aTranscribe\x00\x00\x00\x01"
+                                                   "\x0b\x00\x01\x7f\x00\x00\x00abc", 30);
+  for (const auto& process : stack_.processes()) {
+    for (const std::string& payload :
+         {garbage, http_truncated, h2_preface, thrift_huge_frame, thrift_truncated, std::string(1, '\xff')}) {
+      SendRaw(process.port, payload);
+    }
+  }
+  ASSERT_TRUE(stack_.CheckChildren().ok()) << stack_.CheckChildren().ToString();
+  auto response = client_->SendBlocking(AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(10)));
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->result_int(), 200);
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, StackTest, ::testing::ValuesIn(kProtocols));
