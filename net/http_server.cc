@@ -19,6 +19,8 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "net/admission_gate.h"
+
 namespace maestro::net {
 
 namespace asio = boost::asio;
@@ -28,6 +30,7 @@ using tcp = asio::ip::tcp;
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   HttpServerOptions options;
   HttpHandler handler;
+  std::unique_ptr<AdmissionGate> gate;
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::vector<std::thread> threads;
@@ -61,6 +64,20 @@ auto AsyncHandle(const HttpHandler& handler, std::shared_ptr<void> keep_alive, H
       token, std::move(request));
 }
 
+// Waits for an admission slot without blocking the event loop. Completes with false when the queue is full.
+template <typename Token>
+auto AsyncAdmit(AdmissionGate& gate, Token&& token) {
+  return asio::async_initiate<Token, void(bool)>(
+      [&gate](auto completion) {
+        auto shared = std::make_shared<decltype(completion)>(std::move(completion));
+        auto executor = asio::get_associated_executor(*shared);
+        gate.Acquire([shared, executor](bool admitted) {
+          asio::post(executor, [shared, admitted]() mutable { (*shared)(admitted); });
+        });
+      },
+      token);
+}
+
 HttpResponse PlainError(http::status status, const std::string& message, unsigned version) {
   StatusCode code = status == http::status::payload_too_large ? StatusCode::kPayloadTooLarge
                                                                : StatusCode::kInvalidArgument;
@@ -92,17 +109,39 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
 
 asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
   connections++;
+  // The buffer grows only for requests with large bodies and shrinks back after them: 1000 idle keep-alive
+  // connections must not hold 64 KB each.
   beast::flat_buffer buffer;
-  // Without a reserve, Beast reads large bodies 512 bytes per recv() (platform.md §3: 9x slower at 500 KB).
-  buffer.reserve(64 * 1024);
   boost::system::error_code ec;
   while (!stopping) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(options.body_limit);
     parser.header_limit(static_cast<uint32_t>(options.header_limit));
     stream.expires_after(options.read_timeout);
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    bool admitted = false;
+    if (!ec && parser.get().method() != http::verb::get) {
+      admitted = co_await AsyncAdmit(*gate, asio::use_awaitable);
+      if (!admitted) {
+        HttpResponse busy = ErrorResponse(Status(StatusCode::kOverloaded, "too many requests in flight"), 11, false);
+        stream.expires_after(std::chrono::seconds(5));
+        co_await http::async_write(stream, busy, asio::redirect_error(asio::use_awaitable, ec));
+        break;
+      }
+    }
+    if (!ec && admitted && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      // curl waits a second for this before sending a body above 1 KB.
+      http::response<http::empty_body> go_on{http::status::continue_, 11};
+      co_await http::async_write(stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (!ec && !parser.is_done()) {
+      // Without a large buffer, Beast reads big bodies 512 bytes per recv() (platform.md §3: 9x slower).
+      if (parser.content_length().value_or(0) > 16 * 1024 && buffer.capacity() < 64 * 1024) buffer.reserve(64 * 1024);
+      stream.expires_after(options.read_timeout);
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    }
     if (ec) {
+      if (admitted) gate->Release();
       std::optional<HttpResponse> reply;
       if (ec == http::error::body_limit) {
         reply = PlainError(http::status::payload_too_large,
@@ -131,6 +170,8 @@ asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
     response.prepare_payload();
     stream.expires_after(std::chrono::seconds(30));
     co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    if (admitted) gate->Release();
+    if (buffer.size() == 0) buffer.shrink_to_fit();
     if (ec || !response.keep_alive()) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -145,6 +186,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   auto impl = std::make_shared<Impl>();
   impl->options = options;
   impl->handler = std::move(handler);
+  impl->gate = std::make_unique<AdmissionGate>(options.max_inflight, options.max_waiting);
   boost::system::error_code ec;
   auto address = asio::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host, ec);
   if (ec) return Status(StatusCode::kInvalidArgument, "bad listen host '" + options.host + "'");

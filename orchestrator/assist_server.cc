@@ -7,7 +7,6 @@
 #include <spdlog/spdlog.h>
 
 #include "audio/wav.h"
-#include "common/inflight_limiter.h"
 #include "metrics/metrics.h"
 #include "net/admin_routes.h"
 #include "net/http_server.h"
@@ -54,12 +53,11 @@ Status ClientFacingStatus(const Status& status) {
 struct AssistServer::Impl {
   Pipeline& pipeline;
   AssistServerOptions options;
-  InflightLimiter limiter;
   metrics::RequestMetrics metrics{"maestro", "http"};
   std::atomic<bool> ready{false};
   std::unique_ptr<net::HttpServer> http;
 
-  Impl(Pipeline& p, const AssistServerOptions& o) : pipeline(p), options(o), limiter(o.max_inflight) {}
+  Impl(Pipeline& p, const AssistServerOptions& o) : pipeline(p), options(o) {}
 
   void Handle(net::HttpRequest&& request, net::Respond respond);
   Result<AudioClip> ReadUpload(const net::HttpRequest& request) const;
@@ -120,12 +118,8 @@ void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond
                          std::string::npos;
   const Deadline deadline = DeadlineFor(request);
 
-  if (!limiter.TryAcquire()) {
-    return respond(net::ErrorResponse(Status(StatusCode::kOverloaded, "too many requests in flight")));
-  }
   auto started = metrics.Start();
   auto finish = [this, started, want_json, respond](Result<AssistOutcome> outcome) {
-    limiter.Release();
     if (!outcome.ok()) {
       Status status = ClientFacingStatus(outcome.status());
       metrics.Finish(started, status.code());
@@ -177,6 +171,8 @@ Result<std::unique_ptr<AssistServer>> AssistServer::Start(Pipeline& pipeline, co
   http_options.threads = options.threads;
   // Room for the multipart envelope around a file at the limit; the file itself is checked exactly.
   http_options.body_limit = options.max_upload_bytes + 64 * 1024;
+  http_options.max_inflight = static_cast<size_t>(options.max_inflight);
+  http_options.max_waiting = static_cast<size_t>(options.max_queued);
   Impl* raw = impl.get();
   auto http = net::HttpServer::Start(http_options, [raw](net::HttpRequest&& request, net::Respond respond) {
     raw->Handle(std::move(request), std::move(respond));

@@ -18,7 +18,10 @@ struct AssistServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 7000;
   int threads = 0;                            // 0 picks the number of cores
-  int max_inflight = 1024;                    // more concurrent /assist requests get 503 + Retry-After
+  // Requests processed at once; up to max_queued more wait unread (no thread, no memory for their bodies);
+  // beyond that 503 + Retry-After. 64 keeps Maestro under 64 MB at 1000 connections with 441 KB answers.
+  int max_inflight = 64;
+  int max_queued = 4096;
   size_t max_upload_bytes = 25u << 20;        // the audio file's limit (413 above it)
   std::chrono::milliseconds timeout{6000};    // each request's deadline, propagated to every hop
 };

@@ -18,7 +18,8 @@ struct ServeFlags {
   std::string tts = "emulated";
   std::map<std::string, std::vector<std::string>> engine_options;
   std::string listen = "127.0.0.1:7000";
-  int max_inflight = 1024;
+  int max_inflight = 64;
+  int max_queued = 4096;
   int timeout_ms = 6000;
   size_t max_upload_bytes = 25u << 20;
   std::string voice;
@@ -41,9 +42,13 @@ RegisterCommand serve_command(
                            std::string("inproc only: ") + kind + " engine option key=value (repeatable)");
       }
       command.add_option("--listen", flags->listen, "HOST:PORT for POST /assist")->envname("MAESTRO_LISTEN");
-      command.add_option("--max-inflight", flags->max_inflight, "Concurrent /assist requests; more get 503")
+      command.add_option("--max-inflight", flags->max_inflight,
+                         "/assist requests processed at once; more wait in the queue")
           ->envname("MAESTRO_MAX_INFLIGHT")
           ->check(CLI::Range(1, 1000000));
+      command.add_option("--max-queue", flags->max_queued, "/assist requests waiting for a slot; more get 503")
+          ->envname("MAESTRO_MAX_QUEUE")
+          ->check(CLI::Range(0, 1000000));
       command.add_option("--timeout-ms", flags->timeout_ms, "Each request's deadline, propagated to every hop")
           ->envname("MAESTRO_TIMEOUT_MS")
           ->check(CLI::Range(1, 600000));
@@ -78,6 +83,7 @@ RegisterCommand serve_command(
         options.port = address->second;
         options.threads = flags->transport.server_threads;
         options.max_inflight = flags->max_inflight;
+        options.max_queued = flags->max_queued;
         options.max_upload_bytes = flags->max_upload_bytes;
         options.timeout = std::chrono::milliseconds(flags->timeout_ms);
         auto server = AssistServer::Start(pipeline, options);

@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/inflight_limiter.h"
 #include "metrics/metrics.h"
 #include "net/admin_routes.h"
 #include "net/http_client.h"
@@ -48,12 +47,15 @@ class RestServiceServer final : public ServiceServer {
   static Result<std::unique_ptr<ServiceServer>> Start(const std::string& service, const std::string& route,
                                                       const std::string& host, uint16_t port,
                                                       const TransportOptions& options, Serve serve) {
-    auto server = std::unique_ptr<RestServiceServer>(new RestServiceServer(service, options.max_inflight));
+    auto server = std::unique_ptr<RestServiceServer>(new RestServiceServer(service));
     net::HttpServerOptions http_options;
     http_options.host = host;
     http_options.port = port;
     http_options.threads = options.server_threads;
     http_options.body_limit = options.max_message_bytes;
+    // Services refuse the excess at once, as the gRPC and Thrift servers do; queueing is Maestro's job.
+    http_options.max_inflight = static_cast<size_t>(options.max_inflight);
+    http_options.max_waiting = 0;
     RestServiceServer* self = server.get();
     auto started = net::HttpServer::Start(
         http_options, [self, route, serve = std::move(serve)](net::HttpRequest&& request, net::Respond respond) {
@@ -64,12 +66,8 @@ class RestServiceServer final : public ServiceServer {
           if (request.method() != http::verb::post) {
             return respond(net::ErrorResponse(InvalidArgument(route + " takes POST")));
           }
-          if (!self->limiter_.TryAcquire()) {
-            return respond(net::ErrorResponse(Status(StatusCode::kOverloaded, "too many requests in flight")));
-          }
           auto started_at = self->metrics_.Start();
           serve(std::move(request), [self, started_at, respond](net::HttpResponse response) {
-            self->limiter_.Release();
             auto code = response.result_int() < 400 ? StatusCode::kOk
                                                     : net::StatusFromErrorResponse(response).code();
             self->metrics_.Finish(started_at, code);
@@ -86,10 +84,8 @@ class RestServiceServer final : public ServiceServer {
   void Shutdown() override { http_->Shutdown(); }
 
  private:
-  RestServiceServer(const std::string& service, int max_inflight)
-      : limiter_(max_inflight), metrics_(service, "rest") {}
+  explicit RestServiceServer(const std::string& service) : metrics_(service, "rest") {}
 
-  InflightLimiter limiter_;
   metrics::RequestMetrics metrics_;
   std::atomic<bool> ready_{false};
   std::unique_ptr<net::HttpServer> http_;
