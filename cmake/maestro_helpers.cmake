@@ -8,8 +8,7 @@ function(maestro_test)
   if(NOT T_LABELS)
     set(T_LABELS fast)
   endif()
-  gtest_discover_tests(${T_NAME}
-    PROPERTIES LABELS "${T_LABELS}"
-               ENVIRONMENT "MAESTRO_BINARY=${PROJECT_BINARY_DIR}/maestro;MAESTRO_SOURCE_DIR=${PROJECT_SOURCE_DIR};MAESTRO_BUILD_DIR=${PROJECT_BINARY_DIR}"
-    DISCOVERY_TIMEOUT 60)
+  # Paths reach tests through tests/support (compiled in), not the environment: ctest's ENVIRONMENT list
+  # does not survive gtest_discover_tests' own list handling.
+  gtest_discover_tests(${T_NAME} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60)
 endfunction()

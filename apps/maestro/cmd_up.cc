@@ -18,7 +18,9 @@ struct UpFlags {
   std::string host = "127.0.0.1";
   uint16_t port = 7000;
   std::map<std::string, std::vector<std::string>> engine_options;
-  std::vector<std::string> pass_through;
+  int max_inflight = 64;
+  int max_queue = 4096;
+  int timeout_ms = 6000;
   TransportOptions transport;
 };
 
@@ -37,6 +39,15 @@ RegisterCommand up_command(
         command.add_option(std::string("--") + kind + "-opt", flags->engine_options[kind],
                            std::string(kind) + " engine option key=value (repeatable)");
       }
+      command.add_option("--max-inflight", flags->max_inflight, "/assist requests Maestro processes at once")
+          ->envname("MAESTRO_MAX_INFLIGHT")
+          ->check(CLI::Range(1, 1000000));
+      command.add_option("--max-queue", flags->max_queue, "/assist requests waiting for a slot; more get 503")
+          ->envname("MAESTRO_MAX_QUEUE")
+          ->check(CLI::Range(0, 1000000));
+      command.add_option("--timeout-ms", flags->timeout_ms, "Each request's deadline, propagated to every hop")
+          ->envname("MAESTRO_TIMEOUT_MS")
+          ->check(CLI::Range(1, 600000));
       AddTransportFlags(command, flags->transport);
       return [flags] {
         InitLogging("up");
@@ -49,6 +60,8 @@ RegisterCommand up_command(
         options.tts_engine = engines.tts;
         options.engine_options = flags->engine_options;
         options.transport_flags = TransportFlagsAsArgs(flags->transport);
+        options.maestro_flags = {"--max-inflight", std::to_string(flags->max_inflight), "--max-queue",
+                                 std::to_string(flags->max_queue), "--timeout-ms", std::to_string(flags->timeout_ms)};
         options.host = flags->host;
         options.port = flags->port;
         Stack stack;

@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "net/http_client.h"
 #include "net/multipart.h"
@@ -128,6 +129,29 @@ TEST_P(StackTest, MalformedWireInputNeverKillsAProcess) {
   auto response = client_->SendBlocking(AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(10)));
   ASSERT_TRUE(response.ok());
   EXPECT_EQ(response->result_int(), 200);
+}
+
+// Every route the OpenAPI document gives Maestro exists on the running server (no 404).
+TEST_P(StackTest, ServesEveryMaestroRouteOfTheOpenApiDocument) {
+  YAML::Node document = YAML::LoadFile(testing::SourceDir() + "/openapi/maestro.yaml");
+  int checked = 0;
+  for (const auto& path : document["paths"]) {
+    for (const auto& operation : path.second) {
+      std::string tag = operation.second["tags"][0].as<std::string>();
+      if (tag != "maestro" && tag != "admin") continue;
+      std::string method = operation.first.as<std::string>();
+      net::HttpRequest request{method == "get" ? http::verb::get : http::verb::post, path.first.as<std::string>(), 11};
+      if (method == "post") {
+        request.set(http::field::content_type, "application/json");
+        request.body() = "{}";
+      }
+      auto response = client_->SendBlocking(request, Deadline::In(std::chrono::seconds(5)));
+      ASSERT_TRUE(response.ok());
+      EXPECT_NE(response->result_int(), 404) << method << " " << path.first.as<std::string>();
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 6);
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, StackTest, ::testing::ValuesIn(kProtocols));

@@ -20,7 +20,12 @@ std::string ToneWav(double seconds, int sample_rate) {
 
 std::string MaestroBinary() {
   const char* path = std::getenv("MAESTRO_BINARY");
-  return path != nullptr ? path : "";
+  return path != nullptr ? path : MAESTRO_TEST_BINARY;
+}
+
+std::string SourceDir() {
+  const char* path = std::getenv("MAESTRO_SOURCE_DIR");
+  return path != nullptr ? path : MAESTRO_TEST_SOURCE_DIR;
 }
 
 TempDir::TempDir() {
@@ -48,10 +53,8 @@ std::string SharedDataDir() {
   if (const char* env = std::getenv("MAESTRO_SHARED_DATA"); env != nullptr && std::filesystem::is_directory(env)) {
     return env;
   }
-  if (const char* source = std::getenv("MAESTRO_SOURCE_DIR"); source != nullptr) {
-    auto candidate = std::filesystem::path(source).parent_path() / "shared" / "data";
-    if (std::filesystem::is_directory(candidate)) return candidate.string();
-  }
+  auto candidate = std::filesystem::path(SourceDir()).parent_path() / "shared" / "data";
+  if (std::filesystem::is_directory(candidate)) return candidate.string();
   return "";
 }
 

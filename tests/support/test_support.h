@@ -10,8 +10,10 @@ namespace maestro::testing {
 // A WAV file of `seconds` of a quiet tone at `sample_rate`, 16-bit mono.
 std::string ToneWav(double seconds, int sample_rate = 16000);
 
-// The built `maestro` binary (from ctest's MAESTRO_BINARY), or "" when unknown.
+// The built `maestro` binary ($MAESTRO_BINARY, else the one this build makes).
 std::string MaestroBinary();
+// The repository's root ($MAESTRO_SOURCE_DIR, else the one this build came from).
+std::string SourceDir();
 
 // A fresh directory under the system temp folder, removed by the caller's TempDir destructor.
 class TempDir {
