@@ -76,6 +76,7 @@ int64_t LatencyHistogram::ValueAtPercentile(double percentile) const {
   percentile = std::clamp(percentile, 0.0, 100.0);
   auto rank = static_cast<uint64_t>(std::ceil(percentile / 100.0 * static_cast<double>(count_)));
   rank = std::clamp<uint64_t>(rank, 1, count_);
+  if (rank == count_) return max_;
   uint64_t seen = 0;
   for (size_t i = 0; i < counts_.size(); ++i) {
     seen += counts_[i];

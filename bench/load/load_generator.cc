@@ -75,7 +75,9 @@ struct WorkerResult {
   LoadErrors errors;
   uint64_t requests = 0;
   uint64_t succeeded = 0;
+  uint64_t completed_in_window = 0;
   uint64_t scheduled = 0;
+  uint64_t unfinished = 0;
   uint64_t late = 0;
   uint64_t dropped = 0;
   uint64_t bytes_sent = 0;
@@ -299,6 +301,7 @@ class Worker {
     const auto now = Clock::now();
     c.busy = false;
     --in_flight_;
+    if (outcome == Outcome::kOk && InWindow(now)) ++result_.completed_in_window;
     if (InWindow(c.intended) && !hard_stopped_) {
       ++result_.requests;
       result_.bytes_sent += c.sent;
@@ -315,7 +318,8 @@ class Worker {
         case Outcome::kWrongBody: ++result_.errors.wrong_body; break;
       }
     }
-    if (!stopping_) Next(c, now);
+    // The open loop drains its queue after the window too: those sends were scheduled in it.
+    if (!stopping_ || config_.mode == LoadMode::kOpen) Next(c, now);
     if (stopping_ && in_flight_ == 0) Shutdown();
   }
 
@@ -416,7 +420,6 @@ class Worker {
   void BeginStopping() {
     if (stopping_) return;
     stopping_ = true;
-    queue_.clear();
     schedule_timer_.cancel();
     for (auto& c : connections_) {
       if (!c->busy) c->think_timer.cancel();
@@ -428,7 +431,10 @@ class Worker {
     if (shut_down_) return;
     shut_down_ = true;
     stopping_ = true;
+    for (const auto intended : queue_) result_.unfinished += InWindow(intended) ? 1 : 0;
+    queue_.clear();
     for (auto& c : connections_) {
+      if (c->busy && InWindow(c->intended)) ++result_.unfinished;
       c->think_timer.cancel();
       Close(*c);
     }
@@ -531,6 +537,8 @@ Result<LoadSummary> RunLoad(const LoadConfig& config, const std::atomic<bool>* c
     summary.errors.Merge(r.errors);
     summary.requests += r.requests;
     summary.succeeded += r.succeeded;
+    summary.completed_in_window += r.completed_in_window;
+    summary.unfinished += r.unfinished;
     summary.scheduled += r.scheduled;
     summary.late += r.late;
     summary.dropped += r.dropped;

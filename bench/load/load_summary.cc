@@ -27,7 +27,9 @@ void LoadErrors::Merge(const LoadErrors& other) {
   for (const auto& [code, n] : other.http_status) http_status[code] += n;
 }
 
-double LoadSummary::throughput_rps() const { return window_s > 0 ? static_cast<double>(succeeded) / window_s : 0; }
+double LoadSummary::throughput_rps() const {
+  return window_s > 0 ? static_cast<double>(completed_in_window) / window_s : 0;
+}
 double LoadSummary::request_rate() const { return window_s > 0 ? static_cast<double>(requests) / window_s : 0; }
 double LoadSummary::error_rate() const {
   return requests ? static_cast<double>(errors.total()) / static_cast<double>(requests) : 0;
@@ -50,6 +52,8 @@ nlohmann::json SummaryToJson(const LoadSummary& s, bool include_histogram) {
       {"cancelled", s.cancelled},
       {"requests", s.requests},
       {"succeeded", s.succeeded},
+      {"completed_in_window", s.completed_in_window},
+      {"unfinished", s.unfinished},
       {"throughput_rps", s.throughput_rps()},
       {"request_rate", s.request_rate()},
       {"error_rate", s.error_rate()},
@@ -93,7 +97,9 @@ std::string FormatSummaryTable(const LoadSummary& s) {
   out += fmt::format("  window ...... {:.2f} s measured after {:.2f} s warm-up{}\n", s.window_s, s.warmup_s,
                      s.cancelled ? " (cancelled)" : "");
   out += fmt::format("  requests .... {}  ({:.1f}/s)\n", s.requests, s.request_rate());
-  out += fmt::format("  succeeded ... {}  ({:.1f}/s)\n", s.succeeded, s.throughput_rps());
+  out += fmt::format("  succeeded ... {}  (throughput {:.1f}/s completed in the window)\n", s.succeeded,
+                     s.throughput_rps());
+  if (s.unfinished > 0) out += fmt::format("  unfinished .. {} (queued or in flight when the run ended)\n", s.unfinished);
   out += fmt::format("  errors ...... {}  ({:.2f}%)  connect={} timeout={} io={} wrong_body={} http_status={}\n",
                      s.errors.total(), 100.0 * s.error_rate(), s.errors.connect, s.errors.timeout, s.errors.io,
                      s.errors.wrong_body, s.errors.http_status_total());

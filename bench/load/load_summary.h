@@ -39,6 +39,10 @@ struct LoadSummary {
   // Requests whose (intended) start fell in the window and that ended: succeeded + errors.total().
   uint64_t requests = 0;
   uint64_t succeeded = 0;
+  // Successful responses that arrived inside the window, whenever they were sent: the throughput numerator.
+  uint64_t completed_in_window = 0;
+  // Requests of the window still queued or in flight when the run ended (cancel, or past window end + timeout).
+  uint64_t unfinished = 0;
   LoadErrors errors;
   // Open loop only: sends scheduled in the window, sent later than late_threshold, and not sent because
   // max_inflight requests were outstanding (dropped ones are neither requests nor errors).
@@ -58,7 +62,7 @@ struct LoadSummary {
   double max_thread_cpu_percent = 0;
   bool generator_bottleneck = false;
 
-  double throughput_rps() const;  // succeeded / window_s
+  double throughput_rps() const;  // completed_in_window / window_s
   double request_rate() const;    // requests / window_s
   double error_rate() const;      // errors / requests, 0 when none
 };
