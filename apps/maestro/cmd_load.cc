@@ -1,5 +1,7 @@
 // `maestro load URL`: drives closed-loop (--vus) or open-loop (--rate) HTTP load at one URL and prints a k6-like
 // summary. The same generator runs inside `maestro bench`.
+#include <unistd.h>
+
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -9,6 +11,7 @@
 
 #include "apps/maestro/command_registry.h"
 #include "bench/load/load_generator.h"
+#include "bench/resources/resource_sampler.h"
 
 namespace maestro::cli {
 namespace {
@@ -35,6 +38,7 @@ struct LoadOptions {
   int threads = 1;
   std::string expect_content_type;
   uint64_t expect_min_bytes = 0;
+  std::vector<std::string> watch;
   bool json = false;
   std::string out;
 };
@@ -101,26 +105,52 @@ int RunLoadCommand(const LoadOptions& o) {
   action.sa_handler = OnInterrupt;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  // The generator itself is always sampled, so its cost shows next to the services'.
+  bench::ResourceSampler sampler;
+  (void)sampler.Watch("generator", getpid());
+  for (const auto& entry : o.watch) {
+    const auto colon = entry.find(':');
+    pid_t pid = 0;
+    try {
+      pid = colon == std::string::npos ? 0 : static_cast<pid_t>(std::stol(entry.substr(colon + 1)));
+    } catch (const std::exception&) {
+    }
+    Status s = pid > 0 ? sampler.Watch(entry.substr(0, colon), pid) : InvalidArgument("--watch wants NAME:PID");
+    if (!s.ok()) {
+      std::cerr << "maestro load: " << entry << ": " << s.message() << "\n";
+      return 2;
+    }
+  }
+  bench::WindowHooks hooks;
+  hooks.window_started = [&sampler] { (void)sampler.Start(); };
+  hooks.window_ended = [&sampler] { sampler.Stop(); };
   if (!o.json) {
     std::cerr << "maestro load: " << o.url << " for " << o.duration << " after " << o.warmup << " warm-up\n";
   }
-  auto summary = bench::RunLoad(*config, &g_cancel);
+  auto summary = bench::RunLoad(*config, &g_cancel, &hooks);
+  sampler.Stop();
+  const auto resources = sampler.Summary();
   if (!summary.ok()) {
     std::cerr << "maestro load: " << summary.status().ToString() << "\n";
     return summary.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
   if (!o.out.empty()) {
     std::ofstream out(o.out);
-    out << bench::SummaryToJson(*summary, true).dump(2) << "\n";
+    auto json = bench::SummaryToJson(*summary, true);
+    json["resources"] = bench::ResourcesToJson(resources);
+    out << json.dump(2) << "\n";
     if (!out) {
       std::cerr << "maestro load: cannot write '" << o.out << "'\n";
       return 1;
     }
   }
   if (o.json) {
-    std::cout << bench::SummaryToJson(*summary, false).dump(2) << "\n";
+    auto json = bench::SummaryToJson(*summary, false);
+    json["resources"] = bench::ResourcesToJson(resources);
+    std::cout << json.dump(2) << "\n";
   } else {
-    std::cout << bench::FormatSummaryTable(*summary);
+    std::cout << bench::FormatSummaryTable(*summary) << "\n  resources over the window (CPU in % of one core):\n"
+              << bench::FormatResourcesTable(resources);
   }
   if (summary->generator_bottleneck) {
     std::cerr << "maestro load: warning: the generator was the bottleneck (busiest thread "
@@ -154,6 +184,7 @@ RegisterCommand load_command(
       cmd.add_option("--threads", o->threads, "io threads")->capture_default_str()->check(CLI::Range(1, 64));
       cmd.add_option("--expect-content-type", o->expect_content_type, "Responses must have this Content-Type prefix");
       cmd.add_option("--expect-min-bytes", o->expect_min_bytes, "Responses must have at least this many body bytes");
+      cmd.add_option("--watch", o->watch, "Also sample the CPU, RSS and TCP bytes of process NAME:PID (repeatable)");
       cmd.add_flag("--json", o->json, "Print the JSON summary instead of the table");
       cmd.add_option("--out", o->out, "Write the JSON summary with the raw histogram to this file");
       return [o] { return RunLoadCommand(*o); };

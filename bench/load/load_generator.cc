@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -493,9 +495,39 @@ std::vector<WorkerShare> SplitLoad(const LoadConfig& config) {
   return shares;
 }
 
+// Calls the window hooks on time, from its own thread, until the run is over.
+class HookCaller {
+ public:
+  HookCaller(const WindowHooks* hooks, Clock::time_point start, Clock::time_point end) {
+    if (hooks == nullptr || (!hooks->window_started && !hooks->window_ended)) return;
+    thread_ = std::thread([this, hooks, start, end] {
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_until(lock, start, [this] { return done_; })) return;
+      if (hooks->window_started) hooks->window_started();
+      wake_.wait_until(lock, end, [this] { return done_; });
+      if (hooks->window_ended) hooks->window_ended();
+    });
+  }
+  // Ends the wait early: the run is over.
+  ~HookCaller() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
-Result<LoadSummary> RunLoad(const LoadConfig& config, const std::atomic<bool>* cancel) {
+Result<LoadSummary> RunLoad(const LoadConfig& config, const std::atomic<bool>* cancel, const WindowHooks* hooks) {
   if (Status s = ValidateLoadConfig(config); !s.ok()) return s;
   auto target = ParseHttpUrl(config.url);
   if (!target.ok()) return target.status();
@@ -517,9 +549,12 @@ Result<LoadSummary> RunLoad(const LoadConfig& config, const std::atomic<bool>* c
   std::vector<std::unique_ptr<Worker>> workers;
   for (const auto& share : SplitLoad(config)) workers.push_back(std::make_unique<Worker>(plan, share));
   std::vector<std::thread> threads;
+  std::optional<HookCaller> hook_caller;
+  hook_caller.emplace(hooks, plan.window_start, plan.window_end);
   for (size_t i = 1; i < workers.size(); ++i) threads.emplace_back([&w = *workers[i]] { w.Run(); });
   workers[0]->Run();
   for (auto& t : threads) t.join();
+  hook_caller.reset();
   const double wall_s = Seconds(Clock::now() - wall_start);
   const double process_cpu_s = ProcessCpuSeconds() - process_cpu_start;
 

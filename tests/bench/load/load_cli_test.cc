@@ -51,6 +51,11 @@ TEST(LoadCliTest, PrintsJsonSummaryAndWritesTheHistogram) {
   EXPECT_EQ(json["errors"]["total"], 0);
   EXPECT_GT(json["latency_ms"]["p50"].get<double>(), 0.9);
   EXPECT_FALSE(json.contains("histogram"));
+  ASSERT_EQ(json["resources"].size(), 1u);
+  EXPECT_EQ(json["resources"][0]["name"], "generator");
+  EXPECT_GT(json["resources"][0]["rss_peak_mb"].get<double>(), 1.0);
+  // The generator's own TCP payload over the window: at least the requests it counted, in both directions.
+  EXPECT_GE(json["resources"][0]["tcp_bytes_sent"].get<uint64_t>(), json["succeeded"].get<uint64_t>() * 60);
 
   std::ifstream file(out_file);
   const auto saved = nlohmann::json::parse(file);
@@ -75,6 +80,7 @@ TEST(LoadCliTest, BadArgumentsFailWithoutSending) {
   EXPECT_EQ(RunMaestro("load https://127.0.0.1:1/").exit_code, 2);
   EXPECT_EQ(RunMaestro("load http://127.0.0.1:1/ --header NoColon").exit_code, 2);
   EXPECT_EQ(RunMaestro("load http://127.0.0.1:1/ --body /nonexistent/file").exit_code, 2);
+  EXPECT_EQ(RunMaestro("load http://127.0.0.1:1/ --watch stt:notapid").exit_code, 2);
   EXPECT_NE(RunMaestro("load http://127.0.0.1:1/ --vus 2 --rate 5").exit_code, 0);
 }
 

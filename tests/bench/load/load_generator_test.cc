@@ -252,6 +252,24 @@ TEST(LoadGeneratorTest, CancelEndsTheRunEarly) {
   EXPECT_GT(s->succeeded, 0u);
 }
 
+TEST(LoadGeneratorTest, WindowHooksFireAtTheWindowsEdges) {
+  auto server = Serve({});
+  LoadConfig c = Closed(*server, 1, milliseconds(400));
+  c.warmup = milliseconds(300);
+  c.think_time = milliseconds(5);
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point started_at;
+  Clock::time_point ended_at;
+  WindowHooks hooks;
+  hooks.window_started = [&] { started_at = Clock::now(); };
+  hooks.window_ended = [&] { ended_at = Clock::now(); };
+  const auto run_start = Clock::now();
+  ASSERT_TRUE(RunLoad(c, nullptr, &hooks).ok());
+  auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  EXPECT_NEAR(ms(started_at - run_start), 300.0, 30.0);
+  EXPECT_NEAR(ms(ended_at - started_at), 400.0, 30.0);
+}
+
 TEST(LoadGeneratorTest, BadConfigIsRejectedBeforeAnySend) {
   LoadConfig c;
   c.url = "https://127.0.0.1/";
