@@ -49,6 +49,7 @@ grep -q '"code":"unsupported_media"' "$work/err.json" || fail "error body: $(cat
 
 [ "$(curl -sS "$url/health")" = '{"status":"healthy"}' ] || fail "/health"
 for service in "$stt" "$llm" "$tts" "$url"; do
-  curl -sS "$service/metrics" | grep -q '^maestro_requests_total' || fail "$service/metrics"
+  metrics=$(curl -sS "$service/metrics")
+  grep -q '^maestro_requests_total' <<<"$metrics" || fail "$service/metrics"
 done
 echo "rest curl interop: all checks passed"

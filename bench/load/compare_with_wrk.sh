@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Compares `maestro load` with wrk on the same trivial endpoint (maestro_fixture_server, keep-alive GET, 2-byte
+# body). The server is pinned to one core and each generator, in turn, to the other, so both generators get
+# exactly one core. Usage: bench/load/compare_with_wrk.sh [BUILD_DIR]; env CONNS, DURATION (s), ROUNDS, and
+# SERVICE_MS (the server's fixed service time; 0 = trivial endpoint, CPU-bound).
+set -euo pipefail
+build=${1:-build}
+conns=${CONNS:-50}
+duration=${DURATION:-10}
+rounds=${ROUNDS:-3}
+service_ms=${SERVICE_MS:-0}
+command -v wrk >/dev/null || { echo "wrk is not installed (scripts/bootstrap.sh installs it)" >&2; exit 1; }
+
+log=$(mktemp)
+taskset -c 1 "$build/maestro_fixture_server" --port 0 --service-ms "$service_ms" >"$log" &
+server=$!
+trap 'kill $server 2>/dev/null; rm -f "$log"' EXIT
+for _ in $(seq 50); do grep -q listening "$log" && break; sleep 0.1; done
+port=$(awk '/listening/{print $3}' "$log")
+url="http://127.0.0.1:$port/"
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $conns connections, ${duration}s per run, service time ${service_ms} ms, generator on core 0, server on core 1"
+printf "%-6s %-8s %12s %10s %10s %16s\n" round tool req_per_s p50_ms p99_ms generator_cpu%
+ratios=()
+for round in $(seq "$rounds"); do
+  out=$(taskset -c 0 wrk -t1 -c"$conns" -d"${duration}s" --latency "$url")
+  rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
+  p50=$(awk '$1=="50%"{print $2}' <<<"$out")
+  p99=$(awk '$1=="99%"{print $2}' <<<"$out")
+  printf "%-6s %-8s %12s %10s %10s %16s\n" "$round" wrk "$rps" "$p50" "$p99" "-"
+  json=$(taskset -c 0 "$build/maestro" load "$url" --method GET --vus "$conns" --duration "${duration}s" \
+         --warmup 1s --json)
+  line=$(/usr/bin/python3 - "$round" "$rps" <<PY
+import json, sys
+s = json.loads('''$json''')
+print("%-6s %-8s %12.0f %10.3f %10.3f %16.1f %.4f" % (sys.argv[1], "maestro", s["throughput_rps"],
+      s["latency_ms"]["p50"], s["latency_ms"]["p99"], s["generator"]["max_thread_cpu_percent"],
+      s["throughput_rps"] / float(sys.argv[2])))
+PY
+)
+  echo "${line% *}"
+  ratios+=("${line##* }")
+done
+# Adjacent runs share the machine's background load, so their ratio is steadier than either number.
+/usr/bin/python3 -c 'import statistics, sys; r = sorted(map(float, sys.argv[1:])); print("# maestro/wrk throughput ratio: median %.3f, min %.3f, max %.3f over %d rounds" % (statistics.median(r), r[0], r[-1], len(r)))' "${ratios[@]}"
+echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
