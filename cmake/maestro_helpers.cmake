@@ -1,8 +1,9 @@
-# maestro_test(NAME name SOURCES ... LIBS ... [LABELS fast|slow ...])
+# maestro_test(NAME name SOURCES ... LIBS ... [LABELS fast|slow ...] [SERIAL])
+# SERIAL: timing-accuracy tests that must not share the 2 cores with other tests.
 # Builds one GoogleTest binary and registers each of its tests with ctest.
 include(GoogleTest)
 function(maestro_test)
-  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "SERIAL" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock Threads::Threads)
   if(NOT T_LABELS)
@@ -10,5 +11,9 @@ function(maestro_test)
   endif()
   # Paths reach tests through tests/support (compiled in), not the environment: ctest's ENVIRONMENT list
   # does not survive gtest_discover_tests' own list handling.
-  gtest_discover_tests(${T_NAME} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60)
+  set(serial FALSE)
+  if(T_SERIAL)
+    set(serial TRUE)
+  endif()
+  gtest_discover_tests(${T_NAME} PROPERTIES LABELS "${T_LABELS}" RUN_SERIAL ${serial} DISCOVERY_TIMEOUT 60)
 endfunction()
