@@ -27,16 +27,27 @@ std::string VoiceFor(const std::string& language) {
 
 struct Pipeline::Call {
   Deadline deadline;
+  std::string cache_key;  // the question audio, kept only when the cache is on
   Callback<AssistOutcome> done;
   AssistOutcome outcome;
   Clock::time_point started = Clock::now();
 };
 
 Pipeline::Pipeline(SpeechToText& stt, LanguageModel& llm, TextToSpeech& tts, PipelineOptions options)
-    : stt_(stt), llm_(llm), tts_(tts), options_(std::move(options)) {}
+    : stt_(stt), llm_(llm), tts_(tts), options_(std::move(options)) {
+  if (options_.cache_bytes > 0) cache_ = std::make_unique<AnswerCache>(options_.cache_bytes);
+}
 
 void Pipeline::Assist(AudioClip clip, Deadline deadline, Callback<AssistOutcome> done) {
-  auto call = std::make_shared<Call>(Call{deadline, std::move(done), {}});
+  auto call = std::make_shared<Call>(Call{deadline, {}, std::move(done), {}});
+  if (cache_) {
+    if (auto hit = cache_->Find(clip.bytes)) {
+      call->outcome = AssistOutcome{std::move(hit->transcript), std::move(hit->answer), std::move(hit->speech), {}, true};
+      call->outcome.timings.total_ms = MsSince(call->started);
+      return call->done(std::move(call->outcome));
+    }
+    call->cache_key = clip.bytes;
+  }
   if (deadline.expired()) return call->done(DeadlineExceeded("no time left for speech recognition").WithHop("stt"));
   auto hop_start = Clock::now();
   stt_.Transcribe(std::move(clip), deadline, [this, call, hop_start](Result<Transcript> transcript) {
@@ -52,7 +63,7 @@ void Pipeline::Assist(AudioClip clip, Deadline deadline, Callback<AssistOutcome>
 }
 
 void Pipeline::AssistText(std::string question, Deadline deadline, Callback<AssistOutcome> done) {
-  auto call = std::make_shared<Call>(Call{deadline, std::move(done), {}});
+  auto call = std::make_shared<Call>(Call{deadline, {}, std::move(done), {}});
   if (IsBlank(question)) return call->done(InvalidArgument("the question is empty"));
   call->outcome.transcript.text = std::move(question);
   Generate(call);
@@ -84,6 +95,9 @@ void Pipeline::Synthesize(std::shared_ptr<Call> call) {
     if (!speech.ok()) return call->done(speech.status().WithHop("tts"));
     call->outcome.speech = std::move(speech).value();
     call->outcome.timings.total_ms = MsSince(call->started);
+    if (cache_ && !call->cache_key.empty()) {
+      cache_->Store(call->cache_key, {call->outcome.transcript, call->outcome.answer, call->outcome.speech});
+    }
     call->done(std::move(call->outcome));
   });
 }

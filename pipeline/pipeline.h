@@ -10,12 +10,14 @@
 #include "domain/speech_to_text.h"
 #include "domain/text_to_speech.h"
 #include "metrics/metrics.h"
+#include "pipeline/answer_cache.h"
 
 namespace maestro {
 
 struct PipelineOptions {
   GenerationRequest generation;  // parameters for every LLM call; the prompt is replaced by the transcript
   std::string voice;             // TTS voice; empty: pick by the answer's language
+  size_t cache_bytes = 0;        // 0: no answer cache (the default: the experiment measures work, not hits)
 };
 
 struct HopTimings {
@@ -30,6 +32,7 @@ struct AssistOutcome {
   Generation answer;
   SpeechAudio speech;
   HopTimings timings;
+  bool cached = false;  // answered from the answer cache, no hop called
 };
 
 class Pipeline {
@@ -58,6 +61,7 @@ class Pipeline {
   LanguageModel& llm_;
   TextToSpeech& tts_;
   PipelineOptions options_;
+  std::unique_ptr<AnswerCache> cache_;
   metrics::HopMetrics stt_metrics_{"stt"};
   metrics::HopMetrics llm_metrics_{"llm"};
   metrics::HopMetrics tts_metrics_{"tts"};

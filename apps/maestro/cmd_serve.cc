@@ -23,6 +23,8 @@ struct ServeFlags {
   int timeout_ms = 6000;
   size_t max_upload_bytes = 25u << 20;
   std::string voice;
+  std::string cache = "off";
+  size_t cache_mb = 64;
   TransportOptions transport;
 };
 
@@ -57,6 +59,10 @@ RegisterCommand serve_command(
           ->check(CLI::Range(size_t{1}, size_t{1} << 30));
       command.add_option("--voice", flags->voice, "TTS voice (default: by the answer's language)")
           ->envname("MAESTRO_VOICE");
+      command.add_option("--cache", flags->cache, "Answer cache by exact question audio (off by default)")
+          ->envname("MAESTRO_CACHE")
+          ->check(CLI::IsMember({"on", "off"}));
+      command.add_option("--cache-mb", flags->cache_mb, "Answer cache size")->check(CLI::Range(1, 65536));
       AddTransportFlags(command, flags->transport);
       return [flags] {
         InitLogging("maestro");
@@ -75,7 +81,10 @@ RegisterCommand serve_command(
         auto tts = (*transport)->ConnectTts(flags->tts);
         if (!tts.ok()) return Fail("serve", "tts: " + tts.status().message(), 2);
 
-        Pipeline pipeline(**stt, **llm, **tts, {.generation = {}, .voice = flags->voice});
+        Pipeline pipeline(**stt, **llm, **tts,
+                          {.generation = {},
+                           .voice = flags->voice,
+                           .cache_bytes = flags->cache == "on" ? flags->cache_mb << 20 : 0});
         auto address = SplitHostPort(flags->listen);
         if (!address.ok()) return Fail("serve", address.status().message(), 2);
         AssistServerOptions options;

@@ -21,6 +21,7 @@ struct UpFlags {
   int max_inflight = 64;
   int max_queue = 4096;
   int timeout_ms = 6000;
+  std::string cache = "off";
   TransportOptions transport;
 };
 
@@ -48,6 +49,9 @@ RegisterCommand up_command(
       command.add_option("--timeout-ms", flags->timeout_ms, "Each request's deadline, propagated to every hop")
           ->envname("MAESTRO_TIMEOUT_MS")
           ->check(CLI::Range(1, 600000));
+      command.add_option("--cache", flags->cache, "Maestro's answer cache (off by default)")
+          ->envname("MAESTRO_CACHE")
+          ->check(CLI::IsMember({"on", "off"}));
       AddTransportFlags(command, flags->transport);
       return [flags] {
         InitLogging("up");
@@ -61,7 +65,8 @@ RegisterCommand up_command(
         options.engine_options = flags->engine_options;
         options.transport_flags = TransportFlagsAsArgs(flags->transport);
         options.maestro_flags = {"--max-inflight", std::to_string(flags->max_inflight), "--max-queue",
-                                 std::to_string(flags->max_queue), "--timeout-ms", std::to_string(flags->timeout_ms)};
+                                 std::to_string(flags->max_queue), "--timeout-ms", std::to_string(flags->timeout_ms),
+                                 "--cache", flags->cache};
         options.host = flags->host;
         options.port = flags->port;
         Stack stack;

@@ -111,5 +111,39 @@ TEST(PipelineTest, PortugueseAnswersGetThePortugueseVoice) {
   EXPECT_EQ(tts.last_voice, "pt-br");
 }
 
+TEST(PipelineTest, CacheIsOffByDefaultAndServesRepeatsWhenOn) {
+  ScriptedStt stt;
+  ScriptedLlm llm;
+  ScriptedTts tts;
+  Pipeline uncached(stt, llm, tts, {});
+  ASSERT_TRUE(AssistBlocking(uncached).ok());
+  ASSERT_TRUE(AssistBlocking(uncached).ok());
+  EXPECT_EQ(stt.calls, 2);
+
+  Pipeline cached(stt, llm, tts, {.generation = {}, .voice = {}, .cache_bytes = 1 << 20});
+  auto first = AssistBlocking(cached);
+  auto second = AssistBlocking(cached);
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(first->cached);
+  EXPECT_TRUE(second->cached);
+  EXPECT_EQ(second->speech.wav, "RIFF-wav");
+  EXPECT_EQ(stt.calls, 3);
+}
+
+TEST(AnswerCacheTest, EvictsTheLeastRecentlyUsedBeyondItsBytes) {
+  AnswerCache cache(250);
+  auto answer = [](char c) { return CachedAnswer{{}, {}, SpeechAudio{std::string(90, c)}}; };
+  cache.Store("a", answer('a'));
+  cache.Store("b", answer('b'));
+  ASSERT_TRUE(cache.Find("a"));  // a is now the most recent
+  cache.Store("c", answer('c'));
+  EXPECT_TRUE(cache.Find("a"));
+  EXPECT_FALSE(cache.Find("b"));
+  EXPECT_TRUE(cache.Find("c"));
+  EXPECT_LE(cache.bytes(), 250u);
+  cache.Store("huge", CachedAnswer{{}, {}, SpeechAudio{std::string(1000, 'h')}});
+  EXPECT_FALSE(cache.Find("huge"));
+}
+
 }  // namespace
 }  // namespace maestro

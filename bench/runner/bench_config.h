@@ -1,0 +1,64 @@
+// BenchConfig: one experiment — which protocols, scenarios, load, engines and repetitions — and its presets.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace maestro::bench {
+
+// Emulated service times of one scenario, per hop, in milliseconds.
+struct EmulatedProfile {
+  double stt_ms = 0;
+  double llm_ms = 0;
+  double tts_ms = 0;
+};
+
+struct BenchConfig {
+  std::string preset = "quick";
+  std::vector<std::string> protocols = {"rest", "grpc", "thrift"};
+  std::vector<std::string> scenarios = {"simple", "traditional", "complex"};
+  // Closed loop with `users` virtual users, or, when `rates` is non-empty, open loop at each rate (a sweep:
+  // every rate is a level of the scenario factor, named "<scenario>@<rate>rps").
+  int users = 4;
+  std::vector<double> rates;
+  std::chrono::milliseconds duration{5000};
+  std::chrono::milliseconds warmup{1000};
+  int runs = 2;
+  std::string engines = "embedded";  // embedded | emulated
+  bool cache = false;
+  uint64_t seed = 42;
+  std::string out_dir = "bench-results";
+  // The same limits for every protocol, recorded in the manifest.
+  int max_inflight = 64;
+  int connections = 64;
+  std::chrono::milliseconds timeout{6000};
+  std::string thrift_transport = "buffered";
+  std::string thrift_protocol = "binary";
+  std::string language = "en";  // which scenario question to speak: "en" or "pt-BR"
+  std::map<std::string, EmulatedProfile> emulated_profiles;
+  std::string maestro_binary;  // empty: this process's own executable
+  bool write_report = true;
+};
+
+// The thesis's end-to-end times per scenario (simple ~0.3 s, traditional ~2.7 s, complex ~5.5 s), split over the
+// hops with the language model taking most.
+std::map<std::string, EmulatedProfile> ThesisEmulatedProfiles();
+
+// Applies a preset ("quick", "thesis", "overhead") to `config`. RETURNS kInvalidArgument for an unknown name.
+Status ApplyPreset(const std::string& preset, BenchConfig& config);
+
+// Parses "simple=100,2000,400" (stt,llm,tts ms) into `config.emulated_profiles`.
+Status ParseEmulatedProfile(const std::string& text, BenchConfig& config);
+
+// RETURNS kInvalidArgument naming the first setting out of its limits.
+Status ValidateBenchConfig(const BenchConfig& config);
+
+// The scenario factor's levels: the scenarios, or scenario@rate for an open-loop sweep.
+std::vector<std::string> ScenarioLevels(const BenchConfig& config);
+
+}  // namespace maestro::bench
