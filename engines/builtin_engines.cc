@@ -1,12 +1,14 @@
 #include "engines/builtin_engines.h"
 
 #include "engines/emulated/emulated_engines.h"
+#include "engines/espeak/espeak_engine.h"
 #include "engines/engine_registry.h"
 
 namespace maestro {
 
 void RegisterBuiltinEngines(EngineRegistry& registry) {
   emulated::Register(registry);
+  espeak::Register(registry);
 }
 
 }  // namespace maestro
