@@ -2,6 +2,7 @@
 
 #include "engines/emulated/emulated_engines.h"
 #include "engines/espeak/espeak_engine.h"
+#include "engines/pocketsphinx/pocketsphinx_engine.h"
 #include "engines/engine_registry.h"
 
 namespace maestro {
@@ -9,6 +10,7 @@ namespace maestro {
 void RegisterBuiltinEngines(EngineRegistry& registry) {
   emulated::Register(registry);
   espeak::Register(registry);
+  pocketsphinx::Register(registry);
 }
 
 }  // namespace maestro
