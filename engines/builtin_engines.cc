@@ -1,12 +1,16 @@
 #include "engines/builtin_engines.h"
 
 #include "engines/emulated/emulated_engines.h"
+#include "engines/espeak/espeak_engine.h"
+#include "engines/pocketsphinx/pocketsphinx_engine.h"
 #include "engines/engine_registry.h"
 
 namespace maestro {
 
 void RegisterBuiltinEngines(EngineRegistry& registry) {
   emulated::Register(registry);
+  espeak::Register(registry);
+  pocketsphinx::Register(registry);
 }
 
 }  // namespace maestro

@@ -12,7 +12,7 @@ packages=(
   libboost-dev libboost-system-dev
   # engines and audio
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sphinxbase-utils
-  libespeak-ng-dev espeak-ng libsndfile1-dev libsoxr-dev sox
+  libespeak-ng-dev espeak-ng libsndfile1-dev libsoxr-dev sox lame
   # libraries
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -1,0 +1,116 @@
+#include "engines/espeak/espeak_synthesizer.h"
+
+#include <espeak-ng/speak_lib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <filesystem>
+#include <future>
+#include <mutex>
+
+namespace maestro::espeak {
+namespace {
+
+struct Collector {
+  std::vector<int16_t> samples;
+  Deadline deadline = Deadline::Never();
+  size_t max_samples = 0;
+  bool expired = false;
+  bool too_long = false;
+};
+
+// libespeak-ng calls this on the synthesis thread with each buffer; returning 1 aborts the utterance.
+int OnSamples(short* wav, int count, espeak_EVENT* events) {
+  auto* collector = static_cast<Collector*>(events->user_data);
+  if (collector == nullptr) return 0;
+  if (wav != nullptr && count > 0) collector->samples.insert(collector->samples.end(), wav, wav + count);
+  if (collector->deadline.expired()) {
+    collector->expired = true;
+    return 1;
+  }
+  if (collector->samples.size() > collector->max_samples) {
+    collector->too_long = true;
+    return 1;
+  }
+  return 0;
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+std::mutex submit_mutex;
+
+}  // namespace
+
+EspeakSynthesizer& EspeakSynthesizer::Instance() {
+  static auto* instance = new EspeakSynthesizer();
+  return *instance;
+}
+
+EspeakSynthesizer::EspeakSynthesizer() {
+  std::promise<void> ready;
+  thread_.Submit([this, &ready] {
+    const int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, 0);
+    if (rate != 22050) {
+      init_status_ = Internal("espeak_Initialize failed (returned " + std::to_string(rate) + ")");
+    } else {
+      espeak_SetSynthCallback(&OnSamples);
+      for (const espeak_VOICE** voice = espeak_ListVoices(nullptr); voice && *voice; ++voice) {
+        // `languages` is a run of (priority byte, NUL-terminated tag) pairs ending with an empty tag.
+        if (!(*voice)->identifier) continue;
+        const std::string file = std::filesystem::path((*voice)->identifier).filename().string();
+        bool primary = true;
+        for (const char* entry = (*voice)->languages; entry && *entry; entry += std::strlen(entry + 1) + 2) {
+          auto [it, inserted] = voice_files_.emplace(Lower(entry + 1), file);
+          if (!inserted && primary) it->second = file;
+          primary = false;
+        }
+      }
+      espeak_VOICE variant_spec{};
+      variant_spec.languages = "variant";
+      for (const espeak_VOICE** voice = espeak_ListVoices(&variant_spec); voice && *voice; ++voice) {
+        if ((*voice)->identifier) variants_.insert(std::filesystem::path((*voice)->identifier).filename().string());
+      }
+    }
+    ready.set_value();
+  });
+  ready.get_future().wait();
+}
+
+bool EspeakSynthesizer::IsKnownVoice(const std::string& voice) const {
+  const auto plus = voice.find('+');
+  if (!voice_files_.contains(Lower(voice.substr(0, plus)))) return false;
+  return plus == std::string::npos || variants_.contains(voice.substr(plus + 1));
+}
+
+bool EspeakSynthesizer::Submit(SpeakJob job, size_t max_waiting,
+                               std::function<void(Result<std::vector<int16_t>>)> done) {
+  std::lock_guard lock(submit_mutex);
+  if (thread_.queued() >= max_waiting) return false;
+  return thread_.Submit([this, job = std::move(job), done = std::move(done)] { done(Speak(job)); });
+}
+
+Result<std::vector<int16_t>> EspeakSynthesizer::Speak(const SpeakJob& job) {
+  if (!init_status_.ok()) return init_status_;
+  if (job.deadline.expired()) return DeadlineExceeded("espeak: the deadline passed while queued");
+  const auto plus = job.voice.find('+');
+  const auto file = voice_files_.find(Lower(job.voice.substr(0, plus)));
+  if (file == voice_files_.end()) return InvalidArgument("espeak: unknown voice " + job.voice);
+  const std::string name = file->second + (plus == std::string::npos ? "" : job.voice.substr(plus));
+  if (espeak_SetVoiceByName(name.c_str()) != EE_OK) return InvalidArgument("espeak: cannot load voice " + job.voice);
+  espeak_SetParameter(espeakRATE, job.rate_wpm, 0);
+  Collector collector;
+  collector.deadline = job.deadline;
+  collector.max_samples = job.max_samples;
+  const espeak_ERROR error = espeak_Synth(job.text.c_str(), job.text.size() + 1, 0, POS_CHARACTER, 0,
+                                          espeakCHARS_UTF8, nullptr, &collector);
+  if (collector.expired) return DeadlineExceeded("espeak: the deadline passed during synthesis");
+  if (collector.too_long) return Status(StatusCode::kPayloadTooLarge, "espeak: speech longer than the limit");
+  if (error != EE_OK) return Internal("espeak_Synth failed with code " + std::to_string(error));
+  return std::move(collector.samples);
+}
+
+}  // namespace maestro::espeak
