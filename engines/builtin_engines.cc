@@ -1,5 +1,6 @@
 #include "engines/builtin_engines.h"
 
+#include "engines/analyst/analyst_engine.h"
 #include "engines/emulated/emulated_engines.h"
 #include "engines/engine_registry.h"
 
@@ -7,6 +8,7 @@ namespace maestro {
 
 void RegisterBuiltinEngines(EngineRegistry& registry) {
   emulated::Register(registry);
+  analyst::Register(registry);
 }
 
 }  // namespace maestro
