@@ -3,12 +3,14 @@
 #include "engines/analyst/analyst_engine.h"
 #include "engines/emulated/emulated_engines.h"
 #include "engines/engine_registry.h"
+#include "engines/openai/openai_engines.h"
 
 namespace maestro {
 
 void RegisterBuiltinEngines(EngineRegistry& registry) {
   emulated::Register(registry);
   analyst::Register(registry);
+  openai::Register(registry);
 }
 
 }  // namespace maestro

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace maestro::analyst {
 namespace {
@@ -36,10 +37,11 @@ int64_t ChangeBasisPoints(Price numerator, Price denominator) {
 }
 
 std::string FormatBasisPoints(int64_t basis_points, bool signed_format) {
-  std::string sign = basis_points < 0 ? "-" : (signed_format && basis_points > 0 ? "+" : "");
-  int64_t magnitude = basis_points < 0 ? -basis_points : basis_points;
-  std::string cents = (magnitude % 100 < 10 ? "0" : "") + std::to_string(magnitude % 100);
-  return sign + std::to_string(magnitude / 100) + "." + cents + "%";
+  const char* sign = basis_points < 0 ? "-" : (signed_format && basis_points > 0 ? "+" : "");
+  long long magnitude = basis_points < 0 ? -basis_points : basis_points;
+  char text[40];
+  std::snprintf(text, sizeof(text), "%s%lld.%02lld%%", sign, magnitude / 100, magnitude % 100);
+  return text;
 }
 
 Result<PeriodReturn> ReturnOver(const Series& series, Period period) {
