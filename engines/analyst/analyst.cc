@@ -284,8 +284,8 @@ Analyst::Draft Analyst::Respond(const std::vector<std::string>& tokens, Language
       std::string text = t + say(" returned ", " rendeu ") + say.Percent(result->basis_points) + " " +
                          PeriodText(year, say) + say(", from ", ", de ") + say.Money(result->first_close) +
                          say(" on ", " em ") + FormatDate(result->first_date) + say(" to ", " a ") +
-                         say.Money(result->last_close) + say(" on ", " em ") + FormatDate(result->last_date) +
-                         currency(*series) +
+                         say.Money(result->last_close) + currency(*series) + say(" on ", " em ") +
+                         FormatDate(result->last_date) +
                          say(" (split-adjusted closes, ", " (fechamentos ajustados, ") + dataset + ").";
       return {true, text, {PricesSource(prices_)}};
     }

@@ -78,8 +78,8 @@ std::string GenerateSyntheticPrices(uint64_t seed, int year) {
   csv += "date,ticker,open,high,low,close,volume\n";
   Normal normal(seed);
   for (const Spec& spec : kSpecs) {
-    const double drift = -0.25 + 0.75 * normal.Uniform();
-    const double sigma = 0.15 + 0.40 * normal.Uniform();
+    const double drift = -0.15 + 0.45 * normal.Uniform();
+    const double sigma = 0.15 + 0.25 * normal.Uniform();
     const double daily_sigma = sigma / std::sqrt(252.0);
     const int split_date = spec.split_month ? year * 10000 + spec.split_month * 100 + spec.split_day : 0;
     // The walk runs in post-split units; earlier bars are scaled up by the ratio, as a real tape shows them.

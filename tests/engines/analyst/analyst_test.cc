@@ -79,11 +79,11 @@ TEST_F(AnalystTest, TraditionalScenarioFixedIncomeVersusIbovespa) {
 }
 
 TEST_F(AnalystTest, ComplexScenarioBestStocksOf2024FromTheSyntheticSample) {
-  // The synthetic sample's 2024 leaders, checked against RankByReturn in analytics_test's terms: MSFT, AMZN, ITUB4.
+  // The synthetic sample's 2024 leaders, checked against RankByReturn in analytics_test's terms: MSFT, ITUB4, AAPL.
   for (const char* question : {"What were the best stocks of 2024?", "what were the best stocks of twenty twenty four",
                                "what were the best performing stocks in two thousand twenty four"}) {
     auto answer = Ask(question);
-    EXPECT_THAT(answer.text, HasSubstr("MSFT +153.28%, AMZN +117.86%, ITUB4 +99.13%")) << question;
+    EXPECT_THAT(answer.text, HasSubstr("MSFT +92.47%, ITUB4 +72.29%, AAPL +70.77%")) << question;
     EXPECT_THAT(answer.text, HasSubstr("synthetic"));
     EXPECT_THAT(answer.text, HasSubstr("2024"));
     ASSERT_EQ(answer.sources.size(), 1u);
@@ -93,11 +93,11 @@ TEST_F(AnalystTest, ComplexScenarioBestStocksOf2024FromTheSyntheticSample) {
   for (const char* question : {"Quais foram as melhores ações de 2024?",
                                "quais foram as melhores acoes de dois mil e vinte e quatro"}) {
     auto answer = Ask(question);
-    EXPECT_THAT(answer.text, HasSubstr("MSFT +153,28%, AMZN +117,86%, ITUB4 +99,13%")) << question;
+    EXPECT_THAT(answer.text, HasSubstr("MSFT +92,47%, ITUB4 +72,29%, AAPL +70,77%")) << question;
     EXPECT_THAT(answer.text, HasSubstr("sintético"));
     EXPECT_EQ(answer.language, "pt-BR");
   }
-  EXPECT_THAT(Ask("what were the worst stocks of 2024").text, HasSubstr("B3SA3 -60.53%"));
+  EXPECT_THAT(Ask("what were the worst stocks of 2024").text, HasSubstr("B3SA3 -47.26%"));
 }
 
 TEST_F(AnalystTest, ComplexScenarioOnTheRealFixture) {
@@ -114,24 +114,24 @@ TEST_F(AnalystTest, ComplexScenarioOnTheRealFixture) {
   auto worst = (*real)->Answer("what were the worst stocks of 2024");
   EXPECT_THAT(worst.text, HasSubstr("VALE3 -29.20%, BBAS3 -11.72%, ITUB4 -8.32%"));
   auto bbas = (*real)->Answer("what was the return of banco do brasil in 2024");
-  EXPECT_THAT(bbas.text, HasSubstr("BBAS3 returned -11.72% in 2024, from 27.38 on 2024-01-02 to 24.17 on 2024-12-30 BRL"));
+  EXPECT_THAT(bbas.text, HasSubstr("BBAS3 returned -11.72% in 2024, from 27.38 on 2024-01-02 to 24.17 BRL on 2024-12-30"));
   EXPECT_THAT((*real)->Answer("what was the max drawdown of vale in 2024").text, HasSubstr("30.21%"));
   EXPECT_THAT((*real)->Answer("qual a volatilidade da petrobras em 2024").text, HasSubstr("26,98%"));
 }
 
 TEST_F(AnalystTest, AnalyticsQuestionsNameTickerPeriodAndDataset) {
   auto ret = Ask("what was the return of petr4 in 2024");
-  EXPECT_THAT(ret.text, HasSubstr("PETR4 returned +52.08% in 2024, from 38.40 on 2024-01-01 to 58.40 on 2024-12-31 BRL"));
-  EXPECT_THAT(Ask("what is the volatility of vale in 2024").text, HasSubstr("VALE3 in 2024 was 26.66%"));
-  EXPECT_THAT(Ask("what was the maximum drawdown of nvidia in 2024").text, HasSubstr("NVDA in 2024 was 35.68%"));
+  EXPECT_THAT(ret.text, HasSubstr("PETR4 returned +32.48% in 2024, from 38.30 on 2024-01-01 to 50.74 BRL on 2024-12-31"));
+  EXPECT_THAT(Ask("what is the volatility of vale in 2024").text, HasSubstr("VALE3 in 2024 was 21.98%"));
+  EXPECT_THAT(Ask("what was the maximum drawdown of nvidia in 2024").text, HasSubstr("NVDA in 2024 was 29.63%"));
   auto compare = Ask("compare petrobras and vale in 2024");
-  EXPECT_THAT(compare.text, HasSubstr("PETR4 returned +52.08%"));
-  EXPECT_THAT(compare.text, HasSubstr("VALE3 returned -36.95%"));
-  EXPECT_THAT(compare.text, HasSubstr("PETR4 led by 89.03 percentage points"));
-  EXPECT_THAT(Ask("what is the price of apple").text, HasSubstr("AAPL closed at 368.35 USD on 2024-12-31"));
+  EXPECT_THAT(compare.text, HasSubstr("PETR4 returned +32.48%"));
+  EXPECT_THAT(compare.text, HasSubstr("VALE3 returned -28.50%"));
+  EXPECT_THAT(compare.text, HasSubstr("PETR4 led by 60.98 percentage points"));
+  EXPECT_THAT(Ask("what is the price of apple").text, HasSubstr("AAPL closed at 317.47 USD on 2024-12-31"));
   // Speech-style tickers: "petr four".
-  EXPECT_THAT(Ask("what was the return of petr four in twenty twenty four").text, HasSubstr("PETR4 returned +52.08%"));
-  EXPECT_THAT(Ask("qual foi o retorno da petrobras em 2024").text, HasSubstr("PETR4 rendeu +52,08% em 2024"));
+  EXPECT_THAT(Ask("what was the return of petr four in twenty twenty four").text, HasSubstr("PETR4 returned +32.48%"));
+  EXPECT_THAT(Ask("qual foi o retorno da petrobras em 2024").text, HasSubstr("PETR4 rendeu +32,48% em 2024"));
 }
 
 TEST_F(AnalystTest, GlossaryDefinitionsInBothLanguages) {
@@ -166,7 +166,7 @@ TEST_F(AnalystTest, RetrieveContextGivesFactsAndPassages) {
   EXPECT_TRUE(context.grounded);
   EXPECT_EQ(context.language, Language::kPortuguese);
   ASSERT_FALSE(context.passages.empty());
-  EXPECT_THAT(context.passages[0], HasSubstr("MSFT +153.28%"));  // facts are in English for the model
+  EXPECT_THAT(context.passages[0], HasSubstr("MSFT +92.47%"));  // facts are in English for the model
   auto glossary = analyst_->RetrieveContext("What is the difference between fixed income and the Ibovespa?");
   EXPECT_TRUE(Contains(glossary.sources, "glossary.yaml#fixed-income"));
   auto weather = analyst_->RetrieveContext("what is the weather in london");

@@ -147,7 +147,7 @@ TEST(OpenAiLlmTest, ChatCompletionCarriesPromptParametersAndAnalystContext) {
     EXPECT_EQ(req.get_header_value("Content-Type"), "application/json");
     // llama.cpp server's reply shape.
     res.set_content(R"({"id":"chatcmpl-1","object":"chat.completion","model":"llama-3-8b",
-      "choices":[{"index":0,"message":{"role":"assistant","content":"MSFT, AMZN and ITUB4 led 2024."},
+      "choices":[{"index":0,"message":{"role":"assistant","content":"MSFT, ITUB4 and AAPL led 2024."},
       "finish_reason":"stop"}],"usage":{"prompt_tokens":90,"completion_tokens":12,"total_tokens":102}})",
                     "application/json");
   });
@@ -156,7 +156,7 @@ TEST(OpenAiLlmTest, ChatCompletionCarriesPromptParametersAndAnalystContext) {
   GenerationRequest request{.prompt = "What were the best stocks of 2024?", .max_tokens = 64, .temperature = 0.2f};
   auto answer = GenerateBlocking(**llm, request, Deadline::In(std::chrono::seconds(5)));
   ASSERT_TRUE(answer.ok()) << answer.status().ToString();
-  EXPECT_EQ(answer->text, "MSFT, AMZN and ITUB4 led 2024.");
+  EXPECT_EQ(answer->text, "MSFT, ITUB4 and AAPL led 2024.");
   EXPECT_EQ(answer->language, "en");
   EXPECT_THAT(answer->sources.back(), HasSubstr("openai:llama-3-8b@http://127.0.0.1:"));
   EXPECT_THAT(answer->sources.front(), HasSubstr("SYNTHETIC"));
@@ -173,7 +173,7 @@ TEST(OpenAiLlmTest, ChatCompletionCarriesPromptParametersAndAnalystContext) {
   EXPECT_EQ(seen["messages"][1]["role"], "user");
   const std::string user = seen["messages"][1]["content"];
   EXPECT_THAT(user, HasSubstr("Context:\n- Best stock returns in 2024"));
-  EXPECT_THAT(user, HasSubstr("MSFT +153.28%"));
+  EXPECT_THAT(user, HasSubstr("MSFT +92.47%"));
   EXPECT_THAT(user, HasSubstr("Question: What were the best stocks of 2024?"));
 
   // Portuguese questions get a Portuguese system prompt; sequential calls reuse one kept-alive connection.
