@@ -27,10 +27,25 @@ bool HasAny(const Words& words, std::initializer_list<const char*> candidates) {
 
 // The question's vocabulary, English and Portuguese, folded like Tokenize folds it.
 bool AsksTicker(const Words& w) { return HasAny(w, {"ticker", "tickers", "symbol", "simbolo", "codigo", "sigla", "code"}); }
-bool AsksWorst(const Words& w) { return HasAny(w, {"worst", "piores", "pior", "lowest", "losers", "quedas"}); }
+bool RoseMost(const Words& w) {
+  return HasAny(w, {"most", "mais"}) &&
+         HasAny(w, {"rose", "rise", "gained", "grew", "subiu", "subiram", "valorizou", "valorizaram", "rendeu"});
+}
+bool FellMost(const Words& w) {
+  return HasAny(w, {"most", "mais"}) && HasAny(w, {"fell", "fall", "dropped", "lost", "caiu", "cairam", "desvalorizou"});
+}
+bool AsksWorst(const Words& w) {
+  return HasAny(w, {"worst", "piores", "pior", "lowest", "losers", "quedas"}) || FellMost(w);
+}
 bool AsksBest(const Words& w) {
   return HasAny(w, {"best", "top", "melhores", "melhor", "highest", "gainers", "altas"}) ||
-         (HasAny(w, {"maiores", "biggest"}) && !AsksWorst(w));
+         (HasAny(w, {"maiores", "biggest"}) && !AsksWorst(w)) || RoseMost(w);
+}
+// Recommendations are opinions about the future; the knowledge base holds only facts about the past.
+bool AsksAdvice(const Words& w) {
+  return HasAny(w, {"should", "recommend", "recommendation", "recomenda", "recomendacao", "devo", "buy", "sell",
+                    "comprar", "vender"}) ||
+         (HasAny(w, {"good", "bom", "boa"}) && HasAny(w, {"investment", "investimento", "invest", "investir"}));
 }
 bool MentionsStocks(const Words& w) {
   return HasAny(w, {"stock", "stocks", "shares", "acoes", "acao", "papeis", "performers", "performing", "gainers",
@@ -48,7 +63,7 @@ bool AsksVolatility(const Words& w) { return HasAny(w, {"volatility", "volatile"
 bool AsksReturn(const Words& w) {
   return HasAny(w, {"return", "returns", "returned", "retorno", "rentabilidade", "performance", "perform", "performed",
                     "desempenho", "gain", "gained", "rise", "rose", "valorizacao", "valorizou", "subiu", "change",
-                    "variacao", "grow", "grew"});
+                    "variacao", "grow", "grew", "rendeu", "rende", "rendimento", "caiu", "fell"});
 }
 bool AsksPrice(const Words& w) {
   return HasAny(w, {"price", "prices", "preco", "close", "closing", "closed", "fechamento", "cotacao", "quote", "worth"});
@@ -172,10 +187,11 @@ Result<std::unique_ptr<Analyst>> Analyst::Create(const AnalystConfig& config) {
 Analyst::Analyst(InstrumentTable instruments, Glossary glossary, PriceHistory prices)
     : instruments_(std::move(instruments)), glossary_(std::move(glossary)), prices_(std::move(prices)) {}
 
-Analyst::Draft Analyst::Respond(const std::vector<std::string>& tokens, Language language) const {
+Analyst::Draft Analyst::Respond(const std::vector<std::string>& tokens, Language question_language,
+                                Language language) const {
   const Phrases say(language);
   const Words words(tokens.begin(), tokens.end());
-  const auto mentions = instruments_.FindMentions(tokens);
+  const auto mentions = instruments_.FindMentions(tokens, question_language);
   const auto year = FindYear(tokens);
   const Period period = year ? Period::Year(*year) : Period{};
   const std::string dataset = DatasetText(prices_, say);
@@ -206,6 +222,14 @@ Analyst::Draft Analyst::Respond(const std::vector<std::string>& tokens, Language
     if (!instrument) return "";
     return instrument->exchange == "B3" ? " BRL" : (instrument->exchange.empty() ? "" : " USD");
   };
+
+  if (AsksAdvice(words)) {
+    return {false,
+            say("I give facts from my knowledge base, not investment advice, so I won't say what to buy or sell.",
+                "Eu informo fatos da minha base de conhecimento, não recomendações de investimento; não vou dizer o "
+                "que comprar ou vender."),
+            {}};
+  }
 
   // Best or worst stocks of a period.
   const bool worst = AsksWorst(words);
@@ -300,6 +324,18 @@ Analyst::Draft Analyst::Respond(const std::vector<std::string>& tokens, Language
     return {true, text, {PricesSource(prices_)}};
   }
 
+  // A company together with a concept the knowledge base has no data for ("the dividend yield of Petrobras").
+  if (!mentions.empty() && !AsksTicker(words) && !AsksDifference(words)) {
+    static const std::set<std::string> kAboutListings = {"ticker", "stocks", "share-classes", "b3", "stock-index"};
+    if (const GlossaryEntry* entry = glossary_.Lookup(tokens); entry && !kAboutListings.count(entry->id)) {
+      return {false,
+              say("I have no ", "Não tenho dados de ") + entry->terms.front() + say(" data for ", " para ") +
+                  mentions[0].listings.front()->ticker +
+                  say("; I know its ticker, sector and daily prices.", "; conheço o ticker, o setor e os preços diários."),
+              {}};
+    }
+  }
+
   // A company: its tickers, exchange and sector.
   if (!mentions.empty() && (AsksTicker(words) || !AsksDifference(words))) {
     const auto& listings = mentions[0].listings;
@@ -367,7 +403,7 @@ Analyst::Draft Analyst::Respond(const std::vector<std::string>& tokens, Language
 
 Generation Analyst::Answer(std::string_view question) const {
   Language language = DetectLanguage(question);
-  Draft draft = Respond(NormalizeQuestion(question), language);
+  Draft draft = Respond(NormalizeQuestion(question), language, language);
   return Generation{LimitWords(draft.text), LanguageTag(language), std::move(draft.sources)};
 }
 
@@ -375,7 +411,7 @@ RetrievedContext Analyst::RetrieveContext(std::string_view question) const {
   RetrievedContext context;
   context.language = DetectLanguage(question);
   auto tokens = NormalizeQuestion(question);
-  Draft draft = Respond(tokens, Language::kEnglish);
+  Draft draft = Respond(tokens, context.language, Language::kEnglish);
   context.grounded = draft.grounded;
   if (draft.grounded) {
     context.passages.push_back(draft.text);

@@ -62,7 +62,8 @@ class Analyst {
     std::string text;
     std::vector<std::string> sources;
   };
-  Draft Respond(const std::vector<std::string>& tokens, Language language) const;
+  // Understands `tokens` (a question in `question_language`) and drafts the answer in `language`.
+  Draft Respond(const std::vector<std::string>& tokens, Language question_language, Language language) const;
 
   InstrumentTable instruments_;
   Glossary glossary_;

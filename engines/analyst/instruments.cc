@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "engines/analyst/csv.h"
 #include "engines/analyst/text.h"
@@ -79,7 +80,7 @@ std::vector<const Instrument*> InstrumentTable::ListingsOf(const std::string& co
   return listings;
 }
 
-std::vector<Mention> InstrumentTable::FindMentions(const std::vector<std::string>& tokens) const {
+std::vector<Mention> InstrumentTable::FindMentions(const std::vector<std::string>& tokens, Language language) const {
   std::vector<Mention> mentions;
   std::vector<std::string> companies;
   auto add = [&](size_t position, const Instrument& instrument, const Instrument* first) {
@@ -115,7 +116,14 @@ std::vector<Mention> InstrumentTable::FindMentions(const std::vector<std::string
     // A ticker as one token ("petr4") or as letters then digits ("petr 4"), never a two-letter word.
     const Instrument* ticker = nullptr;
     size_t used = 1;
-    if (tokens[i].size() >= 3 && !IsStopword(tokens[i])) ticker = FindTicker(tokens[i]);
+    // Tickers that are also everyday words of the question's language ("cost"; "meta" is Portuguese for goal)
+    // match only through their aliases.
+    static const std::set<std::string, std::less<>> kEnglishWords = {"cost", "pep", "all", "key"};
+    static const std::set<std::string, std::less<>> kPortugueseWords = {"meta", "cost"};
+    const auto& words = language == Language::kPortuguese ? kPortugueseWords : kEnglishWords;
+    if (tokens[i].size() >= 3 && !IsStopword(tokens[i]) && !words.count(tokens[i])) {
+      ticker = FindTicker(tokens[i]);
+    }
     if (!ticker && i + 1 < tokens.size() && tokens[i].size() == 4 && IsDigits(tokens[i + 1])) {
       ticker = FindTicker(tokens[i] + tokens[i + 1]);
       used = 2;

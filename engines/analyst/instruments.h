@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "engines/analyst/text.h"
 
 namespace maestro::analyst {
 
@@ -35,8 +36,9 @@ class InstrumentTable {
   // RETURNS the listing with `ticker` (case-insensitive), or nullptr.
   const Instrument* FindTicker(std::string_view ticker) const;
   // RETURNS the companies named in `tokens` (see NormalizeQuestion), in order of appearance, each once. Tickers
-  // of three or more characters match, also split as speech writes them ("petr 4"); names match longest first.
-  std::vector<Mention> FindMentions(const std::vector<std::string>& tokens) const;
+  // of three or more characters match, also split as speech writes them ("petr 4"), unless they are everyday words
+  // of `language`; names match longest first.
+  std::vector<Mention> FindMentions(const std::vector<std::string>& tokens, Language language) const;
 
   const std::vector<Instrument>& instruments() const { return instruments_; }
 

@@ -161,6 +161,31 @@ TEST_F(AnalystTest, RefusesWhatItCannotGround) {
   EXPECT_THAT(Ask("what were the best stocks of 2023").text, HasSubstr("too few sessions"));
 }
 
+TEST_F(AnalystTest, NoAdviceAndNoDataItDoesNotHave) {
+  for (const char* question : {"is petrobras a good investment", "should i buy vale", "devo comprar petr4"}) {
+    auto answer = Ask(question);
+    EXPECT_TRUE(answer.sources.empty()) << question;
+    EXPECT_THAT(answer.text, ::testing::AnyOf(HasSubstr("not investment advice"), HasSubstr("não recomendações")));
+  }
+  auto dividends = Ask("what is the dividend yield of petrobras");
+  EXPECT_EQ(dividends.text, "I have no dividend data for PETR4; I know its ticker, sector and daily prices.");
+  EXPECT_TRUE(dividends.sources.empty());
+}
+
+TEST_F(AnalystTest, EverydayWordsAreNotTickersInTheirLanguage) {
+  // "meta" is Portuguese for goal, "cost" is English: neither turns into META or COST there.
+  EXPECT_EQ(Ask("qual a meta da selic").sources, std::vector<std::string>{"glossary.yaml#selic"});
+  EXPECT_EQ(Ask("what is the cost of a cdb").sources, std::vector<std::string>{"glossary.yaml#cdb"});
+  EXPECT_THAT(Ask("what is the ticker symbol of meta").text, HasSubstr("as META (class A shares)"));
+}
+
+TEST_F(AnalystTest, PortugueseAndSpokenPhrasingsOfRankingAndReturn) {
+  EXPECT_THAT(Ask("qual foi a ação que mais subiu em 2024").text, HasSubstr("MSFT +92,47%"));
+  EXPECT_THAT(Ask("which stock fell the most in 2024").text, HasSubstr("Worst stock returns in 2024"));
+  EXPECT_THAT(Ask("quanto rendeu a vale em 2024").text, HasSubstr("VALE3 rendeu -28,50% em 2024"));
+  EXPECT_THAT(Ask("qual o preço da petrobras").text, HasSubstr("PETR4 fechou a 50,74 BRL em 2024-12-31"));
+}
+
 TEST_F(AnalystTest, RetrieveContextGivesFactsAndPassages) {
   auto context = analyst_->RetrieveContext("Quais foram as melhores ações de 2024?");
   EXPECT_TRUE(context.grounded);
