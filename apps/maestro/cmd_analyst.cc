@@ -2,7 +2,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "apps/maestro/command_registry.h"

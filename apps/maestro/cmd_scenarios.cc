@@ -34,7 +34,8 @@ int List(const ScenarioArgs& args) {
   }
   for (const auto& scenario : set->scenarios) {
     std::cout << scenario.id << " (context: " << scenario.context << ")\n";
-    for (const auto& [language, question] : scenario.questions) std::cout << "  " << language << ": " << question << "\n";
+    for (const auto& [language, question] : scenario.questions)
+      std::cout << "  " << language << ": " << question << "\n";
   }
   return 0;
 }
@@ -67,7 +68,8 @@ int Render(const ScenarioArgs& args) {
       if (!args.language.empty() && language != args.language) continue;
       std::string voice = args.voice;
       if (voice.empty() && set->voices.count(language)) voice = set->voices.at(language);
-      auto speech = SynthesizeBlocking(**tts, {question, voice}, Deadline::In(std::chrono::milliseconds(args.timeout_ms)));
+      auto speech =
+          SynthesizeBlocking(**tts, {question, voice}, Deadline::In(std::chrono::milliseconds(args.timeout_ms)));
       if (!speech.ok()) {
         std::cerr << "maestro scenarios: " << scenario.id << " " << language << ": " << speech.status().ToString()
                   << "\n";
@@ -104,7 +106,8 @@ RegisterCommand scenarios_command(
       render->add_option("--voice", args->voice, "Voice for every question (default: the file's voice per language)");
       render->add_option("--lang", args->language, "Only this language (en or pt-BR)");
       render->add_option("--option", args->options, "TTS engine option key=value (repeatable)");
-      render->add_option("--timeout-ms", args->timeout_ms, "Deadline per question")->capture_default_str()
+      render->add_option("--timeout-ms", args->timeout_ms, "Deadline per question")
+          ->capture_default_str()
           ->check(CLI::Range(1, 600000));
       return [args, list] { return list->parsed() ? List(*args) : Render(*args); };
     });

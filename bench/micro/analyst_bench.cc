@@ -39,8 +39,8 @@ const char* const kQuestions[] = {
     "Quais foram as melhores ações de 2024?",
     "what is the weather in london tomorrow",
 };
-const char* const kNames[] = {"simple/en", "traditional/en", "complex/en", "simple/pt-BR",
-                              "traditional/pt-BR", "complex/pt-BR", "refusal/en"};
+const char* const kNames[] = {"simple/en",         "traditional/en", "complex/en", "simple/pt-BR",
+                              "traditional/pt-BR", "complex/pt-BR",  "refusal/en"};
 
 void BM_Answer(benchmark::State& state) {
   const Analyst& analyst = Shared();

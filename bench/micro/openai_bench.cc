@@ -1,13 +1,12 @@
 // Client-side cost of the openai LLM engine: a chat completion against a loopback cpp-httplib server that answers at
 // once, so the time is Maestro's (context retrieval, JSON, HTTP on a kept-alive connection, worker hand-off).
 #include <benchmark/benchmark.h>
+#include <httplib.h>
 
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
-
-#include <httplib.h>
 
 #include "domain/blocking.h"
 #include "engines/openai/openai_engines.h"

@@ -26,13 +26,16 @@ bool HasAny(const Words& words, std::initializer_list<const char*> candidates) {
 }
 
 // The question's vocabulary, English and Portuguese, folded like Tokenize folds it.
-bool AsksTicker(const Words& w) { return HasAny(w, {"ticker", "tickers", "symbol", "simbolo", "codigo", "sigla", "code"}); }
+bool AsksTicker(const Words& w) {
+  return HasAny(w, {"ticker", "tickers", "symbol", "simbolo", "codigo", "sigla", "code"});
+}
 bool RoseMost(const Words& w) {
   return HasAny(w, {"most", "mais"}) &&
          HasAny(w, {"rose", "rise", "gained", "grew", "subiu", "subiram", "valorizou", "valorizaram", "rendeu"});
 }
 bool FellMost(const Words& w) {
-  return HasAny(w, {"most", "mais"}) && HasAny(w, {"fell", "fall", "dropped", "lost", "caiu", "cairam", "desvalorizou"});
+  return HasAny(w, {"most", "mais"}) &&
+         HasAny(w, {"fell", "fall", "dropped", "lost", "caiu", "cairam", "desvalorizou"});
 }
 bool AsksWorst(const Words& w) {
   return HasAny(w, {"worst", "piores", "pior", "lowest", "losers", "quedas"}) || FellMost(w);
@@ -51,22 +54,29 @@ bool MentionsStocks(const Words& w) {
   return HasAny(w, {"stock", "stocks", "shares", "acoes", "acao", "papeis", "performers", "performing", "gainers",
                     "losers", "ativos", "tickers", "altas", "quedas", "companies", "empresas"});
 }
-bool AsksDifference(const Words& w) { return HasAny(w, {"difference", "differences", "diferenca", "diferencas", "differ"}); }
+bool AsksDifference(const Words& w) {
+  return HasAny(w, {"difference", "differences", "diferenca", "diferencas", "differ"});
+}
 bool AsksComparison(const Words& w) {
   return AsksDifference(w) || HasAny(w, {"compare", "comparar", "compara", "comparison", "comparacao", "versus", "vs"});
 }
 bool AsksDrawdown(const Words& w) {
   return HasAny(w, {"drawdown", "drawdowns", "rebaixamento"}) || (w.count("queda") && HasAny(w, {"maxima", "maior"})) ||
-         (HasAny(w, {"maximum", "max", "largest", "biggest", "worst"}) && HasAny(w, {"drop", "decline", "fall", "loss"}));
+         (HasAny(w, {"maximum", "max", "largest", "biggest", "worst"}) &&
+          HasAny(w, {"drop", "decline", "fall", "loss"}));
 }
-bool AsksVolatility(const Words& w) { return HasAny(w, {"volatility", "volatile", "volatilidade", "volatil", "oscilacao"}); }
+bool AsksVolatility(const Words& w) {
+  return HasAny(w, {"volatility", "volatile", "volatilidade", "volatil", "oscilacao"});
+}
 bool AsksReturn(const Words& w) {
-  return HasAny(w, {"return", "returns", "returned", "retorno", "rentabilidade", "performance", "perform", "performed",
-                    "desempenho", "gain", "gained", "rise", "rose", "valorizacao", "valorizou", "subiu", "change",
-                    "variacao", "grow", "grew", "rendeu", "rende", "rendimento", "caiu", "fell"});
+  return HasAny(w, {"return",    "returns",    "returned", "retorno",  "rentabilidade", "performance", "perform",
+                    "performed", "desempenho", "gain",     "gained",   "rise",          "rose",        "valorizacao",
+                    "valorizou", "subiu",      "change",   "variacao", "grow",          "grew",        "rendeu",
+                    "rende",     "rendimento", "caiu",     "fell"});
 }
 bool AsksPrice(const Words& w) {
-  return HasAny(w, {"price", "prices", "preco", "close", "closing", "closed", "fechamento", "cotacao", "quote", "worth"});
+  return HasAny(w,
+                {"price", "prices", "preco", "close", "closing", "closed", "fechamento", "cotacao", "quote", "worth"});
 }
 
 // The first four-digit token between 1900 and 2199, as spoken years are normalised to ("twenty twenty four").
@@ -100,23 +110,38 @@ class Phrases {
 };
 
 std::string SectorName(const std::string& sector, const Phrases& say) {
-  static const std::map<std::string, std::string> kPortuguese = {
-      {"Oil & Gas", "petróleo e gás"},        {"Mining", "mineração"},
-      {"Banking", "bancos"},                  {"Financial Services", "serviços financeiros"},
-      {"Insurance", "seguros"},               {"Beverages", "bebidas"},
-      {"Food", "alimentos"},                  {"Retail", "varejo"},
-      {"Industrial Machinery", "máquinas industriais"}, {"Utilities", "energia elétrica e saneamento"},
-      {"Pulp & Paper", "papel e celulose"},   {"Steel", "siderurgia"},
-      {"Telecommunications", "telecomunicações"}, {"Healthcare", "saúde"},
-      {"Car Rental", "aluguel de carros"},    {"Aerospace", "aeroespacial"},
-      {"Logistics", "logística"},             {"Education", "educação"},
-      {"Technology", "tecnologia"},           {"Semiconductors", "semicondutores"},
-      {"Internet", "internet"},               {"Automotive", "automotivo"},
-      {"Pharmaceuticals", "farmacêutico"},    {"Consumer Goods", "bens de consumo"},
-      {"Payments", "pagamentos"},             {"Media", "mídia"},
-      {"Chemicals", "química"},               {"Transportation", "transporte"},
-      {"Stock Exchange", "bolsa de valores"}, {"Agribusiness", "agronegócio"},
-      {"Real Estate", "imobiliário"},         {"Conglomerate", "conglomerado"}};
+  static const std::map<std::string, std::string> kPortuguese = {{"Oil & Gas", "petróleo e gás"},
+                                                                 {"Mining", "mineração"},
+                                                                 {"Banking", "bancos"},
+                                                                 {"Financial Services", "serviços financeiros"},
+                                                                 {"Insurance", "seguros"},
+                                                                 {"Beverages", "bebidas"},
+                                                                 {"Food", "alimentos"},
+                                                                 {"Retail", "varejo"},
+                                                                 {"Industrial Machinery", "máquinas industriais"},
+                                                                 {"Utilities", "energia elétrica e saneamento"},
+                                                                 {"Pulp & Paper", "papel e celulose"},
+                                                                 {"Steel", "siderurgia"},
+                                                                 {"Telecommunications", "telecomunicações"},
+                                                                 {"Healthcare", "saúde"},
+                                                                 {"Car Rental", "aluguel de carros"},
+                                                                 {"Aerospace", "aeroespacial"},
+                                                                 {"Logistics", "logística"},
+                                                                 {"Education", "educação"},
+                                                                 {"Technology", "tecnologia"},
+                                                                 {"Semiconductors", "semicondutores"},
+                                                                 {"Internet", "internet"},
+                                                                 {"Automotive", "automotivo"},
+                                                                 {"Pharmaceuticals", "farmacêutico"},
+                                                                 {"Consumer Goods", "bens de consumo"},
+                                                                 {"Payments", "pagamentos"},
+                                                                 {"Media", "mídia"},
+                                                                 {"Chemicals", "química"},
+                                                                 {"Transportation", "transporte"},
+                                                                 {"Stock Exchange", "bolsa de valores"},
+                                                                 {"Agribusiness", "agronegócio"},
+                                                                 {"Real Estate", "imobiliário"},
+                                                                 {"Conglomerate", "conglomerado"}};
   if (!say.pt()) return sector;
   auto it = kPortuguese.find(sector);
   return it == kPortuguese.end() ? sector : it->second;
@@ -126,7 +151,7 @@ std::string ShareClass(const std::string& share_class, const Phrases& say) {
   if (share_class.empty()) return "";
   static const std::map<std::string, std::string> kPortuguese = {
       {"preferred", "ações preferenciais"}, {"common", "ações ordinárias"}, {"unit", "units"},
-      {"class A", "ações classe A"},       {"class B", "ações classe B"},  {"class C", "ações classe C"}};
+      {"class A", "ações classe A"},        {"class B", "ações classe B"},  {"class C", "ações classe C"}};
   if (say.pt()) {
     auto it = kPortuguese.find(share_class);
     return " (" + (it == kPortuguese.end() ? share_class : it->second) + ")";
@@ -170,7 +195,9 @@ std::string LimitWords(const std::string& text) {
 
 }  // namespace
 
-std::string DefaultKnowledgeDir() { return DefaultDataDir() + "/knowledge"; }
+std::string DefaultKnowledgeDir() {
+  return DefaultDataDir() + "/knowledge";
+}
 
 Result<std::unique_ptr<Analyst>> Analyst::Create(const AnalystConfig& config) {
   std::string dir = config.knowledge_dir.empty() ? DefaultKnowledgeDir() : config.knowledge_dir;
@@ -178,8 +205,8 @@ Result<std::unique_ptr<Analyst>> Analyst::Create(const AnalystConfig& config) {
   if (!instruments.ok()) return instruments.status();
   auto glossary = Glossary::LoadFile(dir + "/glossary.yaml");
   if (!glossary.ok()) return glossary.status();
-  auto prices = PriceHistory::LoadFile(config.prices_path.empty() ? dir + "/" + kSyntheticPricesFile
-                                                                  : config.prices_path);
+  auto prices =
+      PriceHistory::LoadFile(config.prices_path.empty() ? dir + "/" + kSyntheticPricesFile : config.prices_path);
   if (!prices.ok()) return prices.status();
   return std::make_unique<Analyst>(std::move(*instruments), std::move(*glossary), std::move(*prices));
 }
@@ -285,16 +312,15 @@ Analyst::Draft Analyst::Respond(const std::vector<std::string>& tokens, Language
                          say(" was ", " foi ") + say.Percent(drawdown->basis_points, false) + say(", from ", ", de ") +
                          say.Money(drawdown->peak_close) + say(" on ", " em ") + FormatDate(drawdown->peak_date) +
                          say(" to ", " para ") + say.Money(drawdown->trough_close) + say(" on ", " em ") +
-                         FormatDate(drawdown->trough_date) + say(" (split-adjusted closes, ", " (fechamentos ajustados, ") +
-                         dataset + ").";
+                         FormatDate(drawdown->trough_date) +
+                         say(" (split-adjusted closes, ", " (fechamentos ajustados, ") + dataset + ").";
       return {true, text, {PricesSource(prices_)}};
     }
     if (AsksVolatility(words)) {
       auto volatility = VolatilityOver(*series, period);
       if (!volatility.ok()) return no_sessions(t);
       std::string text = say("The annualised volatility of ", "A volatilidade anualizada de ") + t + " " +
-                         PeriodText(year, say) + say(" was ", " foi ") +
-                         say.Percent(volatility->basis_points, false) +
+                         PeriodText(year, say) + say(" was ", " foi ") + say.Percent(volatility->basis_points, false) +
                          say(": sample standard deviation of ", ": desvio padrão amostral de ") +
                          std::to_string(volatility->sessions - 1) +
                          say(" daily log returns times the square root of 252 (",
@@ -309,8 +335,8 @@ Analyst::Draft Analyst::Respond(const std::vector<std::string>& tokens, Language
                          PeriodText(year, say) + say(", from ", ", de ") + say.Money(result->first_close) +
                          say(" on ", " em ") + FormatDate(result->first_date) + say(" to ", " a ") +
                          say.Money(result->last_close) + currency(*series) + say(" on ", " em ") +
-                         FormatDate(result->last_date) +
-                         say(" (split-adjusted closes, ", " (fechamentos ajustados, ") + dataset + ").";
+                         FormatDate(result->last_date) + say(" (split-adjusted closes, ", " (fechamentos ajustados, ") +
+                         dataset + ").";
       return {true, text, {PricesSource(prices_)}};
     }
     const Bar* last = nullptr;
@@ -328,11 +354,12 @@ Analyst::Draft Analyst::Respond(const std::vector<std::string>& tokens, Language
   if (!mentions.empty() && !AsksTicker(words) && !AsksDifference(words)) {
     static const std::set<std::string> kAboutListings = {"ticker", "stocks", "share-classes", "b3", "stock-index"};
     if (const GlossaryEntry* entry = glossary_.Lookup(tokens); entry && !kAboutListings.count(entry->id)) {
-      return {false,
-              say("I have no ", "Não tenho dados de ") + entry->terms.front() + say(" data for ", " para ") +
-                  mentions[0].listings.front()->ticker +
-                  say("; I know its ticker, sector and daily prices.", "; conheço o ticker, o setor e os preços diários."),
-              {}};
+      return {
+          false,
+          say("I have no ", "Não tenho dados de ") + entry->terms.front() + say(" data for ", " para ") +
+              mentions[0].listings.front()->ticker +
+              say("; I know its ticker, sector and daily prices.", "; conheço o ticker, o setor e os preços diários."),
+          {}};
     }
   }
 
@@ -354,10 +381,10 @@ Analyst::Draft Analyst::Respond(const std::vector<std::string>& tokens, Language
 
   // A ticker asked for a company the table does not know: say so rather than define "ticker".
   if (AsksTicker(words) && mentions.empty()) {
-    static const Words kTickerVocabulary = {"ticker", "tickers", "symbol", "simbolo", "codigo", "sigla", "code",
-                                            "negociacao", "stock", "stocks", "share", "shares", "acao", "acoes",
-                                            "company", "empresa", "trading", "mean", "means", "significa", "define",
-                                            "explain", "definition", "explique", "exactly"};
+    static const Words kTickerVocabulary = {
+        "ticker", "tickers",   "symbol", "simbolo", "codigo",     "sigla",    "code",    "negociacao", "stock",
+        "stocks", "share",     "shares", "acao",    "acoes",      "company",  "empresa", "trading",    "mean",
+        "means",  "significa", "define", "explain", "definition", "explique", "exactly"};
     bool names_something = false;
     for (const auto& token : ContentTokens(tokens)) names_something |= kTickerVocabulary.count(token) == 0;
     if (names_something) {
@@ -383,8 +410,8 @@ Analyst::Draft Analyst::Respond(const std::vector<std::string>& tokens, Language
       const GlossaryEntry* a = glossary_.Lookup({rest.begin(), split});
       const GlossaryEntry* b = glossary_.Lookup({split + 1, rest.end()});
       if (a && b && a != b) {
-        return {true, a->Text(language) + " " + b->Text(language),
-                {"glossary.yaml#" + a->id, "glossary.yaml#" + b->id}};
+        return {
+            true, a->Text(language) + " " + b->Text(language), {"glossary.yaml#" + a->id, "glossary.yaml#" + b->id}};
       }
     }
   }

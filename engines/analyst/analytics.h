@@ -42,9 +42,9 @@ struct Drawdown {
 
 struct Volatility {
   std::string ticker;
-  int sessions = 0;           // closes used; returns = sessions - 1
-  double annualised = 0;      // sample stdev (n - 1) of daily log returns times sqrt(252), as a fraction
-  int64_t basis_points = 0;   // `annualised` in hundredths of a percent, rounded
+  int sessions = 0;          // closes used; returns = sessions - 1
+  double annualised = 0;     // sample stdev (n - 1) of daily log returns times sqrt(252), as a fraction
+  int64_t basis_points = 0;  // `annualised` in hundredths of a percent, rounded
 };
 
 struct Comparison {

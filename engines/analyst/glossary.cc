@@ -1,9 +1,9 @@
 #include "engines/analyst/glossary.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <set>
-
-#include <yaml-cpp/yaml.h>
 
 #include "engines/analyst/csv.h"
 

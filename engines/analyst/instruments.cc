@@ -32,9 +32,10 @@ Result<InstrumentTable> InstrumentTable::Parse(std::string_view csv) {
     std::string where = "instruments line " + std::to_string(n + 1) + ": ";
     if (!fields.ok()) return InvalidArgument(where + fields.status().message());
     if (!header_seen) {
-      static const std::vector<std::string> kHeader = {"ticker", "company", "exchange", "sector", "share_class",
-                                                       "aliases"};
-      if (*fields != kHeader) return InvalidArgument(where + "expected ticker,company,exchange,sector,share_class,aliases");
+      static const std::vector<std::string> kHeader = {"ticker", "company",     "exchange",
+                                                       "sector", "share_class", "aliases"};
+      if (*fields != kHeader)
+        return InvalidArgument(where + "expected ticker,company,exchange,sector,share_class,aliases");
       header_seen = true;
       continue;
     }

@@ -12,11 +12,11 @@
 namespace maestro::analyst {
 
 struct Instrument {
-  std::string ticker;       // "PETR4"
-  std::string company;      // "Petrobras (Petróleo Brasileiro S.A.)"
-  std::string exchange;     // "B3", "NASDAQ", "NYSE"
-  std::string sector;       // "Oil & Gas"
-  std::string share_class;  // "preferred", "common", "unit", ...
+  std::string ticker;                             // "PETR4"
+  std::string company;                            // "Petrobras (Petróleo Brasileiro S.A.)"
+  std::string exchange;                           // "B3", "NASDAQ", "NYSE"
+  std::string sector;                             // "Oil & Gas"
+  std::string share_class;                        // "preferred", "common", "unit", ...
   std::vector<std::vector<std::string>> aliases;  // normalised token phrases that name the company
 };
 

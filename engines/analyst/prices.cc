@@ -228,7 +228,8 @@ Result<PriceHistory> PriceHistory::Parse(std::string_view csv, std::string name)
   }
   if (columns.empty()) return InvalidArgument(history.name_ + ": no header line");
   for (auto& [ticker, series] : by_ticker) {
-    std::stable_sort(series.bars.begin(), series.bars.end(), [](const Bar& a, const Bar& b) { return a.date < b.date; });
+    std::stable_sort(series.bars.begin(), series.bars.end(),
+                     [](const Bar& a, const Bar& b) { return a.date < b.date; });
     for (size_t i = 1; i < series.bars.size(); ++i) {
       if (series.bars[i].date == series.bars[i - 1].date) {
         return InvalidArgument(history.name_ + ": duplicate row for " + ticker + " on " +

@@ -46,8 +46,8 @@ struct Split {
 
 struct Series {
   std::string ticker;
-  std::string exchange;  // empty when the CSV has no exchange column
-  std::string currency;  // empty when the CSV has no currency column
+  std::string exchange;       // empty when the CSV has no exchange column
+  std::string currency;       // empty when the CSV has no currency column
   std::vector<Bar> bars;      // ascending dates, back-adjusted for every split in `splits`
   std::vector<Split> splits;  // detected splits, ascending dates
 };

@@ -1,8 +1,8 @@
 #include "engines/analyst/scenarios.h"
 
-#include <set>
-
 #include <yaml-cpp/yaml.h>
+
+#include <set>
 
 #include "engines/analyst/csv.h"
 #include "engines/analyst/data_dir.h"
@@ -48,6 +48,8 @@ Result<ScenarioSet> LoadScenarios(const std::string& path) {
   return ParseScenarios(*text);
 }
 
-std::string DefaultScenariosPath() { return DefaultDataDir() + "/scenarios.yaml"; }
+std::string DefaultScenariosPath() {
+  return DefaultDataDir() + "/scenarios.yaml";
+}
 
 }  // namespace maestro::analyst

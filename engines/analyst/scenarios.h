@@ -11,14 +11,14 @@
 namespace maestro::analyst {
 
 struct Scenario {
-  std::string id;                                // "simple", "traditional", "complex"
+  std::string id;  // "simple", "traditional", "complex"
   std::string description;
   std::string context;                           // "instruments", "glossary" or "prices"
   std::map<std::string, std::string> questions;  // language tag ("en", "pt-BR") -> question text
 };
 
 struct ScenarioSet {
-  std::vector<Scenario> scenarios;           // file order
+  std::vector<Scenario> scenarios;            // file order
   std::map<std::string, std::string> voices;  // language tag -> default TTS voice ("en" -> "en-us")
 };
 

@@ -12,22 +12,21 @@ namespace {
 // Lower-case ASCII folding of the Latin-1 Supplement block (U+00C0..U+00FF), indexed by code point - 0xC0.
 // '\0' marks characters that separate tokens (x, ÷, Æ...).
 using std::string_view_literals::operator""sv;
-constexpr std::string_view kLatin1Fold =
-    "aaaaaa\0ceeeeiiii\0nooooo\0ouuuuy\0\0aaaaaa\0ceeeeiiii\0nooooo\0ouuuuy\0y"sv;
+constexpr std::string_view kLatin1Fold = "aaaaaa\0ceeeeiiii\0nooooo\0ouuuuy\0\0aaaaaa\0ceeeeiiii\0nooooo\0ouuuuy\0y"sv;
 static_assert(kLatin1Fold.size() == 64);
 
 const std::set<std::string, std::less<>>& Stopwords() {
   static const std::set<std::string, std::less<>> kWords = {
       // English
       "a", "an", "the", "of", "and", "or", "is", "are", "was", "were", "be", "been", "what", "which", "who", "how",
-      "in", "on", "at", "to", "for", "from", "by", "with", "about", "as", "it", "its", "this", "that", "these",
-      "those", "do", "does", "did", "me", "my", "i", "you", "your", "tell", "please", "can", "could", "would",
-      "there", "their", "them", "they", "we", "our", "between", "than", "then", "so", "if", "into", "any", "some",
+      "in", "on", "at", "to", "for", "from", "by", "with", "about", "as", "it", "its", "this", "that", "these", "those",
+      "do", "does", "did", "me", "my", "i", "you", "your", "tell", "please", "can", "could", "would", "there", "their",
+      "them", "they", "we", "our", "between", "than", "then", "so", "if", "into", "any", "some",
       // Portuguese (folded)
-      "o", "os", "as", "um", "uma", "uns", "umas", "de", "do", "da", "dos", "das", "e", "ou", "em", "no", "na",
-      "nos", "nas", "por", "para", "pra", "com", "sem", "que", "qual", "quais", "quem", "como", "ao", "aos", "se",
-      "sao", "foi", "foram", "ser", "era", "eu", "me", "meu", "minha", "voce", "seu", "sua", "isso", "isto",
-      "esse", "essa", "este", "esta", "entre", "mais", "muito", "pelo", "pela", "num", "numa", "ja", "ha"};
+      "o", "os", "as", "um", "uma", "uns", "umas", "de", "do", "da", "dos", "das", "e", "ou", "em", "no", "na", "nos",
+      "nas", "por", "para", "pra", "com", "sem", "que", "qual", "quais", "quem", "como", "ao", "aos", "se", "sao",
+      "foi", "foram", "ser", "era", "eu", "me", "meu", "minha", "voce", "seu", "sua", "isso", "isto", "esse", "essa",
+      "este", "esta", "entre", "mais", "muito", "pelo", "pela", "num", "numa", "ja", "ha"};
   return kWords;
 }
 
@@ -38,32 +37,77 @@ struct NumberWord {
 
 const std::map<std::string, NumberWord, std::less<>>& NumberWords() {
   using K = NumberWord;
-  static const std::map<std::string, NumberWord, std::less<>> kWords = {
-      {"zero", {0, K::kUnit}},         {"one", {1, K::kUnit}},          {"two", {2, K::kUnit}},
-      {"three", {3, K::kUnit}},        {"four", {4, K::kUnit}},         {"five", {5, K::kUnit}},
-      {"six", {6, K::kUnit}},          {"seven", {7, K::kUnit}},        {"eight", {8, K::kUnit}},
-      {"nine", {9, K::kUnit}},         {"ten", {10, K::kTeen}},         {"eleven", {11, K::kTeen}},
-      {"twelve", {12, K::kTeen}},      {"thirteen", {13, K::kTeen}},    {"fourteen", {14, K::kTeen}},
-      {"fifteen", {15, K::kTeen}},     {"sixteen", {16, K::kTeen}},     {"seventeen", {17, K::kTeen}},
-      {"eighteen", {18, K::kTeen}},    {"nineteen", {19, K::kTeen}},    {"twenty", {20, K::kTens}},
-      {"thirty", {30, K::kTens}},      {"forty", {40, K::kTens}},       {"fifty", {50, K::kTens}},
-      {"sixty", {60, K::kTens}},       {"seventy", {70, K::kTens}},     {"eighty", {80, K::kTens}},
-      {"ninety", {90, K::kTens}},      {"hundred", {100, K::kHundred}}, {"thousand", {1000, K::kThousand}},
-      {"um", {1, K::kUnit}},           {"uma", {1, K::kUnit}},          {"dois", {2, K::kUnit}},
-      {"duas", {2, K::kUnit}},         {"tres", {3, K::kUnit}},         {"quatro", {4, K::kUnit}},
-      {"cinco", {5, K::kUnit}},        {"seis", {6, K::kUnit}},         {"sete", {7, K::kUnit}},
-      {"oito", {8, K::kUnit}},         {"nove", {9, K::kUnit}},         {"dez", {10, K::kTeen}},
-      {"onze", {11, K::kTeen}},        {"doze", {12, K::kTeen}},        {"treze", {13, K::kTeen}},
-      {"catorze", {14, K::kTeen}},     {"quatorze", {14, K::kTeen}},    {"quinze", {15, K::kTeen}},
-      {"dezesseis", {16, K::kTeen}},   {"dezessete", {17, K::kTeen}},   {"dezoito", {18, K::kTeen}},
-      {"dezenove", {19, K::kTeen}},    {"vinte", {20, K::kTens}},       {"trinta", {30, K::kTens}},
-      {"quarenta", {40, K::kTens}},    {"cinquenta", {50, K::kTens}},   {"sessenta", {60, K::kTens}},
-      {"setenta", {70, K::kTens}},     {"oitenta", {80, K::kTens}},     {"noventa", {90, K::kTens}},
-      {"cem", {100, K::kHundreds}},    {"cento", {100, K::kHundreds}},  {"duzentos", {200, K::kHundreds}},
-      {"trezentos", {300, K::kHundreds}}, {"quatrocentos", {400, K::kHundreds}},
-      {"quinhentos", {500, K::kHundreds}}, {"seiscentos", {600, K::kHundreds}},
-      {"setecentos", {700, K::kHundreds}}, {"oitocentos", {800, K::kHundreds}},
-      {"novecentos", {900, K::kHundreds}}, {"mil", {1000, K::kThousand}}};
+  static const std::map<std::string, NumberWord, std::less<>> kWords = {{"zero", {0, K::kUnit}},
+                                                                        {"one", {1, K::kUnit}},
+                                                                        {"two", {2, K::kUnit}},
+                                                                        {"three", {3, K::kUnit}},
+                                                                        {"four", {4, K::kUnit}},
+                                                                        {"five", {5, K::kUnit}},
+                                                                        {"six", {6, K::kUnit}},
+                                                                        {"seven", {7, K::kUnit}},
+                                                                        {"eight", {8, K::kUnit}},
+                                                                        {"nine", {9, K::kUnit}},
+                                                                        {"ten", {10, K::kTeen}},
+                                                                        {"eleven", {11, K::kTeen}},
+                                                                        {"twelve", {12, K::kTeen}},
+                                                                        {"thirteen", {13, K::kTeen}},
+                                                                        {"fourteen", {14, K::kTeen}},
+                                                                        {"fifteen", {15, K::kTeen}},
+                                                                        {"sixteen", {16, K::kTeen}},
+                                                                        {"seventeen", {17, K::kTeen}},
+                                                                        {"eighteen", {18, K::kTeen}},
+                                                                        {"nineteen", {19, K::kTeen}},
+                                                                        {"twenty", {20, K::kTens}},
+                                                                        {"thirty", {30, K::kTens}},
+                                                                        {"forty", {40, K::kTens}},
+                                                                        {"fifty", {50, K::kTens}},
+                                                                        {"sixty", {60, K::kTens}},
+                                                                        {"seventy", {70, K::kTens}},
+                                                                        {"eighty", {80, K::kTens}},
+                                                                        {"ninety", {90, K::kTens}},
+                                                                        {"hundred", {100, K::kHundred}},
+                                                                        {"thousand", {1000, K::kThousand}},
+                                                                        {"um", {1, K::kUnit}},
+                                                                        {"uma", {1, K::kUnit}},
+                                                                        {"dois", {2, K::kUnit}},
+                                                                        {"duas", {2, K::kUnit}},
+                                                                        {"tres", {3, K::kUnit}},
+                                                                        {"quatro", {4, K::kUnit}},
+                                                                        {"cinco", {5, K::kUnit}},
+                                                                        {"seis", {6, K::kUnit}},
+                                                                        {"sete", {7, K::kUnit}},
+                                                                        {"oito", {8, K::kUnit}},
+                                                                        {"nove", {9, K::kUnit}},
+                                                                        {"dez", {10, K::kTeen}},
+                                                                        {"onze", {11, K::kTeen}},
+                                                                        {"doze", {12, K::kTeen}},
+                                                                        {"treze", {13, K::kTeen}},
+                                                                        {"catorze", {14, K::kTeen}},
+                                                                        {"quatorze", {14, K::kTeen}},
+                                                                        {"quinze", {15, K::kTeen}},
+                                                                        {"dezesseis", {16, K::kTeen}},
+                                                                        {"dezessete", {17, K::kTeen}},
+                                                                        {"dezoito", {18, K::kTeen}},
+                                                                        {"dezenove", {19, K::kTeen}},
+                                                                        {"vinte", {20, K::kTens}},
+                                                                        {"trinta", {30, K::kTens}},
+                                                                        {"quarenta", {40, K::kTens}},
+                                                                        {"cinquenta", {50, K::kTens}},
+                                                                        {"sessenta", {60, K::kTens}},
+                                                                        {"setenta", {70, K::kTens}},
+                                                                        {"oitenta", {80, K::kTens}},
+                                                                        {"noventa", {90, K::kTens}},
+                                                                        {"cem", {100, K::kHundreds}},
+                                                                        {"cento", {100, K::kHundreds}},
+                                                                        {"duzentos", {200, K::kHundreds}},
+                                                                        {"trezentos", {300, K::kHundreds}},
+                                                                        {"quatrocentos", {400, K::kHundreds}},
+                                                                        {"quinhentos", {500, K::kHundreds}},
+                                                                        {"seiscentos", {600, K::kHundreds}},
+                                                                        {"setecentos", {700, K::kHundreds}},
+                                                                        {"oitocentos", {800, K::kHundreds}},
+                                                                        {"novecentos", {900, K::kHundreds}},
+                                                                        {"mil", {1000, K::kThousand}}};
   return kWords;
 }
 
@@ -72,7 +116,9 @@ const NumberWord* FindNumberWord(std::string_view token) {
   return it == NumberWords().end() ? nullptr : &it->second;
 }
 
-bool IsConnector(std::string_view token) { return token == "and" || token == "e"; }
+bool IsConnector(std::string_view token) {
+  return token == "and" || token == "e";
+}
 
 // Converts one run of number words (connectors already removed) to digits.
 std::string RunToDigits(const std::vector<const NumberWord*>& run) {
@@ -119,7 +165,9 @@ std::string RunToDigits(const std::vector<const NumberWord*>& run) {
 
 }  // namespace
 
-const char* LanguageTag(Language language) { return language == Language::kPortuguese ? "pt-BR" : "en"; }
+const char* LanguageTag(Language language) {
+  return language == Language::kPortuguese ? "pt-BR" : "en";
+}
 
 std::vector<std::string> Tokenize(std::string_view text) {
   std::vector<std::string> tokens;
@@ -190,24 +238,31 @@ std::vector<std::string> NumberWordsToDigits(const std::vector<std::string>& tok
   return out;
 }
 
-std::vector<std::string> NormalizeQuestion(std::string_view text) { return NumberWordsToDigits(Tokenize(text)); }
+std::vector<std::string> NormalizeQuestion(std::string_view text) {
+  return NumberWordsToDigits(Tokenize(text));
+}
 
-bool IsStopword(std::string_view token) { return Stopwords().count(token) > 0; }
+bool IsStopword(std::string_view token) {
+  return Stopwords().count(token) > 0;
+}
 
 Language DetectLanguage(std::string_view text) {
   static const std::set<std::string, std::less<>> kPortuguese = {
-      "qual",   "quais",   "o",       "os",     "as",      "um",       "uma",       "de",        "do",
-      "da",     "dos",     "das",     "e",      "em",      "no",       "na",        "que",       "sao",
-      "foi",    "foram",   "melhores", "melhor", "piores", "pior",     "acoes",     "acao",      "diferenca",
-      "entre",  "renda",   "fixa",    "como",   "quanto",  "quanta",   "retorno",   "rentabilidade", "codigo",
-      "simbolo", "empresa", "para",   "nao",    "voce",    "ano",      "com",       "por",       "cento",
-      "volatilidade", "queda", "maxima", "comparar", "compare", "mais", "menos", "bolsa", "preco", "cotacao",
-      "desempenho", "valorizacao", "sobre", "explique", "significa", "dividendos", "negociacao", "mil"};
+      "qual",        "quais",   "o",        "os",           "as",         "um",         "uma",
+      "de",          "do",      "da",       "dos",          "das",        "e",          "em",
+      "no",          "na",      "que",      "sao",          "foi",        "foram",      "melhores",
+      "melhor",      "piores",  "pior",     "acoes",        "acao",       "diferenca",  "entre",
+      "renda",       "fixa",    "como",     "quanto",       "quanta",     "retorno",    "rentabilidade",
+      "codigo",      "simbolo", "empresa",  "para",         "nao",        "voce",       "ano",
+      "com",         "por",     "cento",    "volatilidade", "queda",      "maxima",     "comparar",
+      "compare",     "mais",    "menos",    "bolsa",        "preco",      "cotacao",    "desempenho",
+      "valorizacao", "sobre",   "explique", "significa",    "dividendos", "negociacao", "mil"};
   static const std::set<std::string, std::less<>> kEnglish = {
-      "what",   "which",  "were",   "was",   "is",      "the",     "of",      "and",     "best",   "worst",
-      "stocks", "stock",  "between", "difference", "symbol", "how", "much", "did", "year", "in", "on", "for",
-      "return", "price",  "company", "shares", "to",   "from",    "tell",    "me",      "about",  "compare",
-      "explain", "means", "does",   "thousand", "twenty", "income", "fixed", "performing", "index"};
+      "what",   "which",  "were",  "was",        "is",         "the",     "of",      "and",    "best",
+      "worst",  "stocks", "stock", "between",    "difference", "symbol",  "how",     "much",   "did",
+      "year",   "in",     "on",    "for",        "return",     "price",   "company", "shares", "to",
+      "from",   "tell",   "me",    "about",      "compare",    "explain", "means",   "does",   "thousand",
+      "twenty", "income", "fixed", "performing", "index"};
   int portuguese = 0;
   int english = 0;
   // Accented vowels, ç and the tilde are strong Portuguese signals in typed text.

@@ -1,11 +1,11 @@
 #include "engines/openai/openai_client.h"
 
+#include <httplib.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <thread>
-
-#include <httplib.h>
 
 namespace maestro::openai {
 namespace {
@@ -30,7 +30,9 @@ std::string Quote(const std::string& body) {
   return body.size() > kMaxBodyQuote ? body.substr(0, kMaxBodyQuote) + "..." : body;
 }
 
-bool Retryable(int status) { return status == 429 || status >= 500; }
+bool Retryable(int status) {
+  return status == 429 || status >= 500;
+}
 
 // Full jitter: a uniform delay between half and all of the exponential step, so that clients that failed together
 // do not retry together.
@@ -66,9 +68,9 @@ Result<ClientConfig> TakeClientConfig(EngineOptions& options) {
     key_variable = it->second;
     options.erase(it);
   }
-  for (const std::string& name :
-       key_variable.empty() ? std::vector<std::string>{"MAESTRO_OPENAI_API_KEY", "OPENAI_API_KEY"}
-                            : std::vector<std::string>{key_variable}) {
+  for (const std::string& name : key_variable.empty()
+                                     ? std::vector<std::string>{"MAESTRO_OPENAI_API_KEY", "OPENAI_API_KEY"}
+                                     : std::vector<std::string>{key_variable}) {
     if (const char* key = std::getenv(name.c_str()); key && *key) {
       config.api_key = key;
       break;
@@ -124,9 +126,13 @@ OpenAiClient::OpenAiClient(ClientConfig config, std::string scheme_host_port, st
       prefix_(std::move(prefix)),
       pool_(std::make_unique<ThreadPool>(config_.workers, config_.max_queued, "openai")) {}
 
-OpenAiClient::~OpenAiClient() { pool_.reset(); }
+OpenAiClient::~OpenAiClient() {
+  pool_.reset();
+}
 
-bool OpenAiClient::Submit(std::function<void()> task) { return pool_->Submit(std::move(task)); }
+bool OpenAiClient::Submit(std::function<void()> task) {
+  return pool_->Submit(std::move(task));
+}
 
 std::unique_ptr<httplib::Client> OpenAiClient::Checkout() {
   {

@@ -53,20 +53,20 @@ class OpenAiSpeechToText final : public SpeechToText {
     if (clip.bytes.size() > kMaxAudioBytes) return done(Status(StatusCode::kPayloadTooLarge, "audio above 25 MiB"));
     auto task = [this, clip = std::move(clip), deadline, done]() mutable {
       if (deadline.expired()) return done(DeadlineExceeded("openai stt: the deadline passed in the queue"));
-      std::string filename = clip.filename.empty() ? "audio." + std::string(audio::SniffContainer(clip.bytes))
-                                                   : clip.filename;
+      std::string filename =
+          clip.filename.empty() ? "audio." + std::string(audio::SniffContainer(clip.bytes)) : clip.filename;
       if (filename == "audio.") filename = "audio.wav";
-      std::vector<HttpPart> parts = {
-          {"file", std::move(clip.bytes), filename,
-           clip.content_type.empty() ? "application/octet-stream" : clip.content_type},
-          {"model", model_, "", ""},
-          {"response_format", "json", "", ""}};
+      std::vector<HttpPart> parts = {{"file", std::move(clip.bytes), filename,
+                                      clip.content_type.empty() ? "application/octet-stream" : clip.content_type},
+                                     {"model", model_, "", ""},
+                                     {"response_format", "json", "", ""}};
       if (!language_.empty()) parts.push_back({"language", language_, "", ""});
       auto reply = client_->PostMultipart(Path(), parts, deadline);
       if (!reply.ok()) return done(reply.status().WithHop("stt"));
       auto body = ParseJson(*reply, "openai stt");
       if (!body.ok()) return done(body.status().WithHop("stt"));
-      if (!body->is_object() || !(*body)["text"].is_string()) return done(Malformed("openai stt", "\"text\" string").WithHop("stt"));
+      if (!body->is_object() || !(*body)["text"].is_string())
+        return done(Malformed("openai stt", "\"text\" string").WithHop("stt"));
       Transcript transcript{Trim((*body)["text"].get<std::string>()), language_, 1.0};
       if (body->contains("language") && (*body)["language"].is_string()) {
         transcript.language = (*body)["language"].get<std::string>();
@@ -110,9 +110,8 @@ class OpenAiLanguageModel final : public LanguageModel {
         user = facts + "\nQuestion: " + request.prompt;
       }
       json body = {{"model", model_},
-                   {"messages",
-                    json::array({{{"role", "system"}, {"content", SystemPrompt(language)}},
-                                 {{"role", "user"}, {"content", user}}})},
+                   {"messages", json::array({{{"role", "system"}, {"content", SystemPrompt(language)}},
+                                             {{"role", "user"}, {"content", user}}})},
                    {"max_tokens", request.max_tokens},
                    {"temperature", request.temperature},
                    {"top_p", request.top_p},
@@ -179,9 +178,10 @@ class OpenAiTextToSpeech final : public TextToSpeech {
 }  // namespace
 
 std::string SystemPrompt(const std::string& language) {
-  return std::string("You are a concise financial assistant. Answer in at most 50 words. Use exact numbers, copied "
-                     "from the context when it has them. If the context does not answer the question, say you do "
-                     "not know instead of guessing. Answer in ") +
+  return std::string(
+             "You are a concise financial assistant. Answer in at most 50 words. Use exact numbers, copied "
+             "from the context when it has them. If the context does not answer the question, say you do "
+             "not know instead of guessing. Answer in ") +
          (language == "pt-BR" ? "Brazilian Portuguese." : "English.");
 }
 
@@ -231,8 +231,7 @@ void Register(EngineRegistry& registry) {
       "OpenAI-compatible HTTP server (whisper.cpp, llama.cpp, Ollama /v1, vLLM); key from $MAESTRO_OPENAI_API_KEY or "
       "$OPENAI_API_KEY; options base=URL, model, path, workers, queue, retries, backoff_ms, connect_timeout_ms, "
       "api_key_env";
-  registry.RegisterStt("openai", common + ", language",
-                       [](const EngineOptions& o) { return CreateSpeechToText(o); });
+  registry.RegisterStt("openai", common + ", language", [](const EngineOptions& o) { return CreateSpeechToText(o); });
   registry.RegisterLlm("openai", common + ", context=analyst|none, knowledge, prices",
                        [](const EngineOptions& o) { return CreateLanguageModel(o); });
   registry.RegisterTts("openai", common + ", voice", [](const EngineOptions& o) { return CreateTextToSpeech(o); });

@@ -1,13 +1,13 @@
 // `maestro scenarios` and `maestro analyst` as a user runs them: the real binary in a child process.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "audio/wav.h"
 
@@ -68,8 +68,8 @@ TEST(ScenariosCommandTest, RendersEveryQuestionToWav) {
       EXPECT_EQ(wav.size(), 44u + 11025 * 2);  // 0.5 s at 22.05 kHz, 16-bit mono
     }
   }
-  auto english = Maestro("scenarios render --engine emulated --option seconds=0.1 --lang en --out " +
-                         (out / "en").string());
+  auto english =
+      Maestro("scenarios render --engine emulated --option seconds=0.1 --lang en --out " + (out / "en").string());
   ASSERT_EQ(english.exit_code, 0) << english.output;
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(out / "en"), {}), 3);
 }

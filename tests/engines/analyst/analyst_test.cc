@@ -1,9 +1,9 @@
 #include "engines/analyst/analyst.h"
 
-#include <fstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "domain/blocking.h"
 #include "engines/analyst/analyst_engine.h"
@@ -50,8 +50,8 @@ TEST_F(AnalystTest, SimpleScenarioTickerOfPetrobras) {
     EXPECT_EQ(answer.language, "en");
     EXPECT_TRUE(Contains(answer.sources, "instruments.csv#PETR4"));
   }
-  for (const char* question : {"Qual é o código de negociação da Petrobras?", "qual e o ticker da petrobras",
-                               "qual o codigo da petrobras"}) {
+  for (const char* question :
+       {"Qual é o código de negociação da Petrobras?", "qual e o ticker da petrobras", "qual o codigo da petrobras"}) {
     auto answer = Ask(question);
     EXPECT_THAT(answer.text, HasSubstr("PETR4")) << question;
     EXPECT_THAT(answer.text, HasSubstr("ações preferenciais"));
@@ -90,8 +90,8 @@ TEST_F(AnalystTest, ComplexScenarioBestStocksOf2024FromTheSyntheticSample) {
     EXPECT_THAT(answer.sources[0], HasSubstr("SYNTHETIC"));
     EXPECT_EQ(answer.language, "en");
   }
-  for (const char* question : {"Quais foram as melhores ações de 2024?",
-                               "quais foram as melhores acoes de dois mil e vinte e quatro"}) {
+  for (const char* question :
+       {"Quais foram as melhores ações de 2024?", "quais foram as melhores acoes de dois mil e vinte e quatro"}) {
     auto answer = Ask(question);
     EXPECT_THAT(answer.text, HasSubstr("MSFT +92,47%, ITUB4 +72,29%, AAPL +70,77%")) << question;
     EXPECT_THAT(answer.text, HasSubstr("sintético"));
@@ -114,14 +114,16 @@ TEST_F(AnalystTest, ComplexScenarioOnTheRealFixture) {
   auto worst = (*real)->Answer("what were the worst stocks of 2024");
   EXPECT_THAT(worst.text, HasSubstr("VALE3 -29.20%, BBAS3 -11.72%, ITUB4 -8.32%"));
   auto bbas = (*real)->Answer("what was the return of banco do brasil in 2024");
-  EXPECT_THAT(bbas.text, HasSubstr("BBAS3 returned -11.72% in 2024, from 27.38 on 2024-01-02 to 24.17 BRL on 2024-12-30"));
+  EXPECT_THAT(bbas.text,
+              HasSubstr("BBAS3 returned -11.72% in 2024, from 27.38 on 2024-01-02 to 24.17 BRL on 2024-12-30"));
   EXPECT_THAT((*real)->Answer("what was the max drawdown of vale in 2024").text, HasSubstr("30.21%"));
   EXPECT_THAT((*real)->Answer("qual a volatilidade da petrobras em 2024").text, HasSubstr("26,98%"));
 }
 
 TEST_F(AnalystTest, AnalyticsQuestionsNameTickerPeriodAndDataset) {
   auto ret = Ask("what was the return of petr4 in 2024");
-  EXPECT_THAT(ret.text, HasSubstr("PETR4 returned +32.48% in 2024, from 38.30 on 2024-01-01 to 50.74 BRL on 2024-12-31"));
+  EXPECT_THAT(ret.text,
+              HasSubstr("PETR4 returned +32.48% in 2024, from 38.30 on 2024-01-01 to 50.74 BRL on 2024-12-31"));
   EXPECT_THAT(Ask("what is the volatility of vale in 2024").text, HasSubstr("VALE3 in 2024 was 21.98%"));
   EXPECT_THAT(Ask("what was the maximum drawdown of nvidia in 2024").text, HasSubstr("NVDA in 2024 was 29.63%"));
   auto compare = Ask("compare petrobras and vale in 2024");
@@ -201,11 +203,13 @@ TEST_F(AnalystTest, RetrieveContextGivesFactsAndPassages) {
 TEST(AnalystEngineTest, RegisteredAsNotNeuralAndAnswersThroughTheInterface) {
   auto lines = EngineRegistry::Global().Describe("llm");
   bool found = false;
-  for (const auto& line : lines) found |= line.rfind("analyst: ", 0) == 0 && line.find("NOT a neural model") != std::string::npos;
+  for (const auto& line : lines)
+    found |= line.rfind("analyst: ", 0) == 0 && line.find("NOT a neural model") != std::string::npos;
   EXPECT_TRUE(found);
   auto llm = EngineRegistry::Global().CreateLlm("analyst", {{"knowledge", testing::KnowledgeDir()}});
   ASSERT_TRUE(llm.ok()) << llm.status().ToString();
-  auto answer = GenerateBlocking(**llm, {.prompt = "What is the ticker symbol of Petrobras?"}, Deadline::In(std::chrono::seconds(5)));
+  auto answer = GenerateBlocking(**llm, {.prompt = "What is the ticker symbol of Petrobras?"},
+                                 Deadline::In(std::chrono::seconds(5)));
   ASSERT_TRUE(answer.ok());
   EXPECT_THAT(answer->text, HasSubstr("PETR4"));
   EXPECT_EQ(GenerateBlocking(**llm, {.prompt = ""}, Deadline::Never()).status().code(), StatusCode::kInvalidArgument);
@@ -218,8 +222,9 @@ TEST(AnalystEngineTest, RegisteredAsNotNeuralAndAnswersThroughTheInterface) {
 TEST(AnalystEngineTest, OptionsAreCheckedAndUserPricesLoad) {
   EXPECT_EQ(CreateLanguageModel({{"colour", "red"}}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(CreateLanguageModel({{"knowledge", "/nonexistent"}}).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(CreateLanguageModel({{"knowledge", testing::KnowledgeDir()}, {"prices", "/nonexistent.csv"}}).status().code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      CreateLanguageModel({{"knowledge", testing::KnowledgeDir()}, {"prices", "/nonexistent.csv"}}).status().code(),
+      StatusCode::kNotFound);
   std::string path = ::testing::TempDir() + "/user_prices.csv";
   {
     std::ofstream file(path);

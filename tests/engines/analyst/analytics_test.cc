@@ -1,8 +1,8 @@
 #include "engines/analyst/analytics.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace maestro::analyst {
 namespace {

@@ -1,17 +1,17 @@
 #include "engines/analyst/bm25.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace maestro::analyst {
 namespace {
 
 TEST(Bm25Test, ScoresMatchTheFormulaByHand) {
   Bm25Index index(1.2, 0.75);
-  index.Add({"fixed", "income", "bond"});    // 0, length 3
-  index.Add({"stock", "index", "ibovespa"}); // 1, length 3
-  index.Add({"fixed", "fixed"});             // 2, length 2
+  index.Add({"fixed", "income", "bond"});     // 0, length 3
+  index.Add({"stock", "index", "ibovespa"});  // 1, length 3
+  index.Add({"fixed", "fixed"});              // 2, length 2
   // N = 3, avgdl = 8/3. "fixed": df 2, idf = ln(1 + 1.5/2.5) = ln 1.6.
   // doc 2: tf 2, norm = 1.2 * (0.25 + 0.75 * 2 / (8/3)) = 0.975; score = ln1.6 * 2 * 2.2 / 2.975.
   // doc 0: tf 1, norm = 1.2 * (0.25 + 0.75 * 3 / (8/3)) = 1.3125; score = ln1.6 * 2.2 / 2.3125.

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "engines/analyst/analytics.h"
-#include "engines/analyst/synthetic_prices.h"
 #include "engines/analyst/csv.h"
+#include "engines/analyst/synthetic_prices.h"
 #include "tests/engines/analyst/test_paths.h"
 
 namespace maestro::analyst {

@@ -49,10 +49,9 @@ TEST(ScenariosTest, RejectsBadFiles) {
   EXPECT_EQ(ParseScenarios("{").status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(ParseScenarios("scenarios:\n  - {id: a, context: prices, questions: {en: q}}\n").status().message(),
               HasSubstr("pt-BR"));
-  EXPECT_THAT(ParseScenarios("scenarios:\n  - {id: a, context: weather, questions: {en: q, pt-BR: q}}\n")
-                  .status()
-                  .message(),
-              HasSubstr("context"));
+  EXPECT_THAT(
+      ParseScenarios("scenarios:\n  - {id: a, context: weather, questions: {en: q, pt-BR: q}}\n").status().message(),
+      HasSubstr("context"));
   EXPECT_THAT(ParseScenarios("scenarios:\n  - {id: a, context: prices, questions: {en: q, pt-BR: q}}\n"
                              "  - {id: a, context: prices, questions: {en: q, pt-BR: q}}\n")
                   .status()

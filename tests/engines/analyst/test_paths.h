@@ -12,7 +12,9 @@ inline std::string SourceDir() {
   return dir ? dir : MAESTRO_TEST_SOURCE_DIR;
 }
 
-inline std::string KnowledgeDir() { return SourceDir() + "/data/knowledge"; }
+inline std::string KnowledgeDir() {
+  return SourceDir() + "/data/knowledge";
+}
 
 // MAESTRO_SHARED_DATA, else <repo>/../shared/data; empty when absent, so tests can GTEST_SKIP.
 inline std::string SharedStocksCsv() {

@@ -3,6 +3,9 @@
 #include "engines/openai/openai_engines.h"
 
 #include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -11,13 +14,9 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include "audio/wav.h"
 #include "domain/blocking.h"
@@ -26,8 +25,8 @@
 namespace maestro::openai {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 std::string KnowledgeDir() {
   const char* dir = std::getenv("MAESTRO_SOURCE_DIR");
@@ -102,7 +101,8 @@ TEST(OpenAiSttTest, SendsMultipartLikeWhisperAndReadsText) {
     res.set_content(R"({"text":" What is the ticker symbol of Petrobras?\n"})", "application/json");
   });
   setenv("MAESTRO_TEST_OPENAI_KEY", "sk-test-123", 1);
-  auto stt = CreateSpeechToText(Options(fake, {{"model", "base.en"}, {"language", "en"}, {"api_key_env", "MAESTRO_TEST_OPENAI_KEY"}}));
+  auto stt = CreateSpeechToText(
+      Options(fake, {{"model", "base.en"}, {"language", "en"}, {"api_key_env", "MAESTRO_TEST_OPENAI_KEY"}}));
   ASSERT_TRUE(stt.ok()) << stt.status().ToString();
   std::string wav = Wav();
   auto transcript = TranscribeBlocking(**stt, {wav, "q.wav", "audio/wav"}, Deadline::In(std::chrono::seconds(5)));
@@ -129,8 +129,9 @@ TEST(OpenAiSttTest, WhisperCppInferencePathAndValidation) {
   ASSERT_TRUE(transcript.ok()) << transcript.status().ToString();
   EXPECT_EQ(transcript->text, "hello");
   EXPECT_EQ(TranscribeBlocking(**stt, {"", "", ""}, Deadline::Never()).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(TranscribeBlocking(**stt, {std::string(kMaxAudioBytes + 1, 'x'), "", ""}, Deadline::Never()).status().code(),
-            StatusCode::kPayloadTooLarge);
+  EXPECT_EQ(
+      TranscribeBlocking(**stt, {std::string(kMaxAudioBytes + 1, 'x'), "", ""}, Deadline::Never()).status().code(),
+      StatusCode::kPayloadTooLarge);
 }
 
 TEST(OpenAiLlmTest, ChatCompletionCarriesPromptParametersAndAnalystContext) {
@@ -301,8 +302,10 @@ TEST(OpenAiLlmTest, UnreachableServerIsUnavailableAfterBoundedRetries) {
     port = ntohs(address.sin_port);
     close(fd);
   }
-  auto llm = CreateLanguageModel({{"base", "http://127.0.0.1:" + std::to_string(port)}, {"context", "none"},
-                                  {"retries", "2"}, {"backoff_ms", "20"}});
+  auto llm = CreateLanguageModel({{"base", "http://127.0.0.1:" + std::to_string(port)},
+                                  {"context", "none"},
+                                  {"retries", "2"},
+                                  {"backoff_ms", "20"}});
   ASSERT_TRUE(llm.ok());
   auto start = std::chrono::steady_clock::now();
   auto answer = GenerateBlocking(**llm, {.prompt = "q"}, Deadline::In(std::chrono::seconds(5)));
