@@ -19,6 +19,8 @@ pkg_check_modules(POCKETSPHINX REQUIRED IMPORTED_TARGET pocketsphinx sphinxbase)
 pkg_check_modules(ESPEAK REQUIRED IMPORTED_TARGET espeak-ng)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
 pkg_check_modules(SOXR REQUIRED IMPORTED_TARGET soxr)
+# Debian ships cpp-httplib compiled; its -D flags change class layouts, so take them from pkg-config.
+pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 find_program(MAESTRO_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 set(MAESTRO_SYSTEM_PYTHON /usr/bin/python3 CACHE FILEPATH "Debian's interpreter, used by oracle and interop tests")

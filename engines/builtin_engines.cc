@@ -1,9 +1,11 @@
 #include "engines/builtin_engines.h"
 
+#include "engines/analyst/analyst_engine.h"
 #include "engines/emulated/emulated_engines.h"
 #include "engines/espeak/espeak_engine.h"
 #include "engines/pocketsphinx/pocketsphinx_engine.h"
 #include "engines/engine_registry.h"
+#include "engines/openai/openai_engines.h"
 
 namespace maestro {
 
@@ -11,6 +13,8 @@ void RegisterBuiltinEngines(EngineRegistry& registry) {
   emulated::Register(registry);
   espeak::Register(registry);
   pocketsphinx::Register(registry);
+  analyst::Register(registry);
+  openai::Register(registry);
 }
 
 }  // namespace maestro

@@ -14,7 +14,7 @@ packages=(
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sphinxbase-utils
   libespeak-ng-dev espeak-ng libsndfile1-dev libsoxr-dev sox lame
   # libraries
-  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev prometheus-cpp-dev
+  libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test oracles and independent clients (reached only through /usr/bin/python3)
   python3 python3-grpcio python3-grpc-tools python3-thrift python3-numpy python3-scipy python3-statsmodels python3-pandas
