@@ -69,6 +69,8 @@ Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::stri
     // A child must not outlive its supervisor, even when the supervisor is killed outright.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(1);
+    // Its own process group: a terminal's Ctrl-C reaches the supervisor, which stops the children in order.
+    setpgid(0, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);

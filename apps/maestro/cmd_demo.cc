@@ -6,7 +6,7 @@
 #include "apps/maestro/ask_client.h"
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
-#include "apps/maestro/engine_sets.h"
+#include "orchestrator/engine_sets.h"
 #include "common/logging.h"
 #include "domain/blocking.h"
 #include "engines/engine_registry.h"

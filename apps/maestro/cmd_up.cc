@@ -5,7 +5,7 @@
 
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
-#include "apps/maestro/engine_sets.h"
+#include "orchestrator/engine_sets.h"
 #include "common/logging.h"
 #include "orchestrator/stack.h"
 

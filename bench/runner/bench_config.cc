@@ -1,9 +1,12 @@
 #include "bench/runner/bench_config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
 #include <fmt/format.h>
+
+#include "transport/transport.h"
 
 namespace maestro::bench {
 
@@ -77,6 +80,12 @@ Status ParseEmulatedProfile(const std::string& text, BenchConfig& config) {
 
 Status ValidateBenchConfig(const BenchConfig& config) {
   if (config.protocols.empty()) return InvalidArgument("no protocols");
+  auto known = TransportNames();
+  for (const auto& protocol : config.protocols) {
+    if (std::find(known.begin(), known.end(), protocol) == known.end()) {
+      return InvalidArgument("unknown protocol '" + protocol + "'");
+    }
+  }
   if (config.scenarios.empty()) return InvalidArgument("no scenarios");
   if (config.rates.empty() && (config.users < 1 || config.users > 100000)) {
     return InvalidArgument("--users must be 1..100000");

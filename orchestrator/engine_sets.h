@@ -6,7 +6,7 @@
 
 #include "transport/transport.h"
 
-namespace maestro::cli {
+namespace maestro {
 
 struct EngineSet {
   std::string stt;
@@ -22,4 +22,4 @@ EngineSet ResolveEngineSet(const std::string& name);
 // The command-line form of `options`, for child processes.
 std::vector<std::string> TransportFlagsAsArgs(const TransportOptions& options);
 
-}  // namespace maestro::cli
+}  // namespace maestro

@@ -1,10 +1,10 @@
-#include "apps/maestro/engine_sets.h"
+#include "orchestrator/engine_sets.h"
 
 #include <iostream>
 
 #include "engines/engine_registry.h"
 
-namespace maestro::cli {
+namespace maestro {
 namespace {
 
 bool Known(const std::string& kind, const std::string& engine) {
@@ -36,4 +36,4 @@ std::vector<std::string> TransportFlagsAsArgs(const TransportOptions& options) {
           "--thrift-protocol",  options.thrift_protocol};
 }
 
-}  // namespace maestro::cli
+}  // namespace maestro

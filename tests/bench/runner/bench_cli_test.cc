@@ -1,0 +1,79 @@
+// A small end-to-end `maestro bench` over every protocol: it must write a valid CSV, summaries and a manifest.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "bench/runner/results_writer.h"
+#include "tests/support/test_support.h"
+#include "transport/transport.h"
+
+namespace maestro::bench {
+namespace {
+
+std::vector<std::vector<std::string>> ReadCsv(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream stream(line);
+    std::string cell;
+    while (std::getline(stream, cell, ',')) cells.push_back(cell);
+    if (!line.empty() && line.back() == ',') cells.push_back("");
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+TEST(BenchCliTest, SmallExperimentOverEveryProtocolWritesValidResults) {
+  testing::TempDir dir;
+  std::string protocols;
+  for (const auto& name : TransportNames()) protocols += (protocols.empty() ? "" : ",") + name;
+  std::string command = testing::MaestroBinary() + " bench --protocols " + protocols +
+                        " --scenarios simple,complex --users 2 --duration 700ms --warmup 200ms --runs 2"
+                        " --engines emulated --emulated-profile simple=1,1,1 --emulated-profile complex=2,5,2"
+                        " --seed 3 --no-report --out " + dir.path().string() + " > " +
+                        (dir.path() / "stdout.txt").string() + " 2>&1";
+  int status = std::system(command.c_str());
+  ASSERT_EQ(WEXITSTATUS(status), 0) << testing::ReadFile(dir.path() / "stdout.txt");
+
+  auto rows = ReadCsv(dir.path() / "all_results.csv");
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0], CsvColumns());
+  const size_t expected_runs = TransportNames().size() * 2 * 2;
+  ASSERT_EQ(rows.size(), 1 + expected_runs);
+  for (size_t i = 1; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), rows[0].size()) << "row " << i;
+    EXPECT_GT(std::stod(rows[i][6]), 0) << "throughput of row " << i;
+    EXPECT_GT(std::stod(rows[i][3]), 0) << "latency of row " << i;
+    EXPECT_GT(std::stod(rows[i][5]), 0) << "memory of row " << i;
+    EXPECT_EQ(std::stod(rows[i][12]), 0) << "error rate of row " << i;
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "runs" / (rows[i][1] + "-" + rows[i][0] + "-" + rows[i][2] + ".json")));
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "histograms" / (rows[i][1] + "-" + rows[i][0] + "-" + rows[i][2] + ".json")));
+  }
+  auto manifest = nlohmann::json::parse(testing::ReadFile(dir.path() / "manifest.json"));
+  EXPECT_EQ(manifest["seed"], 3);
+  EXPECT_EQ(manifest["runs_completed"], expected_runs);
+  EXPECT_EQ(manifest["interrupted"], false);
+  EXPECT_EQ(manifest["fairness"]["max_inflight"], 64);
+  EXPECT_FALSE(manifest["machine"]["cpu_model"].get<std::string>().empty());
+  EXPECT_EQ(manifest["run_order"].size(), expected_runs);
+}
+
+TEST(BenchCliTest, BadFlagsFailBeforeStartingAnything) {
+  testing::TempDir dir;
+  std::string base = testing::MaestroBinary() + " bench --out " + dir.path().string() + " ";
+  EXPECT_NE(WEXITSTATUS(std::system((base + "--runs 0 > /dev/null 2>&1").c_str())), 0);
+  EXPECT_NE(WEXITSTATUS(std::system((base + "--emulated-profile simple=1 > /dev/null 2>&1").c_str())), 0);
+  EXPECT_NE(WEXITSTATUS(std::system((base + "--protocols carrier-pigeon --engines emulated > /dev/null 2>&1").c_str())), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "all_results.csv"));
+}
+
+}  // namespace
+}  // namespace maestro::bench
