@@ -36,6 +36,7 @@ RegisterCommand demo_command(
       command.add_option("-o,--out", flags->out, "Where to write the spoken answer");
       return [flags] {
         InitLogging("demo", "warn");
+        setenv("MAESTRO_LOG_LEVEL", "warn", 0);
         auto engines = ResolveEngineSet(flags->engines);
         // The question is spoken by the same TTS engine the assistant answers with.
         auto tts = EngineRegistry::Global().CreateTts(engines.tts, {});
