@@ -13,6 +13,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -73,6 +74,13 @@ class FakeServer {
   std::condition_variable cv_;
   bool released_ = false;
 };
+
+// "q<i>", built by appending: g++ 12 warns falsely (-Wrestrict) on "literal" + std::string.
+std::string Numbered(int i) {
+  std::string text = "q";
+  text += std::to_string(i);
+  return text;
+}
 
 EngineOptions Options(const FakeServer& server, EngineOptions extra = {}) {
   extra["base"] = server.base();
@@ -338,6 +346,42 @@ TEST(OpenAiLlmTest, BoundedQueueRefusesWithOverloaded) {
   fake.Release();
   llm->reset();  // drains the pool
   EXPECT_EQ(finished.load(), 4);
+}
+
+TEST(OpenAiLlmTest, ConcurrentCallsShareABoundedSetOfConnections) {
+  FakeServer fake;
+  std::mutex mutex;
+  std::set<int> client_ports;
+  fake.server().Post("/v1/chat/completions", [&](const httplib::Request& req, httplib::Response& res) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      client_ports.insert(req.remote_port);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    res.set_content(R"({"choices":[{"message":{"content":")" + json::parse(req.body)["messages"][1]["content"]
+                        .get<std::string>() + R"("}}]})",
+                    "application/json");
+  });
+  auto llm = CreateLanguageModel(Options(fake, {{"context", "none"}, {"workers", "3"}, {"queue", "100"}}));
+  ASSERT_TRUE(llm.ok());
+  constexpr int kCalls = 40;
+  std::vector<std::promise<Result<Generation>>> promises(kCalls);
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 4; ++t) {
+    callers.emplace_back([&, t] {
+      for (int i = t; i < kCalls; i += 4) {
+        (*llm)->Generate({.prompt = Numbered(i)}, Deadline::In(std::chrono::seconds(10)),
+                         [&promises, i](Result<Generation> result) { promises[i].set_value(std::move(result)); });
+      }
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  for (int i = 0; i < kCalls; ++i) {
+    auto result = promises[i].get_future().get();
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    EXPECT_EQ(result->text, Numbered(i));  // every answer reaches its own caller
+  }
+  EXPECT_LE(client_ports.size(), 3u);
 }
 
 TEST(OpenAiTtsTest, RequestsWavSpeech) {
