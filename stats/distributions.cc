@@ -142,7 +142,8 @@ double NormalSurvival(double z) { return cdf(complement(kStandardNormal, z)); }
 double StudentizedRangeSurvival(double q, double k, double df) {
   if (!(k >= 2) || !(df > 0) || std::isnan(q) || k != std::floor(k)) return kNaN;
   if (q <= 0) return 1.0;
-  if (std::isinf(df)) return NormalRangeSurvival(q, k);
+  // Beyond 1e12 df the scale is 1 to within 1e-6 and the finite-df integral has nothing left to resolve.
+  if (df > 1e12) return NormalRangeSurvival(q, k);
   // P(Q > q) = Integral f(s) P(range > q s) ds, f the density of sqrt(chi2_df/df).
   const double log_constant =
       (df / 2) * std::log(df) - boost::math::lgamma(df / 2, Policy()) - (df / 2 - 1) * std::log(2.0);
@@ -163,8 +164,14 @@ double StudentizedRangeSurvival(double q, double k, double df) {
     if (s > cuts[count - 1] && s < upper) cuts[count++] = s;
   }
   cuts[count++] = upper;
-  double total = 0;
-  for (int i = 0; i + 1 < count; ++i) total += Rule::integrate(integrand, cuts[i], cuts[i + 1]);
+  // Dividing by the quadrature of f itself cancels the rounding in log_constant, which grows with df.
+  double total = 0, mass = 0;
+  auto density = [&](double s) { return ScaleDensity(s, df, log_constant); };
+  for (int i = 0; i + 1 < count; ++i) {
+    total += Rule::integrate(integrand, cuts[i], cuts[i + 1]);
+    mass += Rule::integrate(density, cuts[i], cuts[i + 1]);
+  }
+  total /= mass;
   return std::clamp(total, 0.0, 1.0);
 }
 
