@@ -18,6 +18,10 @@ std::string Number(double value, int significant = 3) {
   if (std::isnan(value)) return "n/a";
   char buffer[64];
   const double magnitude = std::fabs(value);
+  if (value == std::floor(value) && magnitude < 1e6) {  // counts and degrees of freedom
+    std::snprintf(buffer, sizeof buffer, "%.0f", value);
+    return buffer;
+  }
   if (magnitude != 0 && (magnitude >= 1e6 || magnitude < 1e-3)) {
     std::snprintf(buffer, sizeof buffer, "%.*e", significant - 1, value);
   } else {
