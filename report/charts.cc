@@ -48,15 +48,16 @@ Chart GroupedBars(const ReportInput& input, const stats::MetricAnalysis& m, int 
   spec["data"] = {{"values", values}};
   json x = ScenarioX(a.scenarios);
   json offset = {{"field", "protocol"}, {"sort", a.protocols}};
-  spec["encoding"] = {{"x", x}, {"xOffset", offset}, {"color", ProtocolColor(a.protocols)}};
+  spec["encoding"] = {{"x", x}, {"xOffset", offset}};
   spec["layer"] = json::array(
       {{{"mark", {{"type", "bar"}, {"cornerRadiusEnd", 2}}},
         {"encoding",
          {{"y", {{"field", "mean"}, {"type", "quantitative"}, {"title", "mean " + Unitless(m)}}},
+          {"color", ProtocolColor(a.protocols)},
           {"tooltip", json::array({{{"field", "scenario"}}, {{"field", "protocol"}},
                                    {{"field", "mean"}, {"format", ".4~g"}}, {{"field", "delta"}, {"title", "vs best"}},
                                    {{"field", "n"}}})}}}},
-       {{"mark", {{"type", "rule"}, {"color", "#333"}}},
+       {{"mark", {{"type", "rule"}, {"color", "#222"}, {"strokeWidth", 1.5}}},
         {"encoding", {{"y", {{"field", "ci_low"}, {"type", "quantitative"}}}, {"y2", {{"field", "ci_high"}}}}}}});
   return {"bars-" + std::to_string(index), "Mean " + m.metric + " per scenario",
           std::string("Bars are means, black lines their 95% confidence intervals; ") +
