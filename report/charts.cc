@@ -15,8 +15,8 @@ constexpr int kMaxPointsPerCell = 200;  // keeps a 100k-run report small; boxes 
 
 json Base(const std::string& y_title) {
   return {{"$schema", "https://vega.github.io/schema/vega-lite/v5.json"},
-          {"width", 520},
-          {"height", 260},
+          {"width", 400},
+          {"height", 240},
           {"config", {{"font", "system-ui, sans-serif"}, {"view", {{"stroke", nullptr}}},
                       {"axis", {{"labelFontSize", 12}, {"titleFontSize", 12}}}}},
           {"usermeta", {{"y_title", y_title}}}};
@@ -106,16 +106,16 @@ Chart BoxPlot(const ReportInput& input, const stats::MetricAnalysis& m, int inde
                      {"y2", {{"field", "high"}}}}}},
       {{"data", {{"values", boxes}}},
        {"mark", {{"type", "bar"}, {"size", 16}, {"opacity", 0.55}}},
-       {"encoding", {{"y", {{"field", "q1"}, {"type", "quantitative"}}}, {"y2", {{"field", "q3"}}},
+       {"encoding", {{"y", {{"field", "q1"}, {"type", "quantitative"}, {"scale", y_scale}}}, {"y2", {{"field", "q3"}}},
                      {"tooltip", json::array({{{"field", "protocol"}}, {{"field", "median"}, {"format", ".4~g"}},
                                               {{"field", "q1"}, {"format", ".4~g"}},
                                               {{"field", "q3"}, {"format", ".4~g"}}})}}}},
       {{"data", {{"values", boxes}}},
        {"mark", {{"type", "tick"}, {"color", "#222"}, {"size", 16}, {"thickness", 2}}},
-       {"encoding", {{"y", {{"field", "median"}, {"type", "quantitative"}}}}}},
+       {"encoding", {{"y", {{"field", "median"}, {"type", "quantitative"}, {"scale", y_scale}}}}}},
       {{"data", {{"values", points}}},
        {"mark", {{"type", "circle"}, {"size", 14}, {"opacity", 0.75}, {"stroke", "#fff"}, {"strokeWidth", 0.4}}},
-       {"encoding", {{"y", {{"field", "value"}, {"type", "quantitative"}}},
+       {"encoding", {{"y", {{"field", "value"}, {"type", "quantitative"}, {"scale", y_scale}}},
                      {"tooltip", json::array({{{"field", "protocol"}}, {{"field", "run"}},
                                               {{"field", "value"}, {"format", ".4~g"}}})}}}},
   });

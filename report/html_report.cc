@@ -1,5 +1,6 @@
 // The HTML report: one self-contained file (styles, data and chart libraries inline) that opens offline.
 #include <cmath>
+#include <cstring>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -69,6 +70,19 @@ std::string CheckBadge(stats::Check check) {
   return "<span class=\"na\">not tested</span>";
 }
 
+// The analysis writes plain ASCII ("omega^2"); the page shows the usual symbols.
+std::string Symbols(std::string text) {
+  for (auto [from, to] : {std::pair{"partial eta^2", "partial \u03b7\u00b2"}, {"omega^2", "\u03c9\u00b2"},
+                          {"eta^2", "\u03b7\u00b2"}, {"Kruskal-Wallis", "Kruskal\u2013Wallis"},
+                          {"Games-Howell", "Games\u2013Howell"}, {"Shapiro-Wilk", "Shapiro\u2013Wilk"},
+                          {"Brown-Forsythe", "Brown\u2013Forsythe"}}) {
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + std::strlen(to))) {
+      text.replace(at, std::strlen(from), to);
+    }
+  }
+  return text;
+}
+
 bool IsLatency(const std::string& metric) { return metric.find("latency") != std::string::npos; }
 
 const char* kStyle = R"css(
@@ -80,7 +94,7 @@ header h1 { margin:0 0 6px; font-size:26px; font-weight:650; }
 header p { margin:0; color:#c9d2e0; }
 nav { background:#fff; border-bottom:1px solid var(--line); padding:10px 40px; position:sticky; top:0; z-index:2; }
 nav a { color:var(--accent); text-decoration:none; margin-right:18px; font-size:14px; }
-main { max-width:1180px; margin:0 auto; padding:24px 40px 60px; }
+main { max-width:1240px; margin:0 auto; padding:24px 40px 60px; }
 section { background:#fff; border:1px solid var(--line); border-radius:10px; padding:20px 24px; margin:0 0 22px; }
 h2 { font-size:20px; margin:0 0 12px; }
 h3 { font-size:16px; margin:22px 0 8px; }
@@ -100,12 +114,16 @@ th { background:#f1f4f9; font-weight:600; color:#333c4a; }
 tr.best td { background:#eefaf1; }
 td.best { color:var(--good); font-weight:600; }
 .ok { color:var(--good); font-weight:600; } .bad { color:var(--bad); font-weight:600; } .na { color:var(--muted); }
+.good { background:#eefaf1; border:1px solid #bfe6cb; border-radius:6px; padding:8px 12px; margin:8px 0; font-size:13.5px; }
 .note { background:#fff8e6; border:1px solid #f3dfa8; border-radius:6px; padding:8px 12px; margin:8px 0; font-size:13.5px; }
+.charts { display:grid; grid-template-columns:repeat(auto-fill,minmax(480px,1fr)); gap:6px 24px; }
+.charts .wide { grid-column:1 / -1; }
 .chart { margin:8px 0 4px; min-height:120px; }
-.grid2 { display:grid; grid-template-columns:1fr; gap:8px; }
+table.kv td:first-child { width:32%; color:var(--muted); }
 details summary { cursor:pointer; color:var(--accent); margin:8px 0; }
 code { background:#f1f4f9; padding:1px 5px; border-radius:4px; }
 .scroll { overflow-x:auto; }
+table.wrap td { white-space:normal; }
 )css";
 
 void AppendManifest(const json& value, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
@@ -163,7 +181,7 @@ std::string RenderHtml(const ReportInput& input) {
         const char* cls = s.protocol_matters ? "yes" : "no";
         h += std::string("<div class=\"card ") + cls + "\"><h4>" + Escape(m.metric) + "<span class=\"tag " + cls +
              "\">" + (s.protocol_matters ? "protocol matters" : "no evidence of a difference") + "</span></h4><p>" +
-             Escape(s.verdict) + "</p></div>\n";
+             Escape(Symbols(s.verdict)) + "</p></div>\n";
       }
     }
     h += "</div>\n";
@@ -200,11 +218,14 @@ std::string RenderHtml(const ReportInput& input) {
   h += "</section>\n";
 
   // Charts.
-  h += "<section id=\"charts\"><h2>Charts</h2>\n";
+  h += "<section id=\"charts\"><h2>Charts</h2><div class=\"charts\">\n";
   for (const auto& chart : charts) {
-    h += "<h3>" + Escape(chart.title) + "</h3><p class=\"caption\">" + Escape(chart.caption) +
-         "</p><div class=\"chart\" id=\"" + chart.id + "\"></div>\n";
+    const bool wide = chart.spec.contains("facet");
+    h += std::string("<div") + (wide ? " class=\"wide\"" : "") + "><h3>" + Escape(chart.title) +
+         "</h3><p class=\"caption\">" + Escape(chart.caption) + "</p><div class=\"chart\" id=\"" + chart.id +
+         "\"></div></div>\n";
   }
+  h += "</div>\n";
   if (input.histograms.empty()) {
     h += "<p class=\"muted\">No latency histograms were found beside the CSV, so there is no latency CDF.</p>\n";
   }
@@ -238,7 +259,10 @@ std::string RenderHtml(const ReportInput& input) {
            "</td><td>" + (residual ? "" : Fmt(r.omega_sq, 3)) + "</td></tr>\n";
     }
     h += "</table>\n";
-    for (const auto& note : m.anova_notes) h += "<p class=\"note\">" + Escape(note) + "</p>\n";
+    const bool failed = m.anova_normality == stats::Check::kFailed || m.anova_equal_variance == stats::Check::kFailed;
+    for (const auto& note : m.anova_notes) {
+      h += std::string("<p class=\"") + (failed ? "note" : "good") + "\">" + Escape(Symbols(note)) + "</p>\n";
+    }
   }
   h += "</section>\n";
 
@@ -248,7 +272,7 @@ std::string RenderHtml(const ReportInput& input) {
        "equal variances. When normality fails, Kruskal&ndash;Wallis is trusted; when only equal variances fail, "
        "Welch's ANOVA and Games&ndash;Howell are.</p>\n";
   for (const auto& m : a.metrics) {
-    h += "<h3>" + Escape(m.metric) + "</h3><div class=\"scroll\"><table><tr><th>scenario</th><th>normality</th>"
+    h += "<h3>" + Escape(m.metric) + "</h3><div class=\"scroll\"><table class=\"wrap\"><tr><th>scenario</th><th>normality</th>"
          "<th>equal variances</th><th>ANOVA</th><th>Welch</th><th>Kruskal&ndash;Wallis</th><th>trusted</th>"
          "<th>&omega;&sup2;</th></tr>\n";
     for (const auto& s : m.per_scenario) {
@@ -263,10 +287,16 @@ std::string RenderHtml(const ReportInput& input) {
     }
     h += "</table></div>\n";
     for (const auto& s : m.per_scenario) {
+      const bool failed = s.normality == stats::Check::kFailed || s.equal_variance == stats::Check::kFailed;
+      for (const auto& note : s.assumption_notes) {
+        h += std::string("<p class=\"") + (failed ? "note" : "good") + "\"><b>" + Escape(s.scenario) + ":</b> " +
+             Escape(Symbols(note)) + "</p>\n";
+      }
+    }
+    for (const auto& s : m.per_scenario) {
       if (s.protocols.size() < 2) continue;
       h += "<details><summary>" + Escape(s.scenario) + ": pairwise comparisons (" + Test(s.trusted_posthoc) +
            " is the one to trust)</summary>";
-      for (const auto& note : s.assumption_notes) h += "<p class=\"note\">" + Escape(note) + "</p>";
       h += "<table><tr><th>pair</th><th>difference</th><th>Tukey p</th><th>Tukey 95% CI</th><th>Games&ndash;Howell "
            "df</th><th>Games&ndash;Howell p</th></tr>";
       for (std::size_t i = 0; i < s.tukey.size(); ++i) {
@@ -287,7 +317,7 @@ std::string RenderHtml(const ReportInput& input) {
        "linear interpolation, 95% t-interval of the mean); a two-way ANOVA with interaction per metric; per "
        "scenario a one-way ANOVA, Welch's ANOVA, Kruskal&ndash;Wallis (tie-corrected), Tukey HSD (Tukey&ndash;Kramer) "
        "and Games&ndash;Howell on the studentized range distribution, Levene (Brown&ndash;Forsythe) and "
-       "Shapiro&ndash;Wilk (Royston's AS R94) on the residuals. &alpha; = " + Fmt(a.alpha, 2) + ". p-values are "
+       "Shapiro&ndash;Wilk (Royston's AS R94) on the residuals. &alpha; = " + Fmt(a.alpha, 1) + ". p-values are "
        "printed as computed (3 significant digits), never rounded to a bound.</p>\n";
   std::string transforms;
   for (const auto& m : a.metrics) {
@@ -309,7 +339,7 @@ std::string RenderHtml(const ReportInput& input) {
     } else {
       std::vector<std::pair<std::string, std::string>> entries;
       AppendManifest(manifest, "", entries);
-      h += "<h3>Experiment (from manifest.json)</h3><table>";
+      h += "<h3>Experiment (from manifest.json)</h3><table class=\"kv\">";
       for (const auto& [key, value] : entries) {
         h += "<tr><td>" + Escape(key) + "</td><td style=\"text-align:left;white-space:normal\">" + Escape(value) +
              "</td></tr>";
