@@ -141,6 +141,9 @@ Chart LatencyCdf(const ReportInput& input) {
                         {"fraction", b.count / total}});
     }
   }
+  // Bucket bounds usually grow geometrically, which a log axis spreads evenly.
+  bool all_positive = true;
+  for (const auto& v : values) all_positive = all_positive && v["le"].get<double>() > 0;
   json spec = Base("fraction");
   spec.erase("width");
   spec.erase("height");
@@ -150,7 +153,8 @@ Chart LatencyCdf(const ReportInput& input) {
                   {"height", 220},
                   {"mark", {{"type", "line"}, {"interpolate", "step-after"}, {"point", true}}},
                   {"encoding",
-                   {{"x", {{"field", "le"}, {"type", "quantitative"}, {"title", "latency (bucket upper bound)"}}},
+                   {{"x", {{"field", "le"}, {"type", "quantitative"}, {"title", "latency (bucket upper bound)"},
+                           {"scale", {{"type", all_positive ? "log" : "linear"}}}}},
                     {"y", {{"field", "fraction"}, {"type", "quantitative"}, {"title", "fraction of requests <= x"},
                            {"axis", {{"format", "%"}}}}},
                     {"color", ProtocolColor(a.protocols)},
