@@ -98,6 +98,7 @@ main { max-width:1240px; margin:0 auto; padding:24px 40px 60px; }
 section { background:#fff; border:1px solid var(--line); border-radius:10px; padding:20px 24px; margin:0 0 22px; }
 h2 { font-size:20px; margin:0 0 12px; }
 h3 { font-size:16px; margin:22px 0 8px; }
+ul.summary { margin:4px 0 8px; padding-left:20px; font-weight:550; }
 .muted, .caption { color:var(--muted); font-size:13.5px; }
 .verdicts { display:grid; grid-template-columns:repeat(auto-fill,minmax(340px,1fr)); gap:14px; }
 .card { border:1px solid var(--line); border-left:5px solid var(--muted); border-radius:8px; padding:12px 14px; }
@@ -173,6 +174,9 @@ std::string RenderHtml(const ReportInput& input) {
   h += "<section id=\"verdicts\"><h2>Verdicts</h2><p class=\"muted\">One card per scenario and metric. Each names the "
        "test that suits the data (chosen from the assumption checks below) and the effect size &omega;&sup2; "
        "(share of variance explained by protocol: 0.01 small, 0.06 medium, 0.14 large).</p>\n";
+  h += "<ul class=\"summary\">";
+  for (const auto& m : a.metrics) h += "<li>" + Escape(m.summary) + "</li>";
+  h += "</ul>\n";
   for (const auto& scenario : a.scenarios) {
     h += "<h3>" + Escape(scenario) + "</h3><div class=\"verdicts\">\n";
     for (const auto& m : a.metrics) {

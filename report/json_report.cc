@@ -114,6 +114,7 @@ nlohmann::json AnalysisToJson(const ReportInput& input) {
       per_scenario[s.scenario] = entry;
     }
     metric["per_scenario"] = per_scenario;
+    metric["summary"] = m.summary;
     metrics[m.metric] = metric;
   }
   doc["metrics"] = metrics;

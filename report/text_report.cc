@@ -50,6 +50,8 @@ std::string Document(const ReportInput& input, bool markdown) {
               "SS_residual), omega^2 = (SS_effect - df MS_residual)/(SS_total + MS_residual).");
 
   w.Title("Verdicts", 2);
+  for (const auto& m : a.metrics) w.Bullet(m.summary);
+  w.out += "\n";
   for (const auto& m : a.metrics) {
     for (const auto& s : m.per_scenario) w.Bullet(s.verdict);
   }

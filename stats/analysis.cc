@@ -421,6 +421,25 @@ Result<AnalysisResult> Analyze(const Table& table, const AnalysisOptions& option
       DecideScenario(scenario, metric, options.alpha);
       metric.per_scenario.push_back(std::move(scenario));
     }
+    std::string matters, no_evidence;
+    int compared = 0, significant = 0;
+    for (const auto& s : metric.per_scenario) {
+      if (s.protocols.size() < 2) continue;
+      ++compared;
+      std::string& list = s.protocol_matters ? matters : no_evidence;
+      list += (list.empty() ? "" : ", ") + s.scenario;
+      significant += s.protocol_matters ? 1 : 0;
+    }
+    if (compared == 0) {
+      metric.summary = "No scenario has two protocols with data for " + name + ".";
+    } else if (significant == 0) {
+      metric.summary = "No evidence that protocol matters for " + name + " in any scenario.";
+    } else if (significant == compared) {
+      metric.summary = "Protocol matters for " + name + " in all " + std::to_string(compared) + " scenarios.";
+    } else {
+      metric.summary = "Protocol matters for " + name + " in " + std::to_string(significant) + " of " +
+                       std::to_string(compared) + " scenarios (" + matters + "); no evidence in " + no_evidence + ".";
+    }
     result.metrics.push_back(std::move(metric));
   }
   return result;

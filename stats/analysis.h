@@ -81,6 +81,9 @@ struct MetricAnalysis {
   Check anova_equal_variance = Check::kNotTested;
   std::vector<std::string> anova_notes;
   std::vector<ScenarioAnalysis> per_scenario;
+  // One sentence across scenarios, e.g. "Protocol matters for latency_ms in 2 of 3 scenarios (S1, S3); no evidence
+  // in S2." It never generalises beyond the scenarios where the trusted test rejected.
+  std::string summary;
 };
 
 struct AnalysisResult {

@@ -49,6 +49,7 @@ TEST(ReportTest, JsonFollowsTheDocumentedSchema) {
   EXPECT_TRUE(s1["verdict"].is_string());
   EXPECT_TRUE(s1["protocol_matters"].get<bool>());
   EXPECT_TRUE(doc["metrics"]["throughput_req_s"]["higher_is_better"].get<bool>());
+  EXPECT_NE(latency["summary"].get<std::string>().find("Protocol matters for latency_ms"), std::string::npos);
 }
 
 TEST(ReportTest, TextMarkdownAndCsvCarryTheNumbers) {
