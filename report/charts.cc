@@ -17,32 +17,45 @@ json Base(const std::string& y_title) {
   return {{"$schema", "https://vega.github.io/schema/vega-lite/v5.json"},
           {"width", 400},
           {"height", 240},
-          {"config", {{"font", "system-ui, sans-serif"}, {"view", {{"stroke", nullptr}}},
-                      {"axis", {{"labelFontSize", 12}, {"titleFontSize", 12}}}}},
+          {"config",
+           {{"font", "system-ui, sans-serif"},
+            {"view", {{"stroke", nullptr}}},
+            {"axis", {{"labelFontSize", 12}, {"titleFontSize", 12}}}}},
           {"usermeta", {{"y_title", y_title}}}};
 }
 
 json ProtocolColor(const std::vector<std::string>& protocols) {
-  return {{"field", "protocol"}, {"type", "nominal"}, {"title", "protocol"},
+  return {{"field", "protocol"},
+          {"type", "nominal"},
+          {"title", "protocol"},
           {"scale", {{"domain", protocols}, {"scheme", "tableau10"}}}};
 }
 
 json ScenarioX(const std::vector<std::string>& scenarios) {
-  return {{"field", "scenario"}, {"type", "nominal"}, {"title", nullptr}, {"sort", scenarios},
+  return {{"field", "scenario"},
+          {"type", "nominal"},
+          {"title", nullptr},
+          {"sort", scenarios},
           {"axis", {{"labelAngle", 0}}}};
 }
 
-std::string Unitless(const stats::MetricAnalysis& m) { return m.metric; }
+std::string Unitless(const stats::MetricAnalysis& m) {
+  return m.metric;
+}
 
 Chart GroupedBars(const ReportInput& input, const stats::MetricAnalysis& m, int index) {
   const auto& a = *input.analysis;
   json values = json::array();
   for (const auto& c : m.descriptives) {
     if (c.n == 0) continue;
-    values.push_back({{"scenario", c.scenario}, {"protocol", c.protocol}, {"mean", c.mean},
-                      {"ci_low", std::isnan(c.ci_low) ? c.mean : c.ci_low},
-                      {"ci_high", std::isnan(c.ci_high) ? c.mean : c.ci_high}, {"n", c.n},
-                      {"delta", c.best ? "best" : (c.delta_pct >= 0 ? "+" : "") + std::to_string(c.delta_pct).substr(0, 5) + "%"}});
+    values.push_back(
+        {{"scenario", c.scenario},
+         {"protocol", c.protocol},
+         {"mean", c.mean},
+         {"ci_low", std::isnan(c.ci_low) ? c.mean : c.ci_low},
+         {"ci_high", std::isnan(c.ci_high) ? c.mean : c.ci_high},
+         {"n", c.n},
+         {"delta", c.best ? "best" : (c.delta_pct >= 0 ? "+" : "") + std::to_string(c.delta_pct).substr(0, 5) + "%"}});
   }
   json spec = Base(m.metric);
   spec["data"] = {{"values", values}};
@@ -54,8 +67,10 @@ Chart GroupedBars(const ReportInput& input, const stats::MetricAnalysis& m, int 
         {"encoding",
          {{"y", {{"field", "mean"}, {"type", "quantitative"}, {"title", "mean " + Unitless(m)}}},
           {"color", ProtocolColor(a.protocols)},
-          {"tooltip", json::array({{{"field", "scenario"}}, {{"field", "protocol"}},
-                                   {{"field", "mean"}, {"format", ".4~g"}}, {{"field", "delta"}, {"title", "vs best"}},
+          {"tooltip", json::array({{{"field", "scenario"}},
+                                   {{"field", "protocol"}},
+                                   {{"field", "mean"}, {"format", ".4~g"}},
+                                   {{"field", "delta"}, {"title", "vs best"}},
                                    {{"field", "n"}}})}}}},
        {{"mark", {{"type", "rule"}, {"color", "#222"}, {"strokeWidth", 1.5}}},
         {"encoding", {{"y", {{"field", "ci_low"}, {"type", "quantitative"}}}, {"y2", {{"field", "ci_high"}}}}}}});
@@ -88,8 +103,13 @@ Chart BoxPlot(const ReportInput& input, const stats::MetricAnalysis& m, int inde
       if (v >= q1 - 1.5 * iqr) low = std::min(low, v);
       if (v <= q3 + 1.5 * iqr) high = std::max(high, v);
     }
-    boxes.push_back({{"scenario", key.first}, {"protocol", key.second}, {"q1", q1}, {"q3", q3},
-                     {"median", stats::Quantile(sorted, 0.5)}, {"low", low}, {"high", high}});
+    boxes.push_back({{"scenario", key.first},
+                     {"protocol", key.second},
+                     {"q1", q1},
+                     {"q3", q3},
+                     {"median", stats::Quantile(sorted, 0.5)},
+                     {"low", low},
+                     {"high", high}});
     const std::size_t stride = std::max<std::size_t>(1, values.size() / kMaxPointsPerCell);
     for (std::size_t i = 0; i < values.size(); i += stride) {
       points.push_back({{"scenario", key.first}, {"protocol", key.second}, {"value", values[i]}, {"run", i + 1}});
@@ -97,27 +117,33 @@ Chart BoxPlot(const ReportInput& input, const stats::MetricAnalysis& m, int inde
   }
   json spec = Base(m.metric);
   json y_scale = {{"zero", false}};
-  spec["encoding"] = {{"x", ScenarioX(a.scenarios)}, {"xOffset", {{"field", "protocol"}, {"sort", a.protocols}}},
+  spec["encoding"] = {{"x", ScenarioX(a.scenarios)},
+                      {"xOffset", {{"field", "protocol"}, {"sort", a.protocols}}},
                       {"color", ProtocolColor(a.protocols)}};
   spec["layer"] = json::array({
       {{"data", {{"values", boxes}}},
        {"mark", {{"type", "rule"}}},
-       {"encoding", {{"y", {{"field", "low"}, {"type", "quantitative"}, {"scale", y_scale}, {"title", m.metric}}},
-                     {"y2", {{"field", "high"}}}}}},
+       {"encoding",
+        {{"y", {{"field", "low"}, {"type", "quantitative"}, {"scale", y_scale}, {"title", m.metric}}},
+         {"y2", {{"field", "high"}}}}}},
       {{"data", {{"values", boxes}}},
        {"mark", {{"type", "bar"}, {"size", 16}, {"opacity", 0.55}}},
-       {"encoding", {{"y", {{"field", "q1"}, {"type", "quantitative"}, {"scale", y_scale}}}, {"y2", {{"field", "q3"}}},
-                     {"tooltip", json::array({{{"field", "protocol"}}, {{"field", "median"}, {"format", ".4~g"}},
-                                              {{"field", "q1"}, {"format", ".4~g"}},
-                                              {{"field", "q3"}, {"format", ".4~g"}}})}}}},
+       {"encoding",
+        {{"y", {{"field", "q1"}, {"type", "quantitative"}, {"scale", y_scale}}},
+         {"y2", {{"field", "q3"}}},
+         {"tooltip", json::array({{{"field", "protocol"}},
+                                  {{"field", "median"}, {"format", ".4~g"}},
+                                  {{"field", "q1"}, {"format", ".4~g"}},
+                                  {{"field", "q3"}, {"format", ".4~g"}}})}}}},
       {{"data", {{"values", boxes}}},
        {"mark", {{"type", "tick"}, {"color", "#222"}, {"size", 16}, {"thickness", 2}}},
        {"encoding", {{"y", {{"field", "median"}, {"type", "quantitative"}, {"scale", y_scale}}}}}},
       {{"data", {{"values", points}}},
        {"mark", {{"type", "circle"}, {"size", 14}, {"opacity", 0.75}, {"stroke", "#fff"}, {"strokeWidth", 0.4}}},
-       {"encoding", {{"y", {{"field", "value"}, {"type", "quantitative"}, {"scale", y_scale}}},
-                     {"tooltip", json::array({{{"field", "protocol"}}, {{"field", "run"}},
-                                              {{"field", "value"}, {"format", ".4~g"}}})}}}},
+       {"encoding",
+        {{"y", {{"field", "value"}, {"type", "quantitative"}, {"scale", y_scale}}},
+         {"tooltip",
+          json::array({{{"field", "protocol"}}, {{"field", "run"}}, {{"field", "value"}, {"format", ".4~g"}}})}}}},
   });
   return {"box-" + std::to_string(index), "Distribution of " + m.metric + " (each dot is a run)",
           "Boxes span the middle half of the runs with the median as a dark tick; whiskers reach the furthest run "
@@ -137,8 +163,8 @@ Chart LatencyCdf(const ReportInput& input) {
     if (!(total > 0)) continue;
     for (const auto& b : buckets) {
       if (std::isinf(b.upper_bound)) continue;
-      values.push_back({{"scenario", key.first}, {"protocol", key.second}, {"le", b.upper_bound},
-                        {"fraction", b.count / total}});
+      values.push_back(
+          {{"scenario", key.first}, {"protocol", key.second}, {"le", b.upper_bound}, {"fraction", b.count / total}});
     }
   }
   // Bucket bounds usually grow geometrically, which a log axis spreads evenly.
@@ -149,17 +175,24 @@ Chart LatencyCdf(const ReportInput& input) {
   spec.erase("height");
   spec["data"] = {{"values", values}};
   spec["facet"] = {{"column", {{"field", "scenario"}, {"type", "nominal"}, {"sort", a.scenarios}, {"title", nullptr}}}};
-  spec["spec"] = {{"width", 260},
-                  {"height", 220},
-                  {"mark", {{"type", "line"}, {"interpolate", "step-after"}, {"point", true}}},
-                  {"encoding",
-                   {{"x", {{"field", "le"}, {"type", "quantitative"}, {"title", "latency (bucket upper bound)"},
-                           {"scale", {{"type", all_positive ? "log" : "linear"}}}}},
-                    {"y", {{"field", "fraction"}, {"type", "quantitative"}, {"title", "fraction of requests <= x"},
-                           {"axis", {{"format", "%"}}}}},
-                    {"color", ProtocolColor(a.protocols)},
-                    {"tooltip", json::array({{{"field", "protocol"}}, {{"field", "le"}},
-                                             {{"field", "fraction"}, {"format", ".1%"}}})}}}};
+  spec["spec"] = {
+      {"width", 260},
+      {"height", 220},
+      {"mark", {{"type", "line"}, {"interpolate", "step-after"}, {"point", true}}},
+      {"encoding",
+       {{"x",
+         {{"field", "le"},
+          {"type", "quantitative"},
+          {"title", "latency (bucket upper bound)"},
+          {"scale", {{"type", all_positive ? "log" : "linear"}}}}},
+        {"y",
+         {{"field", "fraction"},
+          {"type", "quantitative"},
+          {"title", "fraction of requests <= x"},
+          {"axis", {{"format", "%"}}}}},
+        {"color", ProtocolColor(a.protocols)},
+        {"tooltip",
+         json::array({{{"field", "protocol"}}, {{"field", "le"}}, {{"field", "fraction"}, {"format", ".1%"}}})}}}};
   return {"cdf", "Latency CDF per scenario (from bench histograms)",
           "A curve further left means more requests finished sooner.", spec};
 }
@@ -184,8 +217,11 @@ Chart ResourceBars(const ReportInput& input) {
     const std::string process = per_process ? m.metric.substr(at + 1) : std::string("whole run");
     for (const auto& c : m.descriptives) {
       if (c.n == 0) continue;
-      values.push_back({{"resource", resource}, {"process", process}, {"scenario", c.scenario},
-                        {"protocol", c.protocol}, {"mean", c.mean}});
+      values.push_back({{"resource", resource},
+                        {"process", process},
+                        {"scenario", c.scenario},
+                        {"protocol", c.protocol},
+                        {"mean", c.mean}});
     }
   }
   json spec = Base("mean");
@@ -195,16 +231,17 @@ Chart ResourceBars(const ReportInput& input) {
   spec["facet"] = {{"row", {{"field", "resource"}, {"type", "nominal"}, {"title", nullptr}}},
                    {"column", {{"field", "scenario"}, {"type", "nominal"}, {"sort", a.scenarios}, {"title", nullptr}}}};
   spec["resolve"] = {{"scale", {{"y", "independent"}}}};
-  spec["spec"] = {{"width", 220},
-                  {"height", 150},
-                  {"mark", {{"type", "bar"}, {"cornerRadiusEnd", 2}}},
-                  {"encoding",
-                   {{"x", {{"field", "process"}, {"type", "nominal"}, {"title", nullptr}, {"axis", {{"labelAngle", 0}}}}},
-                    {"xOffset", {{"field", "protocol"}, {"sort", a.protocols}}},
-                    {"y", {{"field", "mean"}, {"type", "quantitative"}, {"title", "mean"}}},
-                    {"color", ProtocolColor(a.protocols)},
-                    {"tooltip", json::array({{{"field", "process"}}, {{"field", "protocol"}},
-                                             {{"field", "mean"}, {"format", ".4~g"}}})}}}};
+  spec["spec"] = {
+      {"width", 220},
+      {"height", 150},
+      {"mark", {{"type", "bar"}, {"cornerRadiusEnd", 2}}},
+      {"encoding",
+       {{"x", {{"field", "process"}, {"type", "nominal"}, {"title", nullptr}, {"axis", {{"labelAngle", 0}}}}},
+        {"xOffset", {{"field", "protocol"}, {"sort", a.protocols}}},
+        {"y", {{"field", "mean"}, {"type", "quantitative"}, {"title", "mean"}}},
+        {"color", ProtocolColor(a.protocols)},
+        {"tooltip",
+         json::array({{{"field", "process"}}, {{"field", "protocol"}}, {{"field", "mean"}, {"format", ".4~g"}}})}}}};
   return {"resources", per_process ? "Resource use per process" : "Resource use (whole run)",
           per_process ? "Mean CPU and memory of each process, by protocol."
                       : "The CSV has no per-process columns (<metric>@<process>), so these are the whole-run means.",

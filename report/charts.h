@@ -1,17 +1,16 @@
 // Vega-Lite specifications for the HTML report's charts, built from the analysis (and the raw runs when given).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "report/report.h"
 
 namespace maestro::report {
 
 struct Chart {
-  std::string id;       // DOM id, unique in the report
+  std::string id;  // DOM id, unique in the report
   std::string title;
   std::string caption;  // one sentence telling a reader what to look at
   nlohmann::json spec;  // Vega-Lite v5

@@ -2,7 +2,6 @@
 #include <cmath>
 #include <cstring>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "report/charts.h"
@@ -21,11 +20,20 @@ std::string Escape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -63,18 +71,24 @@ std::string Test(const std::string& name) {
 
 std::string CheckBadge(stats::Check check) {
   switch (check) {
-    case stats::Check::kPassed: return "<span class=\"ok\">passed</span>";
-    case stats::Check::kFailed: return "<span class=\"bad\">failed</span>";
-    case stats::Check::kNotTested: break;
+    case stats::Check::kPassed:
+      return "<span class=\"ok\">passed</span>";
+    case stats::Check::kFailed:
+      return "<span class=\"bad\">failed</span>";
+    case stats::Check::kNotTested:
+      break;
   }
   return "<span class=\"na\">not tested</span>";
 }
 
 // The analysis writes plain ASCII ("omega^2"); the page shows the usual symbols.
 std::string Symbols(std::string text) {
-  for (auto [from, to] : {std::pair{"partial eta^2", "partial \u03b7\u00b2"}, {"omega^2", "\u03c9\u00b2"},
-                          {"eta^2", "\u03b7\u00b2"}, {"Kruskal-Wallis", "Kruskal\u2013Wallis"},
-                          {"Games-Howell", "Games\u2013Howell"}, {"Shapiro-Wilk", "Shapiro\u2013Wilk"},
+  for (auto [from, to] : {std::pair{"partial eta^2", "partial \u03b7\u00b2"},
+                          {"omega^2", "\u03c9\u00b2"},
+                          {"eta^2", "\u03b7\u00b2"},
+                          {"Kruskal-Wallis", "Kruskal\u2013Wallis"},
+                          {"Games-Howell", "Games\u2013Howell"},
+                          {"Shapiro-Wilk", "Shapiro\u2013Wilk"},
                           {"Brown-Forsythe", "Brown\u2013Forsythe"}}) {
     for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + std::strlen(to))) {
       text.replace(at, std::strlen(from), to);
@@ -83,12 +97,15 @@ std::string Symbols(std::string text) {
   return text;
 }
 
-bool IsLatency(const std::string& metric) { return metric.find("latency") != std::string::npos; }
+bool IsLatency(const std::string& metric) {
+  return metric.find("latency") != std::string::npos;
+}
 
 const char* kStyle = R"css(
 :root { --ink:#1d2430; --muted:#5b6675; --line:#e3e7ee; --bg:#f6f8fb; --good:#17803d; --bad:#b42318; --accent:#2f5bea; }
 * { box-sizing: border-box; }
-body { margin:0; font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--ink); background:var(--bg); }
+body { margin:0; font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--ink);
+       background:var(--bg); }
 header { background:#17202e; color:#fff; padding:28px 40px 22px; }
 header h1 { margin:0 0 6px; font-size:26px; font-weight:650; }
 header p { margin:0; color:#c9d2e0; }
@@ -115,8 +132,9 @@ th { background:#f1f4f9; font-weight:600; color:#333c4a; }
 tr.best td { background:#eefaf1; }
 td.best { color:var(--good); font-weight:600; }
 .ok { color:var(--good); font-weight:600; } .bad { color:var(--bad); font-weight:600; } .na { color:var(--muted); }
-.good { background:#eefaf1; border:1px solid #bfe6cb; border-radius:6px; padding:8px 12px; margin:8px 0; font-size:13.5px; }
-.note { background:#fff8e6; border:1px solid #f3dfa8; border-radius:6px; padding:8px 12px; margin:8px 0; font-size:13.5px; }
+.good, .note { border-radius:6px; padding:8px 12px; margin:8px 0; font-size:13.5px; }
+.good { background:#eefaf1; border:1px solid #bfe6cb; }
+.note { background:#fff8e6; border:1px solid #f3dfa8; }
 .charts { display:grid; grid-template-columns:repeat(auto-fill,minmax(480px,1fr)); gap:6px 24px; }
 .charts .wide { grid-column:1 / -1; }
 .chart { margin:8px 0 4px; min-height:120px; }
@@ -127,17 +145,20 @@ code { background:#f1f4f9; padding:1px 5px; border-radius:4px; }
 table.wrap td { white-space:normal; }
 )css";
 
-void AppendManifest(const json& value, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
+void AppendManifest(const json& value, const std::string& prefix,
+                    std::vector<std::pair<std::string, std::string>>& out) {
   if (value.is_object()) {
-    for (const auto& [key, child] : value.items()) AppendManifest(child, prefix.empty() ? key : prefix + "." + key, out);
-  } else if (value.is_array() && value.size() <= 16 && std::all_of(value.begin(), value.end(), [](const json& v) {
-               return v.is_primitive();
-             })) {
+    for (const auto& [key, child] : value.items())
+      AppendManifest(child, prefix.empty() ? key : prefix + "." + key, out);
+  } else if (value.is_array() && value.size() <= 16 &&
+             std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_primitive(); })) {
     std::string joined;
-    for (const auto& v : value) joined += (joined.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+    for (const auto& v : value)
+      joined += (joined.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
     out.emplace_back(prefix, joined);
   } else if (value.is_array()) {
-    for (std::size_t i = 0; i < value.size(); ++i) AppendManifest(value[i], prefix + "[" + std::to_string(i) + "]", out);
+    for (std::size_t i = 0; i < value.size(); ++i)
+      AppendManifest(value[i], prefix + "[" + std::to_string(i) + "]", out);
   } else {
     out.emplace_back(prefix, value.is_string() ? value.get<std::string>() : value.dump());
   }
@@ -157,8 +178,8 @@ std::string RenderHtml(const ReportInput& input) {
   h += "<script>window.maestroErrors=[];(function(){var e=console.error;console.error=function(){"
        "window.maestroErrors.push(Array.prototype.map.call(arguments,String).join(' '));e.apply(console,arguments);};"
        "window.addEventListener('error',function(x){window.maestroErrors.push(String(x.message));});})();</script>\n";
-  h += "<script>" + LibraryInScript(VegaJs()) + "</script>\n<script>" + LibraryInScript(VegaLiteJs()) + "</script>\n<script>" +
-       LibraryInScript(VegaEmbedJs()) + "</script>\n</head><body>\n";
+  h += "<script>" + LibraryInScript(VegaJs()) + "</script>\n<script>" + LibraryInScript(VegaLiteJs()) +
+       "</script>\n<script>" + LibraryInScript(VegaEmbedJs()) + "</script>\n</head><body>\n";
 
   h += "<header><h1>Does the protocol matter?</h1><p>" + Escape(input.source) + " &middot; " + std::to_string(a.rows) +
        " runs &middot; " + std::to_string(a.scenarios.size()) + " scenarios &times; " +
@@ -166,9 +187,11 @@ std::string RenderHtml(const ReportInput& input) {
          std::string s;
          for (const auto& p : a.protocols) s += (s.empty() ? "" : ", ") + p;
          return s;
-       }()) + ")</p></header>\n";
+       }()) +
+       ")</p></header>\n";
   h += "<nav><a href=\"#verdicts\">Verdicts</a><a href=\"#tables\">Tables</a><a href=\"#charts\">Charts</a>"
-       "<a href=\"#anova\">ANOVA</a><a href=\"#assumptions\">Assumptions</a><a href=\"#methods\">Methods</a></nav>\n<main>\n";
+       "<a href=\"#anova\">ANOVA</a><a href=\"#assumptions\">Assumptions</a><a "
+       "href=\"#methods\">Methods</a></nav>\n<main>\n";
 
   // Verdicts.
   h += "<section id=\"verdicts\"><h2>Verdicts</h2><p class=\"muted\">One card per scenario and metric. Each names the "
@@ -209,8 +232,8 @@ std::string RenderHtml(const ReportInput& input) {
         for (const auto& c : m.descriptives) {
           if (c.scenario != scenario || c.protocol != protocol) continue;
           runs = std::max(runs, c.n);
-          row += std::string("<td") + (c.best ? " class=\"best\"" : "") + ">" + Fmt(c.mean) + " <span class=\"muted\">(" +
-                 Delta(c.delta_pct, c.best) + ")</span></td>";
+          row += std::string("<td") + (c.best ? " class=\"best\"" : "") + ">" + Fmt(c.mean) +
+                 " <span class=\"muted\">(" + Delta(c.delta_pct, c.best) + ")</span></td>";
           if (IsLatency(m.metric)) row += "<td>" + Fmt(c.p90) + "</td>";
         }
       }
@@ -237,12 +260,13 @@ std::string RenderHtml(const ReportInput& input) {
 
   // ANOVA tables.
   const char* ss_type = a.ss_type == stats::SumOfSquaresType::kTypeII ? "II" : "III";
-  h += "<section id=\"anova\"><h2>Two-way ANOVA (scenario &times; protocol)</h2><p class=\"muted\">Type " +
-       std::string(ss_type) + " sums of squares" +
-       (a.ss_type == stats::SumOfSquaresType::kTypeIII ? " with sum-to-zero coding" : "") +
-       ". &eta;&sup2; = SS<sub>effect</sub>/SS<sub>total</sub>; partial &eta;&sup2; = "
-       "SS<sub>effect</sub>/(SS<sub>effect</sub>+SS<sub>residual</sub>); &omega;&sup2; = "
-       "(SS<sub>effect</sub> &minus; df&middot;MS<sub>residual</sub>)/(SS<sub>total</sub>+MS<sub>residual</sub>).</p>\n";
+  h +=
+      "<section id=\"anova\"><h2>Two-way ANOVA (scenario &times; protocol)</h2><p class=\"muted\">Type " +
+      std::string(ss_type) + " sums of squares" +
+      (a.ss_type == stats::SumOfSquaresType::kTypeIII ? " with sum-to-zero coding" : "") +
+      ". &eta;&sup2; = SS<sub>effect</sub>/SS<sub>total</sub>; partial &eta;&sup2; = "
+      "SS<sub>effect</sub>/(SS<sub>effect</sub>+SS<sub>residual</sub>); &omega;&sup2; = "
+      "(SS<sub>effect</sub> &minus; df&middot;MS<sub>residual</sub>)/(SS<sub>total</sub>+MS<sub>residual</sub>).</p>\n";
   for (const auto& m : a.metrics) {
     h += "<h3>" + Escape(m.metric) +
          (m.transform == stats::Transform::kNone
@@ -259,8 +283,8 @@ std::string RenderHtml(const ReportInput& input) {
       const bool residual = r.effect == "residual";
       h += "<tr><td>" + Escape(r.effect) + "</td><td>" + Fmt(r.ss) + "</td><td>" + Fmt(r.df) + "</td><td>" + Fmt(r.ms) +
            "</td><td>" + (residual ? "" : Fmt(r.f)) + "</td><td>" + (residual ? "" : FormatP(r.p)) + "</td><td>" +
-           (residual ? "" : Fmt(r.eta_sq, 3)) + "</td><td>" + (residual ? "" : Fmt(r.partial_eta_sq, 3)) +
-           "</td><td>" + (residual ? "" : Fmt(r.omega_sq, 3)) + "</td></tr>\n";
+           (residual ? "" : Fmt(r.eta_sq, 3)) + "</td><td>" + (residual ? "" : Fmt(r.partial_eta_sq, 3)) + "</td><td>" +
+           (residual ? "" : Fmt(r.omega_sq, 3)) + "</td></tr>\n";
     }
     h += "</table>\n";
     const bool failed = m.anova_normality == stats::Check::kFailed || m.anova_equal_variance == stats::Check::kFailed;
@@ -276,18 +300,19 @@ std::string RenderHtml(const ReportInput& input) {
        "equal variances. When normality fails, Kruskal&ndash;Wallis is trusted; when only equal variances fail, "
        "Welch's ANOVA and Games&ndash;Howell are.</p>\n";
   for (const auto& m : a.metrics) {
-    h += "<h3>" + Escape(m.metric) + "</h3><div class=\"scroll\"><table class=\"wrap\"><tr><th>scenario</th><th>normality</th>"
+    h += "<h3>" + Escape(m.metric) +
+         "</h3><div class=\"scroll\"><table class=\"wrap\"><tr><th>scenario</th><th>normality</th>"
          "<th>equal variances</th><th>ANOVA</th><th>Welch</th><th>Kruskal&ndash;Wallis</th><th>trusted</th>"
          "<th>&omega;&sup2;</th></tr>\n";
     for (const auto& s : m.per_scenario) {
       if (s.protocols.size() < 2) continue;
       h += "<tr><td>" + Escape(s.scenario) + "</td><td>" + CheckBadge(s.normality) +
            (s.shapiro.n ? " W=" + Fmt(s.shapiro.w) + ", p=" + FormatP(s.shapiro.p) : std::string()) + "</td><td>" +
-           CheckBadge(s.equal_variance) + " W=" + Fmt(s.levene.w) + ", p=" + FormatP(s.levene.p) + "</td><td>F=" +
-           Fmt(s.anova.f) + ", p=" + FormatP(s.anova.p) + "</td><td>F=" + Fmt(s.welch.f) + ", p=" +
-           FormatP(s.welch.p) + "</td><td>H=" + Fmt(s.kruskal_wallis.h) + ", p=" + FormatP(s.kruskal_wallis.p) +
-           "</td><td><b>" + Test(s.trusted_test) + "</b></td><td>" + Fmt(s.anova.omega_sq, 3) + " (" +
-           stats::EffectSizeWord(s.anova.omega_sq) + ")</td></tr>\n";
+           CheckBadge(s.equal_variance) + " W=" + Fmt(s.levene.w) + ", p=" + FormatP(s.levene.p) +
+           "</td><td>F=" + Fmt(s.anova.f) + ", p=" + FormatP(s.anova.p) + "</td><td>F=" + Fmt(s.welch.f) +
+           ", p=" + FormatP(s.welch.p) + "</td><td>H=" + Fmt(s.kruskal_wallis.h) +
+           ", p=" + FormatP(s.kruskal_wallis.p) + "</td><td><b>" + Test(s.trusted_test) + "</b></td><td>" +
+           Fmt(s.anova.omega_sq, 3) + " (" + stats::EffectSizeWord(s.anova.omega_sq) + ")</td></tr>\n";
     }
     h += "</table></div>\n";
     for (const auto& s : m.per_scenario) {
@@ -317,11 +342,14 @@ std::string RenderHtml(const ReportInput& input) {
 
   // Methods.
   h += "<section id=\"methods\"><h2>Methods</h2>\n<p>Computed by <code>maestro analyze</code> from <code>" +
-       Escape(input.source) + "</code>: descriptives per scenario &times; protocol cell (mean, SD, median, p90 by "
+       Escape(input.source) +
+       "</code>: descriptives per scenario &times; protocol cell (mean, SD, median, p90 by "
        "linear interpolation, 95% t-interval of the mean); a two-way ANOVA with interaction per metric; per "
        "scenario a one-way ANOVA, Welch's ANOVA, Kruskal&ndash;Wallis (tie-corrected), Tukey HSD (Tukey&ndash;Kramer) "
        "and Games&ndash;Howell on the studentized range distribution, Levene (Brown&ndash;Forsythe) and "
-       "Shapiro&ndash;Wilk (Royston's AS R94) on the residuals. &alpha; = " + Fmt(a.alpha, 1) + ". p-values are "
+       "Shapiro&ndash;Wilk (Royston's AS R94) on the residuals. &alpha; = " +
+       Fmt(a.alpha, 1) +
+       ". p-values are "
        "printed as computed (3 significant digits), never rounded to a bound.</p>\n";
   std::string transforms;
   for (const auto& m : a.metrics) {
@@ -351,7 +379,8 @@ std::string RenderHtml(const ReportInput& input) {
       h += "</table>\n";
     }
   } else {
-    h += "<p class=\"muted\">No manifest.json beside the CSV, so machine, versions and configuration are unknown.</p>\n";
+    h +=
+        "<p class=\"muted\">No manifest.json beside the CSV, so machine, versions and configuration are unknown.</p>\n";
   }
   h += "</section>\n</main>\n";
 

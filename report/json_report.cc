@@ -1,5 +1,4 @@
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 #include "report/json_model.h"
@@ -11,12 +10,14 @@ namespace {
 using nlohmann::json;
 using stats::CheckName;
 
-json Num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json Num(double v) {
+  return std::isfinite(v) ? json(v) : json(nullptr);
+}
 
 json Pairs(const std::vector<stats::PairwiseResult>& pairs, bool with_ci) {
   json out = json::array();
   for (const auto& p : pairs) {
-    json row = {{"a", p.a}, {"b", p.b}, {"diff", Num(p.diff)}, {"se", Num(p.se)},
+    json row = {{"a", p.a},      {"b", p.b},        {"diff", Num(p.diff)}, {"se", Num(p.se)},
                 {"q", Num(p.q)}, {"df", Num(p.df)}, {"p", Num(p.p)}};
     if (with_ci) {
       row["ci_low"] = Num(p.ci_low);
@@ -58,10 +59,19 @@ nlohmann::json AnalysisToJson(const ReportInput& input) {
     metric["n"] = m.n;
     json descriptives = json::array();
     for (const auto& c : m.descriptives) {
-      descriptives.push_back({{"scenario", c.scenario}, {"protocol", c.protocol}, {"n", c.n}, {"mean", Num(c.mean)},
-                              {"sd", Num(c.sd)}, {"median", Num(c.median)}, {"p90", Num(c.p90)},
-                              {"min", Num(c.min)}, {"max", Num(c.max)}, {"ci95_low", Num(c.ci_low)},
-                              {"ci95_high", Num(c.ci_high)}, {"delta_pct", Num(c.delta_pct)}, {"best", c.best}});
+      descriptives.push_back({{"scenario", c.scenario},
+                              {"protocol", c.protocol},
+                              {"n", c.n},
+                              {"mean", Num(c.mean)},
+                              {"sd", Num(c.sd)},
+                              {"median", Num(c.median)},
+                              {"p90", Num(c.p90)},
+                              {"min", Num(c.min)},
+                              {"max", Num(c.max)},
+                              {"ci95_low", Num(c.ci_low)},
+                              {"ci95_high", Num(c.ci_high)},
+                              {"delta_pct", Num(c.delta_pct)},
+                              {"best", c.best}});
     }
     metric["descriptives"] = descriptives;
     json anova = json::array();
@@ -89,14 +99,18 @@ nlohmann::json AnalysisToJson(const ReportInput& input) {
       json entry;
       entry["protocols"] = s.protocols;
       if (s.protocols.size() >= 2) {
-        entry["anova"] = {{"f", Num(s.anova.f)}, {"df1", Num(s.anova.df_between)}, {"df2", Num(s.anova.df_within)},
-                          {"p", Num(s.anova.p)}, {"ss_between", Num(s.anova.ss_between)},
-                          {"ss_within", Num(s.anova.ss_within)}, {"eta_sq", Num(s.anova.eta_sq)},
+        entry["anova"] = {{"f", Num(s.anova.f)},
+                          {"df1", Num(s.anova.df_between)},
+                          {"df2", Num(s.anova.df_within)},
+                          {"p", Num(s.anova.p)},
+                          {"ss_between", Num(s.anova.ss_between)},
+                          {"ss_within", Num(s.anova.ss_within)},
+                          {"eta_sq", Num(s.anova.eta_sq)},
                           {"omega_sq", Num(s.anova.omega_sq)}};
-        entry["welch"] = {{"f", Num(s.welch.f)}, {"df1", Num(s.welch.df1)}, {"df2", Num(s.welch.df2)},
-                          {"p", Num(s.welch.p)}};
-        entry["kruskal_wallis"] = {{"h", Num(s.kruskal_wallis.h)}, {"df", Num(s.kruskal_wallis.df)},
-                                   {"p", Num(s.kruskal_wallis.p)}};
+        entry["welch"] = {
+            {"f", Num(s.welch.f)}, {"df1", Num(s.welch.df1)}, {"df2", Num(s.welch.df2)}, {"p", Num(s.welch.p)}};
+        entry["kruskal_wallis"] = {
+            {"h", Num(s.kruskal_wallis.h)}, {"df", Num(s.kruskal_wallis.df)}, {"p", Num(s.kruskal_wallis.p)}};
         entry["levene"] = Levene(s.levene);
         entry["shapiro_wilk"] = Shapiro(s.shapiro);
         entry["tukey"] = Pairs(s.tukey, true);
@@ -121,6 +135,8 @@ nlohmann::json AnalysisToJson(const ReportInput& input) {
   return doc;
 }
 
-std::string RenderJson(const ReportInput& input) { return AnalysisToJson(input).dump(2) + "\n"; }
+std::string RenderJson(const ReportInput& input) {
+  return AnalysisToJson(input).dump(2) + "\n";
+}
 
 }  // namespace maestro::report

@@ -29,9 +29,9 @@ Result<std::vector<HistogramBucket>> LoadHistograms(const std::string& path);
 struct ReportInput {
   const stats::AnalysisResult* analysis = nullptr;  // required
   const stats::Table* table = nullptr;              // optional: raw runs for box plots and per-process bars
-  std::string source;                                // the CSV's name, shown in the report
-  std::string manifest_json;                         // optional: bench's manifest.json text, shown as methods
-  std::vector<HistogramBucket> histograms;           // optional: latency CDFs
+  std::string source;                               // the CSV's name, shown in the report
+  std::string manifest_json;                        // optional: bench's manifest.json text, shown as methods
+  std::vector<HistogramBucket> histograms;          // optional: latency CDFs
 };
 
 // Renders the report. REQUIRES input.analysis. RETURNS the document text. Thread-safe.

@@ -45,8 +45,9 @@ std::string Document(const ReportInput& input, bool markdown) {
   w.Title("Maestro analysis: " + (input.source.empty() ? std::string("results") : input.source), 1);
   w.Paragraph(std::to_string(a.rows) + " runs; " + std::to_string(a.scenarios.size()) + " scenarios x " +
               std::to_string(a.protocols.size()) + " protocols. Two-way ANOVA with Type " +
-              (a.ss_type == stats::SumOfSquaresType::kTypeII ? "II" : "III") + " sums of squares; alpha = " +
-              Fmt(a.alpha, 2) + ". Effect sizes: eta^2 = SS_effect/SS_total, partial eta^2 = SS_effect/(SS_effect + "
+              (a.ss_type == stats::SumOfSquaresType::kTypeII ? "II" : "III") +
+              " sums of squares; alpha = " + Fmt(a.alpha, 2) +
+              ". Effect sizes: eta^2 = SS_effect/SS_total, partial eta^2 = SS_effect/(SS_effect + "
               "SS_residual), omega^2 = (SS_effect - df MS_residual)/(SS_total + MS_residual).");
 
   w.Title("Verdicts", 2);
@@ -58,8 +59,10 @@ std::string Document(const ReportInput& input, bool markdown) {
   w.out += "\n";
 
   for (const auto& m : a.metrics) {
-    w.Title(m.metric + (m.transform == stats::Transform::kNone ? "" : " (tests on " +
-                        std::string(stats::TransformName(m.transform)) + " scale)"), 2);
+    w.Title(m.metric + (m.transform == stats::Transform::kNone
+                            ? ""
+                            : " (tests on " + std::string(stats::TransformName(m.transform)) + " scale)"),
+            2);
     Rows rows;
     for (const auto& c : m.descriptives) {
       rows.push_back({c.scenario, c.protocol, std::to_string(c.n), Fmt(c.mean), Fmt(c.sd), Fmt(c.median), Fmt(c.p90),
@@ -86,8 +89,8 @@ std::string Document(const ReportInput& input, bool markdown) {
       std::string checks = "Assumptions: Shapiro-Wilk on residuals ";
       checks += m.anova_shapiro.n > 0 ? "W = " + Fmt(m.anova_shapiro.w) + ", p = " + FormatP(m.anova_shapiro.p)
                                       : std::string("not run");
-      checks += "; Levene (Brown-Forsythe) across cells W = " + Fmt(m.anova_levene.w) + ", p = " +
-                FormatP(m.anova_levene.p) + ".";
+      checks += "; Levene (Brown-Forsythe) across cells W = " + Fmt(m.anova_levene.w) +
+                ", p = " + FormatP(m.anova_levene.p) + ".";
       w.Paragraph(checks);
       for (const auto& note : m.anova_notes) w.Paragraph(note);
     }
@@ -124,8 +127,12 @@ std::string Document(const ReportInput& input, bool markdown) {
 
 }  // namespace
 
-std::string RenderText(const ReportInput& input) { return Document(input, false); }
-std::string RenderMarkdown(const ReportInput& input) { return Document(input, true); }
+std::string RenderText(const ReportInput& input) {
+  return Document(input, false);
+}
+std::string RenderMarkdown(const ReportInput& input) {
+  return Document(input, true);
+}
 
 std::string RenderCsv(const ReportInput& input) {
   std::string out = "metric,section,scenario,item,statistic,value\n";
@@ -144,16 +151,29 @@ std::string RenderCsv(const ReportInput& input) {
   };
   for (const auto& m : input.analysis->metrics) {
     for (const auto& c : m.descriptives) {
-      for (auto [name, value] : std::initializer_list<std::pair<const char*, double>>{
-               {"n", c.n}, {"mean", c.mean}, {"sd", c.sd}, {"median", c.median}, {"p90", c.p90}, {"min", c.min},
-               {"max", c.max}, {"ci95_low", c.ci_low}, {"ci95_high", c.ci_high}, {"delta_pct", c.delta_pct}}) {
+      for (auto [name, value] : std::initializer_list<std::pair<const char*, double>>{{"n", c.n},
+                                                                                      {"mean", c.mean},
+                                                                                      {"sd", c.sd},
+                                                                                      {"median", c.median},
+                                                                                      {"p90", c.p90},
+                                                                                      {"min", c.min},
+                                                                                      {"max", c.max},
+                                                                                      {"ci95_low", c.ci_low},
+                                                                                      {"ci95_high", c.ci_high},
+                                                                                      {"delta_pct", c.delta_pct}}) {
         add(m.metric, "descriptives", c.scenario, c.protocol, name, value);
       }
     }
     for (const auto& r : m.anova) {
-      for (auto [name, value] : std::initializer_list<std::pair<const char*, double>>{
-               {"ss", r.ss}, {"df", r.df}, {"ms", r.ms}, {"f", r.f}, {"p", r.p}, {"eta_sq", r.eta_sq},
-               {"partial_eta_sq", r.partial_eta_sq}, {"omega_sq", r.omega_sq}}) {
+      for (auto [name, value] :
+           std::initializer_list<std::pair<const char*, double>>{{"ss", r.ss},
+                                                                 {"df", r.df},
+                                                                 {"ms", r.ms},
+                                                                 {"f", r.f},
+                                                                 {"p", r.p},
+                                                                 {"eta_sq", r.eta_sq},
+                                                                 {"partial_eta_sq", r.partial_eta_sq},
+                                                                 {"omega_sq", r.omega_sq}}) {
         add(m.metric, "anova", "", r.effect, name, value);
       }
     }

@@ -25,7 +25,8 @@ std::string Number(double value, int significant = 3) {
   if (magnitude != 0 && (magnitude >= 1e6 || magnitude < 1e-3)) {
     std::snprintf(buffer, sizeof buffer, "%.*e", significant - 1, value);
   } else {
-    int decimals = magnitude == 0 ? 0 : std::max(0, significant - 1 - static_cast<int>(std::floor(std::log10(magnitude))));
+    int decimals =
+        magnitude == 0 ? 0 : std::max(0, significant - 1 - static_cast<int>(std::floor(std::log10(magnitude))));
     std::snprintf(buffer, sizeof buffer, "%.*f", std::min(decimals, 6), value);
   }
   return buffer;
@@ -118,10 +119,9 @@ void DecideScenario(ScenarioAnalysis& s, const MetricAnalysis& metric, double al
   }
   if (s.equal_variance == Check::kFailed) {
     s.trusted_posthoc = "games_howell";
-    s.assumption_notes.push_back("Variances differ between protocols (Brown-Forsythe/Levene W = " +
-                                 Number(s.levene.w) + ", p = " + FormatP(s.levene.p) + "; largest/smallest SD " +
-                                 Number(sd_max / sd_min) + "x), so " +
-                                 (s.trusted_test == "welch" ? "Welch's ANOVA" : "the omnibus test above") +
+    s.assumption_notes.push_back("Variances differ between protocols (Brown-Forsythe/Levene W = " + Number(s.levene.w) +
+                                 ", p = " + FormatP(s.levene.p) + "; largest/smallest SD " + Number(sd_max / sd_min) +
+                                 "x), so " + (s.trusted_test == "welch" ? "Welch's ANOVA" : "the omnibus test above") +
                                  " and Games-Howell pairs are the ones to trust; the classic ANOVA and Tukey "
                                  "assume equal variances.");
   } else {
@@ -135,10 +135,13 @@ void DecideScenario(ScenarioAnalysis& s, const MetricAnalysis& metric, double al
   }
   if (std::isnan(s.trusted_p)) {
     // A degenerate group (one run, zero variance) leaves only the tests that are still defined.
-    for (auto [name, p] : {std::pair{"kruskal_wallis", s.kruskal_wallis.p}, {"welch", s.welch.p}, {"anova", s.anova.p}}) {
+    for (auto [name, p] :
+         {std::pair{"kruskal_wallis", s.kruskal_wallis.p}, {"welch", s.welch.p}, {"anova", s.anova.p}}) {
       if (!std::isnan(p)) {
-        s.assumption_notes.push_back(std::string(TestLabel(s.trusted_test)) + " is undefined here (a protocol has "
-                                     "too few runs or no spread); using " + TestLabel(name) + " instead.");
+        s.assumption_notes.push_back(std::string(TestLabel(s.trusted_test)) +
+                                     " is undefined here (a protocol has "
+                                     "too few runs or no spread); using " +
+                                     TestLabel(name) + " instead.");
         s.trusted_test = name;
         s.trusted_p = p;
         break;
@@ -285,8 +288,8 @@ Result<AnalysisResult> Analyze(const Table& table, const AnalysisOptions& option
     metric.transform = transform_it == options.transforms.end() ? Transform::kNone : transform_it->second;
     metric.higher_is_better = options.higher_is_better.empty()
                                   ? DefaultHigherIsBetter(name)
-                                  : std::find(options.higher_is_better.begin(), options.higher_is_better.end(),
-                                              name) != options.higher_is_better.end();
+                                  : std::find(options.higher_is_better.begin(), options.higher_is_better.end(), name) !=
+                                        options.higher_is_better.end();
 
     // Observations with a value, grouped by cell; y holds the transformed values.
     const auto& raw = table.metric_values[column];
@@ -337,8 +340,8 @@ Result<AnalysisResult> Analyze(const Table& table, const AnalysisOptions& option
     }
 
     // Two-way ANOVA and its assumption checks.
-    auto two_way = TwoWayAnova(y, a, a_levels, b, b_levels, options.ss_type, options.scenario_column,
-                               options.protocol_column);
+    auto two_way =
+        TwoWayAnova(y, a, a_levels, b, b_levels, options.ss_type, options.scenario_column, options.protocol_column);
     if (two_way.ok()) {
       metric.anova_ok = true;
       metric.anova = two_way->rows;
@@ -353,16 +356,16 @@ Result<AnalysisResult> Analyze(const Table& table, const AnalysisOptions& option
       std::vector<Group> cells;
       for (int c = 0; c < a_levels * b_levels; ++c) cells.push_back({"", cell_y[c]});
       metric.anova_levene = BrownForsythe(cells);
-      metric.anova_normality = metric.anova_shapiro.n > 0 ? FromP(metric.anova_shapiro.p, options.alpha)
-                                                          : Check::kNotTested;
+      metric.anova_normality =
+          metric.anova_shapiro.n > 0 ? FromP(metric.anova_shapiro.p, options.alpha) : Check::kNotTested;
       metric.anova_equal_variance = FromP(metric.anova_levene.p, options.alpha);
       std::string failed;
       if (metric.anova_normality == Check::kFailed) {
         failed = "the residuals are not normal (Shapiro-Wilk p = " + FormatP(metric.anova_shapiro.p) + ")";
       }
       if (metric.anova_equal_variance == Check::kFailed) {
-        failed += std::string(failed.empty() ? "" : " and ") + "the cell variances differ (Levene p = " +
-                  FormatP(metric.anova_levene.p) + ")";
+        failed += std::string(failed.empty() ? "" : " and ") +
+                  "the cell variances differ (Levene p = " + FormatP(metric.anova_levene.p) + ")";
       }
       if (!failed.empty()) {
         metric.anova_notes.push_back("The two-way ANOVA assumes normal residuals with equal variances, but " + failed +
@@ -371,8 +374,10 @@ Result<AnalysisResult> Analyze(const Table& table, const AnalysisOptions& option
         if (metric.transform == Transform::kNone) {
           bool positive = std::all_of(y.begin(), y.end(), [](double v) { return v > 0; });
           if (positive) {
-            metric.anova_notes.push_back("Positive, skewed metrics such as latency often behave better on the log "
-                                         "scale: try --transform " + name + "=ln.");
+            metric.anova_notes.push_back(
+                "Positive, skewed metrics such as latency often behave better on the log "
+                "scale: try --transform " +
+                name + "=ln.");
           }
         }
       } else if (metric.anova_normality == Check::kPassed && metric.anova_equal_variance == Check::kPassed) {
@@ -393,7 +398,8 @@ Result<AnalysisResult> Analyze(const Table& table, const AnalysisOptions& option
         scenario.protocols.push_back(protocols.names[p]);
       }
       if (groups.size() < 2) {
-        scenario.verdict = "Only one protocol has data for " + name + " in " + scenario.scenario + "; nothing to compare.";
+        scenario.verdict =
+            "Only one protocol has data for " + name + " in " + scenario.scenario + "; nothing to compare.";
         scenario.trusted_p = kNaN;
         metric.per_scenario.push_back(std::move(scenario));
         continue;

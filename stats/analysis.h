@@ -22,7 +22,7 @@ Result<Transform> ParseTransform(const std::string& name);
 struct AnalysisOptions {
   std::string scenario_column = "scenario";
   std::string protocol_column = "protocol";
-  std::vector<std::string> metrics;  // empty: every metric column of the table
+  std::vector<std::string> metrics;             // empty: every metric column of the table
   std::map<std::string, Transform> transforms;  // metric -> transform; absent means none
   SumOfSquaresType ss_type = SumOfSquaresType::kTypeII;
   double alpha = 0.05;
@@ -57,8 +57,8 @@ struct ScenarioAnalysis {
   std::vector<PairwiseResult> games_howell;
   Check normality = Check::kNotTested;
   Check equal_variance = Check::kNotTested;
-  std::string trusted_test;      // "anova", "welch" or "kruskal_wallis"
-  std::string trusted_posthoc;   // "tukey" or "games_howell"
+  std::string trusted_test;     // "anova", "welch" or "kruskal_wallis"
+  std::string trusted_posthoc;  // "tukey" or "games_howell"
   double trusted_p = 0;
   bool protocol_matters = false;  // trusted_p < alpha
   std::string best_protocol;

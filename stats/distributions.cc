@@ -1,12 +1,5 @@
 #include "stats/distributions.h"
 
-#include <cmath>
-#include <limits>
-#include <map>
-#include <mutex>
-#include <tuple>
-#include <vector>
-
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/fisher_f.hpp>
 #include <boost/math/distributions/normal.hpp>
@@ -14,6 +7,12 @@
 #include <boost/math/quadrature/gauss.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <boost/math/tools/roots.hpp>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <tuple>
+#include <vector>
 
 namespace maestro::stats {
 namespace {
@@ -22,11 +21,11 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Domain and overflow errors become NaN / inf instead of exceptions.
-using Policy = boost::math::policies::policy<
-    boost::math::policies::domain_error<boost::math::policies::ignore_error>,
-    boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
-    boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
-    boost::math::policies::promote_double<false>>;
+using Policy =
+    boost::math::policies::policy<boost::math::policies::domain_error<boost::math::policies::ignore_error>,
+                                  boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
+                                  boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
+                                  boost::math::policies::promote_double<false>>;
 
 const boost::math::normal_distribution<double, Policy> kStandardNormal(0.0, 1.0);
 
@@ -136,8 +135,12 @@ double NormalQuantile(double p) {
   return quantile(kStandardNormal, p);
 }
 
-double NormalCdf(double z) { return cdf(kStandardNormal, z); }
-double NormalSurvival(double z) { return cdf(complement(kStandardNormal, z)); }
+double NormalCdf(double z) {
+  return cdf(kStandardNormal, z);
+}
+double NormalSurvival(double z) {
+  return cdf(complement(kStandardNormal, z));
+}
 
 double StudentizedRangeSurvival(double q, double k, double df) {
   if (!(k >= 2) || !(df > 0) || std::isnan(q) || k != std::floor(k)) return kNaN;

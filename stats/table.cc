@@ -112,7 +112,8 @@ Result<Table> ParseCsv(std::string_view text, const CsvOptions& options) {
   if (reader.AtEnd()) return InvalidArgument("CSV is empty");
   if (Status s = reader.Next(header); !s.ok()) return s;
   if (header.size() > options.max_columns) {
-    return Status(StatusCode::kPayloadTooLarge, "CSV has more than " + std::to_string(options.max_columns) + " columns");
+    return Status(StatusCode::kPayloadTooLarge,
+                  "CSV has more than " + std::to_string(options.max_columns) + " columns");
   }
   for (auto& name : header) name = std::string(Trim(name));
   for (std::size_t i = 0; i < header.size(); ++i) {

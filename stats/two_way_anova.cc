@@ -19,8 +19,8 @@ struct Model {
 // Weighted least squares on cell means: the residual sum of squares of y about a model equals the
 // within-cell SS plus sum_c n_c (mean_c - fit_c)^2, so only the cells enter the fit. Solved by Householder QR
 // on the sqrt(n_c)-scaled rows; RETURNS the weighted residual sum of squares of the cell means.
-double CellResidualSs(const std::vector<double>& counts, const std::vector<double>& means, int a_levels,
-                      int b_levels, Model model) {
+double CellResidualSs(const std::vector<double>& counts, const std::vector<double>& means, int a_levels, int b_levels,
+                      Model model) {
   const int cells = a_levels * b_levels;
   std::vector<std::vector<double>> columns;
   auto code = [](int level, int column, int levels) {
@@ -110,7 +110,8 @@ Result<TwoWayAnovaResult> TwoWayAnova(const std::vector<double>& y, const std::v
   for (int c = 0; c < cells; ++c) means[c] = sums[c] / counts[c];
   // Second pass: exact cell means, then within-cell SS and residuals about them.
   std::vector<double> corrections(cells, 0.0);
-  for (std::size_t i = 0; i < y.size(); ++i) corrections[a[i] * b_levels + b[i]] += y[i] - means[a[i] * b_levels + b[i]];
+  for (std::size_t i = 0; i < y.size(); ++i)
+    corrections[a[i] * b_levels + b[i]] += y[i] - means[a[i] * b_levels + b[i]];
   for (int c = 0; c < cells; ++c) means[c] += corrections[c] / counts[c];
   TwoWayAnovaResult result;
   result.residuals.resize(y.size());

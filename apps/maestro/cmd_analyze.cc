@@ -82,11 +82,13 @@ int Run(const AnalyzeArgs& args) {
   input.source = csv_path.filename().string();
   // bench writes manifest.json and histograms.csv beside its results; explicit flags override.
   const auto beside = csv_path.parent_path();
-  input.manifest_json = ReadIfPresent(args.manifest.empty() ? beside / "manifest.json" : std::filesystem::path(args.manifest));
+  input.manifest_json =
+      ReadIfPresent(args.manifest.empty() ? beside / "manifest.json" : std::filesystem::path(args.manifest));
   if (!args.manifest.empty() && input.manifest_json.empty()) {
     return Fail(Status(StatusCode::kNotFound, "cannot read manifest '" + args.manifest + "'"));
   }
-  const std::filesystem::path histograms = args.histograms.empty() ? beside / "histograms.csv" : std::filesystem::path(args.histograms);
+  const std::filesystem::path histograms =
+      args.histograms.empty() ? beside / "histograms.csv" : std::filesystem::path(args.histograms);
   if (!args.histograms.empty() || std::filesystem::exists(histograms)) {
     auto buckets = report::LoadHistograms(histograms.string());
     if (!buckets.ok()) return Fail(buckets.status());

@@ -1,11 +1,11 @@
 // `maestro analyze` end to end on in-memory CSV text: parse + Analyze (+ a report). Issue #4's budgets:
 // a 135-row CSV in <= 50 ms, 100k rows in <= 1 s. Results: docs/benchmarks.md.
+#include <benchmark/benchmark.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <string>
-
-#include <benchmark/benchmark.h>
 
 #include "report/report.h"
 #include "stats/analysis.h"

@@ -1,5 +1,7 @@
 // Renders `maestro analyze --format html` in headless Chromium (Debian's chromium) and checks that every chart
 // drew an SVG with marks and that the console stayed silent.
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -7,8 +9,6 @@
 #include <regex>
 #include <sstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "tests/stats/dataset.h"
 
@@ -38,7 +38,7 @@ std::string ThesisCsv() {
       [](int, int) { return 15; },
       [&](int s, int p, int, stats::testing::Random& r) {
         const double latency = base[s][p] * std::exp(0.15 * r.Normal());
-        return std::vector<double>{latency,           35 + 3 * r.Normal(), 410 + 8 * r.Normal(), 8000 / latency,
+        return std::vector<double>{latency,         35 + 3 * r.Normal(), 410 + 8 * r.Normal(), 8000 / latency,
                                    12 + r.Normal(), 20 + 2 * r.Normal(), 120 + 4 * r.Normal(), 260 + 5 * r.Normal()};
       },
       99);
@@ -65,9 +65,9 @@ class HtmlReportTest : public ::testing::Test {
     const fs::path profile = dir_ / "profile";
     const std::string command =
         "timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
-        "--disable-component-update --disable-sync --no-first-run --user-data-dir=" + profile.string() +
-        " --enable-logging=stderr --v=0 --virtual-time-budget=20000 --dump-dom file://" + html.string() + " > " +
-        (dir_ / "dom.html").string() + " 2> " + (dir_ / "chromium.log").string();
+        "--disable-component-update --disable-sync --no-first-run --user-data-dir=" +
+        profile.string() + " --enable-logging=stderr --v=0 --virtual-time-budget=20000 --dump-dom file://" +
+        html.string() + " > " + (dir_ / "dom.html").string() + " 2> " + (dir_ / "chromium.log").string();
     EXPECT_EQ(RunShell(command), 0) << ReadFile(dir_ / "chromium.log");
     std::istringstream log(ReadFile(dir_ / "chromium.log"));
     for (std::string line; std::getline(log, line);) {

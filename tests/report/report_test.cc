@@ -1,12 +1,13 @@
 // The text, Markdown, JSON and CSV writers and the CLI's error handling.
+#include "report/report.h"
+
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "report/report.h"
 #include "tests/stats/dataset.h"
 
 namespace maestro::report {
@@ -43,7 +44,8 @@ TEST(ReportTest, JsonFollowsTheDocumentedSchema) {
   EXPECT_FALSE(latency["anova"][3].contains("f"));
   EXPECT_EQ(latency["descriptives"].size(), 9u);
   const auto& s1 = latency["per_scenario"]["S1"];
-  for (const char* test : {"anova", "welch", "kruskal_wallis", "levene"}) EXPECT_TRUE(s1[test]["p"].is_number()) << test;
+  for (const char* test : {"anova", "welch", "kruskal_wallis", "levene"})
+    EXPECT_TRUE(s1[test]["p"].is_number()) << test;
   EXPECT_EQ(s1["tukey"].size(), 3u);
   EXPECT_EQ(s1["games_howell"].size(), 3u);
   EXPECT_TRUE(s1["verdict"].is_string());

@@ -1,14 +1,14 @@
 // Compares every number of stats::Analyze with statsmodels and scipy, run as an oracle through Debian's
 // /usr/bin/python3 (tests/stats/oracle.py), on balanced, unbalanced, tied, extreme-variance and thesis-shaped data.
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <string>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "stats/analysis.h"
 #include "stats/distributions.h"
@@ -132,9 +132,8 @@ class OracleTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 is absent";
-    dir_ = std::filesystem::temp_directory_path() /
-           ("maestro_oracle_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("maestro_oracle_" + std::to_string(::getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override {

@@ -1,7 +1,7 @@
 // Fast checks of the loader, the error paths and values that can be worked out by hand.
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "stats/analysis.h"
 #include "stats/distributions.h"
@@ -10,9 +10,10 @@ namespace maestro::stats {
 namespace {
 
 TEST(CsvTest, ReadsQuotesCrlfBomAndSetsTextColumnsAside) {
-  auto table = ParseCsv("\xEF\xBB\xBFscenario,protocol,run,note,latency_ms\r\n"
-                        "\"S1, chat\",rest,1,\"said \"\"hi\"\"\",12.5\r\n"
-                        "S2,grpc,2,ok,\r\n");
+  auto table = ParseCsv(
+      "\xEF\xBB\xBFscenario,protocol,run,note,latency_ms\r\n"
+      "\"S1, chat\",rest,1,\"said \"\"hi\"\"\",12.5\r\n"
+      "S2,grpc,2,ok,\r\n");
   ASSERT_TRUE(table.ok()) << table.status().ToString();
   EXPECT_EQ(table->row_count, 2u);
   EXPECT_EQ(table->factor_values[table->FindFactor("scenario")][0], "S1, chat");
