@@ -149,6 +149,13 @@ void DecideScenario(ScenarioAnalysis& s, const MetricAnalysis& metric, double al
     }
   }
   s.protocol_matters = s.trusted_p < alpha;
+  if (std::isnan(s.trusted_p)) {
+    s.trusted_test.clear();
+    s.trusted_posthoc.clear();
+    s.verdict = "Cannot test whether protocol matters for " + metric.metric + " in " + s.scenario +
+                ": every test is undefined here (the values do not vary, or protocols have too few runs).";
+    return;
+  }
 
   // Best protocol and deltas in this scenario.
   std::string means;
@@ -183,7 +190,12 @@ void DecideScenario(ScenarioAnalysis& s, const MetricAnalysis& metric, double al
                 " mean (" + Number(best_mean, 4) + ")" + (means.empty() ? "" : "; " + means) + ".";
     const auto& pairs = s.trusted_posthoc == "tukey" ? s.tukey : s.games_howell;
     std::string differ, same;
+    std::string untestable;
     for (const auto& pair : pairs) {
+      if (std::isnan(pair.p)) {
+        untestable += (untestable.empty() ? "" : ", ") + pair.a + " vs " + pair.b;
+        continue;
+      }
       std::string text = pair.a + " vs " + pair.b + " (p = " + FormatP(pair.p) + ")";
       std::string& target = pair.p < alpha ? differ : same;
       target += (target.empty() ? "" : ", ") + text;
@@ -191,6 +203,7 @@ void DecideScenario(ScenarioAnalysis& s, const MetricAnalysis& metric, double al
     const char* posthoc = s.trusted_posthoc == "tukey" ? "Tukey HSD" : "Games-Howell";
     if (!differ.empty()) s.verdict += std::string(" ") + posthoc + " finds differences for " + differ + ".";
     if (!same.empty()) s.verdict += " No evidence of a difference for " + same + ".";
+    if (!untestable.empty()) s.verdict += " Not testable pairwise (no spread within protocols): " + untestable + ".";
   } else {
     s.verdict = "No evidence that protocol matters for " + metric.metric + " in " + s.scenario + ": " + statistic +
                 ", p = " + FormatP(s.trusted_p) + "; " + effect + "." +
@@ -234,7 +247,7 @@ const char* CheckName(Check check) {
 std::string FormatP(double p) {
   if (std::isnan(p)) return "n/a";
   char buffer[32];
-  if (p == 0) return "< 1e-300";
+  if (p == 0) return "0";  // only for an infinite statistic: no spread within groups
   if (p < 1e-4) {
     std::snprintf(buffer, sizeof buffer, "%.2e", p);
   } else {
@@ -430,14 +443,14 @@ Result<AnalysisResult> Analyze(const Table& table, const AnalysisOptions& option
     std::string matters, no_evidence;
     int compared = 0, significant = 0;
     for (const auto& s : metric.per_scenario) {
-      if (s.protocols.size() < 2) continue;
+      if (s.protocols.size() < 2 || std::isnan(s.trusted_p)) continue;
       ++compared;
       std::string& list = s.protocol_matters ? matters : no_evidence;
       list += (list.empty() ? "" : ", ") + s.scenario;
       significant += s.protocol_matters ? 1 : 0;
     }
     if (compared == 0) {
-      metric.summary = "No scenario has two protocols with data for " + name + ".";
+      metric.summary = "Protocol could not be tested for " + name + " in any scenario (see the per-scenario notes).";
     } else if (significant == 0) {
       metric.summary = "No evidence that protocol matters for " + name + " in any scenario.";
     } else if (significant == compared) {

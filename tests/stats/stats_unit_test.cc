@@ -109,3 +109,21 @@ TEST(StudentizedRangeTest, LimitsAndDomain) {
 
 }  // namespace
 }  // namespace maestro::stats
+
+namespace maestro::stats {
+namespace {
+
+TEST(AnalyzeTest, ConstantMetricIsReportedAsUntestableNotAsNoEffect) {
+  auto table = ParseCsv("scenario,protocol,const\nS1,rest,1\nS1,rest,1\nS1,grpc,1\nS1,grpc,1\n");
+  ASSERT_TRUE(table.ok());
+  auto result = Analyze(*table);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const auto& s = result->metrics[0].per_scenario[0];
+  EXPECT_FALSE(s.protocol_matters);
+  EXPECT_TRUE(s.trusted_test.empty());
+  EXPECT_NE(s.verdict.find("Cannot test"), std::string::npos) << s.verdict;
+  EXPECT_NE(result->metrics[0].summary.find("could not be tested"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace maestro::stats
