@@ -77,7 +77,9 @@ const InnerNodes& Nodes() {
 // The bracket is written as Phi(z-w) * sum a^i b^(m-1-i) with a = Phi(z), b = a - Phi(z-w), which has no
 // cancellation, so tiny tail probabilities keep their relative accuracy.
 double NormalRangeSurvival(double w, double k) {
+  if (std::isnan(w)) return kNaN;
   if (w <= 0) return 1.0;
+  if (w > 100) return 0.0;  // below 1e-1000: underflows anyway, and keeps the panel arithmetic in range
   const InnerNodes& nodes = Nodes();
   const int panels = static_cast<int>(std::ceil((w + 15) / InnerNodes::kPanelWidth));
   if (panels > InnerNodes::kMaxPanels) return 0.0;
@@ -145,6 +147,7 @@ double NormalSurvival(double z) {
 double StudentizedRangeSurvival(double q, double k, double df) {
   if (!(k >= 2) || !(df > 0) || std::isnan(q) || k != std::floor(k)) return kNaN;
   if (q <= 0) return 1.0;
+  if (std::isinf(q)) return 0.0;
   // Beyond 1e12 df the scale is 1 to within 1e-6 and the finite-df integral has nothing left to resolve.
   if (df > 1e12) return NormalRangeSurvival(q, k);
   // P(Q > q) = Integral f(s) P(range > q s) ds, f the density of sqrt(chi2_df/df).
