@@ -117,7 +117,7 @@ h2 { font-size:20px; margin:0 0 12px; }
 h3 { font-size:16px; margin:22px 0 8px; }
 ul.summary { margin:4px 0 8px; padding-left:20px; font-weight:550; }
 .muted, .caption { color:var(--muted); font-size:13.5px; }
-.verdicts { display:grid; grid-template-columns:repeat(auto-fill,minmax(340px,1fr)); gap:14px; }
+.verdicts { display:grid; grid-template-columns:repeat(auto-fill,minmax(250px,1fr)); gap:14px; }
 .card { border:1px solid var(--line); border-left:5px solid var(--muted); border-radius:8px; padding:12px 14px; }
 .card.yes { border-left-color:var(--good); }
 .card.no { border-left-color:#9aa4b2; }
