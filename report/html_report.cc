@@ -206,9 +206,11 @@ std::string RenderHtml(const ReportInput& input) {
       for (const auto& s : m.per_scenario) {
         if (s.scenario != scenario) continue;
         const char* cls = s.protocol_matters ? "yes" : "no";
+        const char* tag = s.protocol_matters        ? "protocol matters"
+                          : s.trusted_test.empty() ? "not testable"
+                                                   : "no evidence of a difference";
         h += std::string("<div class=\"card ") + cls + "\"><h4>" + Escape(m.metric) + "<span class=\"tag " + cls +
-             "\">" + (s.protocol_matters ? "protocol matters" : "no evidence of a difference") + "</span></h4><p>" +
-             Escape(Symbols(s.verdict)) + "</p></div>\n";
+             "\">" + tag + "</span></h4><p>" + Escape(Symbols(s.verdict)) + "</p></div>\n";
       }
     }
     h += "</div>\n";

@@ -46,7 +46,7 @@ std::string Document(const ReportInput& input, bool markdown) {
   w.Paragraph(std::to_string(a.rows) + " runs; " + std::to_string(a.scenarios.size()) + " scenarios x " +
               std::to_string(a.protocols.size()) + " protocols. Two-way ANOVA with Type " +
               (a.ss_type == stats::SumOfSquaresType::kTypeII ? "II" : "III") +
-              " sums of squares; alpha = " + Fmt(a.alpha, 2) +
+              " sums of squares; alpha = " + Fmt(a.alpha, 1) +
               ". Effect sizes: eta^2 = SS_effect/SS_total, partial eta^2 = SS_effect/(SS_effect + "
               "SS_residual), omega^2 = (SS_effect - df MS_residual)/(SS_total + MS_residual).");
 
