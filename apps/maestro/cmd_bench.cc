@@ -15,6 +15,7 @@
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
 #include "bench/load/load_config.h"
+#include "bench/runner/bench_report.h"
 #include "bench/runner/experiment_summary.h"
 #include "bench/runner/matrix_runner.h"
 #include "common/logging.h"
@@ -249,6 +250,15 @@ RegisterCommand bench_command(
         (*writer)->WriteManifest(manifest);
 
         std::cout << "\n" << bench::FormatExperimentSummary(outcome->records);
+        bench::WriteMergedHistograms(config.out_dir, outcome->records);
+        if (config.write_report && !outcome->records.empty()) {
+          auto report = bench::WriteReport(config.out_dir);
+          if (report.ok()) {
+            std::cout << "Report: " << *report << "\n";
+          } else {
+            std::cout << "Report not written: " << report.status().message() << "\n";
+          }
+        }
         std::cout << "Results: " << (*writer)->csv_path() << " (" << outcome->records.size() << " runs), "
                   << config.out_dir << "/runs/, " << config.out_dir << "/histograms/, " << config.out_dir
                   << "/manifest.json\n";

@@ -47,11 +47,12 @@ std::vector<std::string> CsvColumns() {
   std::vector<std::string> columns = {"scenario",    "protocol", "run",    "latency_ms", "cpu_usage_percent",
                                       "memory_usage_mb", "throughput_req_s", "p50_ms", "p90_ms", "p95_ms",
                                       "p99_ms",      "max_ms",   "error_rate"};
-  for (const auto& process : kServiceProcesses) columns.push_back("cpu_" + process + "_percent");
-  for (const auto& process : kServiceProcesses) columns.push_back("rss_" + process + "_mb");
-  for (const auto& process : kServiceProcesses) columns.push_back("rss_peak_" + process + "_mb");
-  for (const auto& column : {"cpu_loadgen_percent", "rss_loadgen_mb", "requests", "errors", "bytes_sent_per_request",
-                             "bytes_received_per_request", "loadgen_bottleneck"}) {
+  // Per-process columns are <metric>@<process>, which `maestro analyze` draws as per-process bars.
+  for (const auto& process : kServiceProcesses) columns.push_back("cpu_usage_percent@" + process);
+  for (const auto& process : kServiceProcesses) columns.push_back("memory_usage_mb@" + process);
+  for (const auto& process : kServiceProcesses) columns.push_back("memory_peak_mb@" + process);
+  for (const auto& column : {"cpu_usage_percent@loadgen", "memory_usage_mb@loadgen", "requests", "errors",
+                             "bytes_sent_per_request", "bytes_received_per_request", "loadgen_bottleneck"}) {
     columns.push_back(column);
   }
   return columns;
