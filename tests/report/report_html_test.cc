@@ -2,6 +2,8 @@
 // drew an SVG with marks and that the console stayed silent.
 #include <gtest/gtest.h>
 
+#include "tests/support/test_support.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -47,10 +49,10 @@ std::string ThesisCsv() {
 class HtmlReportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* binary = std::getenv("MAESTRO_BINARY");
-    if (!binary || !fs::exists(binary)) GTEST_SKIP() << "MAESTRO_BINARY is not built";
-    binary_ = binary;
-    if (!fs::exists("/usr/bin/chromium")) GTEST_SKIP() << "Debian's chromium is not installed";
+    binary_ = testing::MaestroBinary();
+    ASSERT_TRUE(fs::exists(binary_)) << binary_ << " is not built";
+    // scripts/bootstrap.sh installs Debian's chromium; without it this test must fail, not pass silently.
+    ASSERT_TRUE(fs::exists("/usr/bin/chromium")) << "Debian's chromium is not installed (scripts/bootstrap.sh)";
     dir_ = fs::temp_directory_path() / ("maestro_html_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
   }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/test_support.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -82,9 +84,8 @@ TEST(ReportTest, FormatsAndHistograms) {
 }
 
 TEST(AnalyzeCommandTest, BadInputGivesExitCode2AndAMessage) {
-  const char* binary = std::getenv("MAESTRO_BINARY");
-  if (!binary || !std::filesystem::exists(binary)) GTEST_SKIP() << "MAESTRO_BINARY is not built";
-  const std::string b = binary;
+  const std::string b = testing::MaestroBinary();
+  ASSERT_TRUE(std::filesystem::exists(b)) << b << " is not built";
   auto run = [](const std::string& command) {
     int status = std::system((command + " >/dev/null 2>&1").c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
