@@ -32,9 +32,10 @@ std::shared_ptr<TConfiguration> Configuration(const WireFormat& format) {
   return std::make_shared<TConfiguration>(limit, limit);
 }
 
-// TBufferedTransport counts the bytes its protocol consumes against the message limit but, unlike
-// TFramedTransport, never starts a new count per message, so a long-lived connection would die once its
-// total traffic passed the limit. Each message end starts a new count here.
+// Both Thrift 0.17 buffer transports count the bytes their protocol consumes through borrow() (strings
+// that fit in the buffer) against the message limit, but never start a new count per message: a long-lived
+// connection would die once its total traffic passed the limit (measured: call 40 of 8 KB prompts under a
+// 320 KB limit). Each message end starts a new count here.
 class PerMessageBufferedTransport final : public apache::thrift::transport::TBufferedTransport {
  public:
   PerMessageBufferedTransport(std::shared_ptr<TTransport> socket, std::shared_ptr<TConfiguration> config)
@@ -43,6 +44,18 @@ class PerMessageBufferedTransport final : public apache::thrift::transport::TBuf
   uint32_t readEnd() override {
     resetConsumedMessageSize();
     return 0;
+  }
+};
+
+class PerMessageFramedTransport final : public apache::thrift::transport::TFramedTransport {
+ public:
+  PerMessageFramedTransport(std::shared_ptr<TTransport> socket, std::shared_ptr<TConfiguration> config)
+      : TFramedTransport(std::move(socket), std::move(config)) {}
+
+  uint32_t readEnd() override {
+    uint32_t bytes = TFramedTransport::readEnd();
+    resetConsumedMessageSize();
+    return bytes;
   }
 };
 
@@ -77,7 +90,7 @@ Result<WireFormat> ParseWireFormat(const TransportOptions& options) {
 
 std::shared_ptr<TTransport> WrapSocket(std::shared_ptr<TTransport> socket, const WireFormat& format) {
   if (format.framed) {
-    return std::make_shared<apache::thrift::transport::TFramedTransport>(std::move(socket), Configuration(format));
+    return std::make_shared<PerMessageFramedTransport>(std::move(socket), Configuration(format));
   }
   return std::make_shared<PerMessageBufferedTransport>(std::move(socket), Configuration(format));
 }
