@@ -45,6 +45,13 @@ class PerMessageBufferedTransport final : public apache::thrift::transport::TBuf
     resetConsumedMessageSize();
     return 0;
   }
+
+  // TBufferedTransport reads a large field (an audio upload) through its buffer, one buffer-full per recv
+  // and a copy each; with the buffer empty, a read at least its size goes straight to the caller instead.
+  uint32_t readSlow(uint8_t* buf, uint32_t len) override {
+    if (rBase_ == rBound_ && len >= kBufferBytes) return transport_->read(buf, len);
+    return TBufferedTransport::readSlow(buf, len);
+  }
 };
 
 class PerMessageFramedTransport final : public apache::thrift::transport::TFramedTransport {
