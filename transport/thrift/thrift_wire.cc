@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <mutex>
 
 #include <spdlog/spdlog.h>
 #include <thrift/TOutput.h>
@@ -123,7 +124,10 @@ std::shared_ptr<TProtocolFactory> MakeProtocolFactory(const WireFormat& format) 
 }
 
 void RouteThriftLogging() {
-  apache::thrift::GlobalOutput.setOutputFunction([](const char* message) { spdlog::debug("thrift: {}", message); });
+  static std::once_flag once;
+  std::call_once(once, [] {
+    apache::thrift::GlobalOutput.setOutputFunction([](const char* message) { spdlog::debug("thrift: {}", message); });
+  });
 }
 
 }  // namespace maestro::thrift
