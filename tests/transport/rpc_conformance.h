@@ -8,11 +8,13 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "domain/blocking.h"
 #include "engines/emulated/emulated_engines.h"
+#include "metrics/metrics.h"
 #include "transport/transport.h"
 
 namespace maestro::testing {
@@ -22,6 +24,8 @@ struct RpcCase {
   std::string protocol;
   TransportOptions options;
 };
+
+inline void PrintTo(const RpcCase& test_case, std::ostream* out) { *out << test_case.label; }
 
 inline std::string CaseName(const ::testing::TestParamInfo<RpcCase>& info) { return info.param.label; }
 
@@ -49,6 +53,16 @@ class FailingLlm final : public LanguageModel {
     }
     done(Generation{"no failure scripted", "en", {}});
   }
+};
+
+// A language model that remembers the deadline each call brought.
+class DeadlineRecordingLlm final : public LanguageModel {
+ public:
+  void Generate(GenerationRequest, Deadline deadline, Callback<Generation> done) override {
+    seen.push_back(deadline);
+    done(Generation{"noted", "en", {}});
+  }
+  std::vector<Deadline> seen;  // calls are made one at a time in the test
 };
 
 class RpcConformanceTest : public ::testing::TestWithParam<RpcCase> {
@@ -110,6 +124,13 @@ TEST_P(RpcConformanceTest, ServesEachEngine) {
   ASSERT_TRUE(speech.ok()) << speech.status().ToString();
   EXPECT_EQ(speech->wav.size(), 441'044u);
   EXPECT_EQ(speech->wav.substr(0, 4), "RIFF");
+
+  std::string exposition = metrics::RenderText();
+  for (const char* service : {"stt", "llm", "tts"}) {
+    std::string series = "maestro_requests_total{outcome=\"ok\",protocol=\"" + GetParam().protocol +
+                         "\",service=\"" + service + "\"}";
+    EXPECT_NE(exposition.find(series), std::string::npos) << series << " missing from\n" << exposition;
+  }
 }
 
 TEST_P(RpcConformanceTest, EngineErrorsKeepTheirCode) {
@@ -168,6 +189,21 @@ TEST_P(RpcConformanceTest, DeadlineReachesTheServerAndFailsFast) {
   EXPECT_GE(elapsed, std::chrono::milliseconds(45));
   // The client recovers: the next call with enough budget succeeds.
   EXPECT_TRUE(GenerateBlocking(**llm, {.prompt = "calm"}, Seconds(5)).ok());
+}
+
+TEST_P(RpcConformanceTest, DeadlineTravelsWithTheCall) {
+  auto transport = MakeTransport(Options());
+  DeadlineRecordingLlm engine;
+  auto server = transport->ServeLlm(engine, "127.0.0.1", 0);
+  ASSERT_TRUE(server.ok());
+  auto llm = transport->ConnectLlm(Address(**server));
+  ASSERT_TRUE(GenerateBlocking(**llm, {.prompt = "budgeted"}, Deadline::In(std::chrono::milliseconds(2000))).ok());
+  ASSERT_TRUE(GenerateBlocking(**llm, {.prompt = "unbounded"}, Deadline::Never()).ok());
+  ASSERT_EQ(engine.seen.size(), 2u);
+  EXPECT_FALSE(engine.seen[0].never());
+  EXPECT_LE(engine.seen[0].remaining_ms(), 2000);
+  EXPECT_GT(engine.seen[0].remaining_ms(), 1500);
+  EXPECT_TRUE(engine.seen[1].never());
 }
 
 TEST_P(RpcConformanceTest, SpentBudgetIsNeverSent) {
