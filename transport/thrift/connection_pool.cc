@@ -71,6 +71,9 @@ Status ConnectionPool::Execute(const Deadline& deadline, const std::function<voi
       return Status(StatusCode::kUpstreamError, "thrift service at " + address_ + " failed the call: " + e.what());
     } catch (const apache::thrift::TException& e) {
       return Status(StatusCode::kUpstreamError, "thrift service at " + address_ + " sent a bad reply: " + e.what());
+    } catch (const std::exception& e) {
+      // For instance bad_alloc for a reply too large for this process: fail this call, not the process.
+      return Internal("thrift call to " + address_ + " failed: " + e.what());
     }
   }
 }
