@@ -2,6 +2,7 @@
 
 #include "transport/thrift/thrift_client.h"
 #include "transport/thrift/thrift_server.h"
+#include "transport/large_buffers.h"
 
 namespace maestro::thrift {
 namespace {
@@ -42,6 +43,7 @@ class ThriftTransport final : public Transport {
 }  // namespace
 
 std::unique_ptr<Transport> CreateTransport(const TransportOptions& options) {
+  KeepLargeBuffersInTheHeap();
   return std::make_unique<ThriftTransport>(options);
 }
 
