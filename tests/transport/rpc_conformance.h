@@ -25,9 +25,13 @@ struct RpcCase {
   TransportOptions options;
 };
 
-inline void PrintTo(const RpcCase& test_case, std::ostream* out) { *out << test_case.label; }
+inline void PrintTo(const RpcCase& test_case, std::ostream* out) {
+  *out << test_case.label;
+}
 
-inline std::string CaseName(const ::testing::TestParamInfo<RpcCase>& info) { return info.param.label; }
+inline std::string CaseName(const ::testing::TestParamInfo<RpcCase>& info) {
+  return info.param.label;
+}
 
 // An engine wrapper that counts the calls reaching it, to prove a call was (or was not) sent.
 class CountingLlm final : public LanguageModel {
@@ -127,8 +131,8 @@ TEST_P(RpcConformanceTest, ServesEachEngine) {
 
   std::string exposition = metrics::RenderText();
   for (const char* service : {"stt", "llm", "tts"}) {
-    std::string series = "maestro_requests_total{outcome=\"ok\",protocol=\"" + GetParam().protocol +
-                         "\",service=\"" + service + "\"}";
+    std::string series =
+        "maestro_requests_total{outcome=\"ok\",protocol=\"" + GetParam().protocol + "\",service=\"" + service + "\"}";
     EXPECT_NE(exposition.find(series), std::string::npos) << series << " missing from\n" << exposition;
   }
 }

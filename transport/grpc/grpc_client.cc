@@ -1,12 +1,12 @@
 #include "transport/grpc/grpc_client.h"
 
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <climits>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "proto/llm.grpc.pb.h"
 #include "proto/stt.grpc.pb.h"
@@ -82,8 +82,7 @@ class Stubs {
 
 class GrpcSttClient final : public SpeechToText {
  public:
-  explicit GrpcSttClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels)
-      : stubs_(channels) {}
+  explicit GrpcSttClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels) : stubs_(channels) {}
 
   void Transcribe(AudioClip clip, Deadline deadline, Callback<Transcript> done) override {
     auto* call = new Call<mpes::stt::TranscribeRequest, mpes::stt::TranscribeReply, Transcript>();
@@ -109,8 +108,7 @@ class GrpcSttClient final : public SpeechToText {
 
 class GrpcLlmClient final : public LanguageModel {
  public:
-  explicit GrpcLlmClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels)
-      : stubs_(channels) {}
+  explicit GrpcLlmClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels) : stubs_(channels) {}
 
   void Generate(GenerationRequest request, Deadline deadline, Callback<Generation> done) override {
     auto* call = new Call<mpes::llm::GenRequest, mpes::llm::GenReply, Generation>();
@@ -143,8 +141,7 @@ class GrpcLlmClient final : public LanguageModel {
 
 class GrpcTtsClient final : public TextToSpeech {
  public:
-  explicit GrpcTtsClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels)
-      : stubs_(channels) {}
+  explicit GrpcTtsClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels) : stubs_(channels) {}
 
   void Synthesize(SynthesisRequest request, Deadline deadline, Callback<SpeechAudio> done) override {
     auto* call = new Call<mpes::tts::SynthRequest, mpes::tts::SynthReply, SpeechAudio>();

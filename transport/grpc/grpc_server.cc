@@ -1,11 +1,11 @@
 #include "transport/grpc/grpc_server.h"
 
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <climits>
 #include <mutex>
-
-#include <grpcpp/grpcpp.h>
 
 #include "metrics/metrics.h"
 #include "proto/llm.grpc.pb.h"
@@ -114,17 +114,18 @@ class LlmService final : public mpes::llm::LLMService::CallbackService {
       gate_.Finish(context, reactor, ticket, refusal);
       return reactor;
     }
-    GenerationRequest generation{request->prompt(),     request->max_tokens(),     request->temperature(),
-                                 request->top_p(),      request->top_k(),          request->repeat_penalty(),
-                                 request->presence_penalty(), request->frequency_penalty()};
-    engine_.Generate(std::move(generation), deadline, [this, context, reactor, reply, ticket](Result<Generation> result) {
-      if (result.ok()) {
-        reply->set_generated(std::move(result->text));
-        reply->set_language(std::move(result->language));
-        for (auto& source : result->sources) reply->add_sources(std::move(source));
-      }
-      gate_.Finish(context, reactor, ticket, result.status());
-    });
+    GenerationRequest generation{
+        request->prompt(), request->max_tokens(),     request->temperature(),      request->top_p(),
+        request->top_k(),  request->repeat_penalty(), request->presence_penalty(), request->frequency_penalty()};
+    engine_.Generate(std::move(generation), deadline,
+                     [this, context, reactor, reply, ticket](Result<Generation> result) {
+                       if (result.ok()) {
+                         reply->set_generated(std::move(result->text));
+                         reply->set_language(std::move(result->language));
+                         for (auto& source : result->sources) reply->add_sources(std::move(source));
+                       }
+                       gate_.Finish(context, reactor, ticket, result.status());
+                     });
     return reactor;
   }
 
@@ -137,8 +138,7 @@ class TtsService final : public mpes::tts::TTSService::CallbackService {
  public:
   TtsService(TextToSpeech& engine, const TransportOptions& options) : engine_(engine), gate_("tts", options) {}
 
-  ::grpc::ServerUnaryReactor* Synthesize(::grpc::CallbackServerContext* context,
-                                         const mpes::tts::SynthRequest* request,
+  ::grpc::ServerUnaryReactor* Synthesize(::grpc::CallbackServerContext* context, const mpes::tts::SynthRequest* request,
                                          mpes::tts::SynthReply* reply) override {
     auto* reactor = context->DefaultReactor();
     Deadline deadline = DeadlineOf(*context);
@@ -149,10 +149,11 @@ class TtsService final : public mpes::tts::TTSService::CallbackService {
       return reactor;
     }
     SynthesisRequest synthesis{request->text(), request->voice()};
-    engine_.Synthesize(std::move(synthesis), deadline, [this, context, reactor, reply, ticket](Result<SpeechAudio> result) {
-      if (result.ok()) reply->set_audio(std::move(result->wav));
-      gate_.Finish(context, reactor, ticket, result.status());
-    });
+    engine_.Synthesize(std::move(synthesis), deadline,
+                       [this, context, reactor, reply, ticket](Result<SpeechAudio> result) {
+                         if (result.ok()) reply->set_audio(std::move(result->wav));
+                         gate_.Finish(context, reactor, ticket, result.status());
+                       });
     return reactor;
   }
 
@@ -184,7 +185,9 @@ class GrpcServiceServer final : public ServiceServer {
   std::once_flag shutdown_once_;
 };
 
-int SizeLimit(size_t bytes) { return static_cast<int>(std::min<size_t>(bytes, INT_MAX)); }
+int SizeLimit(size_t bytes) {
+  return static_cast<int>(std::min<size_t>(bytes, INT_MAX));
+}
 
 Result<std::unique_ptr<ServiceServer>> Start(std::unique_ptr<::grpc::Service> service, const std::string& host,
                                              uint16_t port, const TransportOptions& options) {

@@ -1,13 +1,12 @@
 #include "transport/thrift/connection_pool.h"
 
 #include <poll.h>
-
-#include <algorithm>
-
 #include <thrift/TApplicationException.h>
 #include <thrift/protocol/TProtocolException.h>
 #include <thrift/transport/TSocket.h>
 #include <thrift/transport/TTransportException.h>
+
+#include <algorithm>
 
 namespace maestro::thrift {
 namespace {

@@ -3,6 +3,8 @@
 // for the call. Calls wait in a bounded queue; none gets a connection of its own.
 #pragma once
 
+#include <thrift/protocol/TProtocol.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -10,8 +12,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <thrift/protocol/TProtocol.h>
 
 #include "common/deadline.h"
 #include "common/status.h"

@@ -1,17 +1,15 @@
 #include "transport/thrift/thrift_server.h"
 
-#include <sys/socket.h>
-
 #include <netinet/in.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <thrift/server/TThreadedServer.h>
+#include <thrift/transport/TServerSocket.h>
 
 #include <algorithm>
 #include <future>
 #include <mutex>
 #include <thread>
-
-#include <spdlog/spdlog.h>
-#include <thrift/server/TThreadedServer.h>
-#include <thrift/transport/TServerSocket.h>
 
 #include "gen-cpp/LLMService.h"
 #include "gen-cpp/STTService.h"
@@ -222,8 +220,8 @@ Result<std::unique_ptr<ServiceServer>> Start(std::shared_ptr<apache::thrift::TPr
   RouteThriftLogging();
   auto socket = std::make_shared<TServerSocket>(host, port);
   socket->setRecvTimeout(kIdleTimeoutMs);
-  auto server = std::make_shared<TThreadedServer>(processor, socket, MakeTransportFactory(*format),
-                                                  MakeProtocolFactory(*format));
+  auto server =
+      std::make_shared<TThreadedServer>(processor, socket, MakeTransportFactory(*format), MakeProtocolFactory(*format));
   server->setConcurrentClientLimit(std::max<int64_t>(kMinConnections, 2 * static_cast<int64_t>(options.max_inflight)));
   auto running = std::make_unique<ThriftServiceServer>(server);
   if (auto status = running->Start(socket, host + ":" + std::to_string(port)); !status.ok()) return status;

@@ -1,8 +1,8 @@
 #include "transport/thrift/thrift_transport.h"
 
+#include "transport/large_buffers.h"
 #include "transport/thrift/thrift_client.h"
 #include "transport/thrift/thrift_server.h"
-#include "transport/large_buffers.h"
 
 namespace maestro::thrift {
 namespace {

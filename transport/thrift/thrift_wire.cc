@@ -1,14 +1,14 @@
 #include "transport/thrift/thrift_wire.h"
 
-#include <algorithm>
-#include <climits>
-#include <mutex>
-
 #include <spdlog/spdlog.h>
 #include <thrift/TOutput.h>
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TCompactProtocol.h>
 #include <thrift/transport/TBufferTransports.h>
+
+#include <algorithm>
+#include <climits>
+#include <mutex>
 
 namespace maestro::thrift {
 namespace {

@@ -3,12 +3,12 @@
 // build their transports and protocols here, so both ends always agree.
 #pragma once
 
-#include <memory>
-#include <string>
-
 #include <thrift/TConfiguration.h>
 #include <thrift/protocol/TProtocol.h>
 #include <thrift/transport/TTransport.h>
+
+#include <memory>
+#include <string>
 
 #include "transport/transport.h"
 

@@ -12,7 +12,9 @@ INSTANTIATE_TEST_SUITE_P(Grpc, RpcConformanceTest, ::testing::Values(RpcCase{"gr
                          CaseName);
 
 // Bytes an HTTP/2 server must refuse without harm.
-std::string Http2Preface() { return std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 24); }
+std::string Http2Preface() {
+  return std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 24);
+}
 
 std::string FrameHeader(uint32_t length, uint8_t type, uint8_t flags, uint32_t stream) {
   std::string header(9, '\0');
@@ -40,8 +42,8 @@ TEST(GrpcBadInputTest, GarbageTruncatedAndOversizeFramesLeaveTheServerHealthy) {
   SendRaw(port, Http2Preface().substr(0, 10), true);
   SendRaw(port, Http2Preface() + FrameHeader(0, 4, 0, 0) + FrameHeader(100, 1, 4, 1) + "\x82\x86", true);
   // A HEADERS frame far above the 16 KiB frame size the server allows.
-  EXPECT_TRUE(SendRaw(port, Http2Preface() + FrameHeader(0, 4, 0, 0) + FrameHeader(0xFFFFFF, 1, 4, 1) +
-                               Garbage(20000), false));
+  EXPECT_TRUE(
+      SendRaw(port, Http2Preface() + FrameHeader(0, 4, 0, 0) + FrameHeader(0xFFFFFF, 1, 4, 1) + Garbage(20000), false));
   // A DATA frame on a stream that was never opened.
   SendRaw(port, Http2Preface() + FrameHeader(0, 4, 0, 0) + FrameHeader(5, 0, 1, 7) + Garbage(5), true);
   for (int i = 0; i < 100; ++i) SendRaw(port, "", true, std::chrono::milliseconds(0));

@@ -107,8 +107,8 @@ TEST_F(RpcInteropTest, PythonGrpcClientsCallEachService) {
   for (bool original : {false, true}) {
     std::string idl = original ? SourceDir() + "/tests/transport/interop/original" : SourceDir() + "/proto";
     std::string stubs = GenerateStubs(idl, "grpc", original ? "grpc-original" : "grpc");
-    std::string command = std::string(kPython) + " " + script + " --stubs " + stubs + Ports(servers) +
-                          " --slow-llm " + std::to_string(servers.slow_llm->port()) + (original ? " --original" : "");
+    std::string command = std::string(kPython) + " " + script + " --stubs " + stubs + Ports(servers) + " --slow-llm " +
+                          std::to_string(servers.slow_llm->port()) + (original ? " --original" : "");
     std::string output;
     EXPECT_EQ(RunCommand(command, output), 0) << command << "\n" << output;
     EXPECT_NE(output.find("grpc interop ok"), std::string::npos) << output;

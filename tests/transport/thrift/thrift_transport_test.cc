@@ -70,9 +70,10 @@ TEST_P(ThriftWireTest, GarbageTruncatedAndOversizeInputLeavesTheServerHealthy) {
   // Above max_message_bytes: a whole 3 MiB call, and length prefixes claiming ~2 GiB.
   EXPECT_TRUE(SendRaw(port, TranscribeCall(options, std::string(3 << 20, 'a')), false));
   EXPECT_TRUE(SendRaw(port, BigEndian32(0x7FFFFFF0) + Garbage(64), false));
-  EXPECT_TRUE(SendRaw(port, BigEndian32(0x80010001) + BigEndian32(10) + "Transcribe" + BigEndian32(0) +
-                               std::string("\x0b\x00\x01", 3) + BigEndian32(0x7FFFFFF0) + Garbage(64),
-                           false));
+  EXPECT_TRUE(SendRaw(port,
+                      BigEndian32(0x80010001) + BigEndian32(10) + "Transcribe" + BigEndian32(0) +
+                          std::string("\x0b\x00\x01", 3) + BigEndian32(0x7FFFFFF0) + Garbage(64),
+                      false));
   EXPECT_TRUE(SendRaw(port, BigEndian32(0xFFFFFFFF) + Garbage(64), false));
   for (int i = 0; i < 100; ++i) SendRaw(port, "", true, std::chrono::milliseconds(0));
 
