@@ -7,8 +7,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <future>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -68,6 +71,26 @@ class DeadlineRecordingLlm final : public LanguageModel {
   }
   std::vector<Deadline> seen;  // calls are made one at a time in the test
 };
+
+// RETURNS the established TCP connections whose local port is `port` (the server ends of its connections),
+// over IPv4 and IPv6 (gRPC listens on a dual-stack socket even for 127.0.0.1).
+inline int EstablishedConnectionsTo(uint16_t port) {
+  char wanted[8];
+  std::snprintf(wanted, sizeof(wanted), ":%04X", port);
+  int count = 0;
+  for (const char* path : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream table(path);
+    std::string line;
+    std::getline(table, line);  // header
+    while (std::getline(table, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      fields >> slot >> local >> remote >> state;
+      if (local.size() >= 5 && local.substr(local.size() - 5) == wanted && state == "01") ++count;
+    }
+  }
+  return count;
+}
 
 class RpcConformanceTest : public ::testing::TestWithParam<RpcCase> {
  protected:
@@ -307,6 +330,29 @@ TEST_P(RpcConformanceTest, TwoHundredConcurrentCallsAllSucceed) {
     if (!result.ok()) ADD_FAILURE() << result.status().ToString();
   }
   EXPECT_EQ(ok, kCalls);
+}
+
+TEST_P(RpcConformanceTest, CallsShareAFewConnections) {
+  TransportOptions options = Options();
+  options.client_connections = 3;
+  auto transport = MakeTransport(options);
+  auto engine = EmulatedLlm({{"service_ms", "2"}});
+  auto server = transport->ServeLlm(*engine, "127.0.0.1", 0);
+  ASSERT_TRUE(server.ok());
+  auto llm = transport->ConnectLlm(Address(**server));
+  for (int round = 0; round < 3; ++round) {
+    std::vector<std::future<Result<Generation>>> calls;
+    for (int i = 0; i < 60; ++i) {
+      auto promise = std::make_shared<std::promise<Result<Generation>>>();
+      calls.push_back(promise->get_future());
+      (*llm)->Generate({.prompt = "q"}, Seconds(10),
+                       [promise](Result<Generation> r) { promise->set_value(std::move(r)); });
+    }
+    for (auto& call : calls) ASSERT_TRUE(call.get().ok());
+  }
+  int connections = EstablishedConnectionsTo((*server)->port());
+  EXPECT_GE(connections, 1);
+  EXPECT_LE(connections, 3) << "180 calls must reuse at most client_connections connections";
 }
 
 TEST_P(RpcConformanceTest, UnreachableServiceIsUnavailable) {
