@@ -1,5 +1,6 @@
 // Types shared by Maestro's Thrift services.
-namespace cpp mpes.common
+// Not mpes.common: protoc already generates mpes::common types of the same names. C++ namespaces are not on the wire.
+namespace cpp mpes.thrift.common
 namespace py mpes_common
 
 // A typed failure. `code` is a Maestro status name such as "invalid_argument" or "deadline_exceeded".

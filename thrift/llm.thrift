@@ -1,5 +1,6 @@
 // Language-model service. Ids 1-8 of GenRequest and 1-2 of GenReply are the original thesis system's.
-namespace cpp mpes.llm
+// Not mpes.llm: protoc already generates mpes::llm types of the same names. C++ namespaces are not on the wire.
+namespace cpp mpes.thrift.llm
 namespace py mpes_llm
 
 include "common.thrift"

@@ -1,6 +1,7 @@
 // Speech-to-text service. Wire-compatible with the original thesis system: the ids it used keep their
 // meaning; later ids are additive and skipped by original peers.
-namespace cpp mpes.stt
+// Not mpes.stt: protoc already generates mpes::stt types of the same names. C++ namespaces are not on the wire.
+namespace cpp mpes.thrift.stt
 namespace py mpes_stt
 
 include "common.thrift"

@@ -1,5 +1,6 @@
 // Text-to-speech service. Id 1 of Synthesize and ids 1-2 of SynthReply are the original thesis system's.
-namespace cpp mpes.tts
+// Not mpes.tts: protoc already generates mpes::tts types of the same names. C++ namespaces are not on the wire.
+namespace cpp mpes.thrift.tts
 namespace py mpes_tts
 
 include "common.thrift"

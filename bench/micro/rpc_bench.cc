@@ -1,0 +1,134 @@
+// Single-hop round trip per protocol: one client call to a server on loopback and its reply, each carrying
+// the payload size given (1 KB or 500 KB both ways), against an echo engine that costs nothing. Reports the
+// per-call latency percentiles as counters (p50_us, p99_us). Server and client share this process but talk
+// over real TCP sockets. Thrift runs in each of its four wire formats to find the fastest. Concurrent10
+// keeps 10 calls outstanding (a 441 KB reply is the size of the thesis's answer WAV) and reports calls/s.
+//
+//   build/bench/micro/rpc_bench --benchmark_min_time=2
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "domain/blocking.h"
+#include "transport/transport.h"
+
+namespace maestro {
+namespace {
+
+// Speaks its text back as the "audio": the reply is exactly as large as the request.
+class EchoTts final : public TextToSpeech {
+ public:
+  void Synthesize(SynthesisRequest request, Deadline, Callback<SpeechAudio> done) override {
+    done(SpeechAudio{std::move(request.text)});
+  }
+};
+
+struct Variant {
+  std::string protocol;
+  std::string thrift_transport;
+  std::string thrift_protocol;
+};
+
+void RoundTrip(benchmark::State& state, Variant variant) {
+  TransportOptions options;
+  options.thrift_transport = variant.thrift_transport.empty() ? "buffered" : variant.thrift_transport;
+  options.thrift_protocol = variant.thrift_protocol.empty() ? "binary" : variant.thrift_protocol;
+  auto transport = CreateTransport(variant.protocol, options);
+  if (!transport.ok()) return state.SkipWithError(transport.status().ToString().c_str());
+  EchoTts engine;
+  auto server = (*transport)->ServeTts(engine, "127.0.0.1", 0);
+  if (!server.ok()) return state.SkipWithError(server.status().ToString().c_str());
+  auto client = (*transport)->ConnectTts("127.0.0.1:" + std::to_string((*server)->port()));
+  if (!client.ok()) return state.SkipWithError(client.status().ToString().c_str());
+
+  const std::string payload(static_cast<size_t>(state.range(0)), 'x');
+  for (int i = 0; i < 100; ++i) SynthesizeBlocking(**client, {payload, ""}, Deadline::In(std::chrono::seconds(5)));
+
+  std::vector<double> micros;
+  micros.reserve(1 << 16);
+  for (auto _ : state) {
+    auto started = std::chrono::steady_clock::now();
+    auto reply = SynthesizeBlocking(**client, {payload, ""}, Deadline::In(std::chrono::seconds(5)));
+    micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count());
+    if (!reply.ok() || reply->wav.size() != payload.size()) {
+      return state.SkipWithError(reply.ok() ? "echo came back with the wrong size" : reply.status().ToString().c_str());
+    }
+  }
+  std::sort(micros.begin(), micros.end());
+  state.counters["p50_us"] = micros[micros.size() / 2];
+  state.counters["p99_us"] = micros[micros.size() * 99 / 100];
+  state.SetBytesProcessed(state.iterations() * state.range(0) * 2);
+}
+
+// Closed loop with `kCallers` calls always outstanding (like 10 connections to Maestro): calls per second.
+constexpr int kCallers = 10;
+
+void Concurrent(benchmark::State& state, Variant variant) {
+  TransportOptions options;
+  options.thrift_transport = variant.thrift_transport.empty() ? "buffered" : variant.thrift_transport;
+  options.thrift_protocol = variant.thrift_protocol.empty() ? "binary" : variant.thrift_protocol;
+  auto transport = CreateTransport(variant.protocol, options);
+  if (!transport.ok()) return state.SkipWithError(transport.status().ToString().c_str());
+  EchoTts engine;
+  auto server = (*transport)->ServeTts(engine, "127.0.0.1", 0);
+  if (!server.ok()) return state.SkipWithError(server.status().ToString().c_str());
+  auto client = (*transport)->ConnectTts("127.0.0.1:" + std::to_string((*server)->port()));
+  if (!client.ok()) return state.SkipWithError(client.status().ToString().c_str());
+  const std::string payload(static_cast<size_t>(state.range(0)), 'x');
+
+  std::mutex mutex;
+  std::condition_variable finished;
+  for (auto _ : state) {
+    int pending = kCallers;
+    bool failed = false;
+    for (int i = 0; i < kCallers; ++i) {
+      (*client)->Synthesize({payload, ""}, Deadline::In(std::chrono::seconds(5)), [&](Result<SpeechAudio> reply) {
+        std::lock_guard lock(mutex);
+        failed |= !reply.ok();
+        if (--pending == 0) finished.notify_one();
+      });
+    }
+    std::unique_lock lock(mutex);
+    finished.wait(lock, [&] { return pending == 0; });
+    if (failed) return state.SkipWithError("a call failed");
+  }
+  state.SetItemsProcessed(state.iterations() * kCallers);
+}
+
+void Register() {
+  const std::vector<std::pair<std::string, Variant>> variants = {
+      {"grpc", {"grpc", "", ""}},
+      {"thrift_buffered_binary", {"thrift", "buffered", "binary"}},
+      {"thrift_buffered_compact", {"thrift", "buffered", "compact"}},
+      {"thrift_framed_binary", {"thrift", "framed", "binary"}},
+      {"thrift_framed_compact", {"thrift", "framed", "compact"}},
+  };
+  for (const auto& [name, variant] : variants) {
+    benchmark::RegisterBenchmark(("RoundTrip/" + name).c_str(), RoundTrip, variant)
+        ->Arg(1024)
+        ->Arg(500 * 1024)
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("Concurrent10/" + name).c_str(), Concurrent, variant)
+        ->Arg(1024)
+        ->Arg(441 * 1024)
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
+  }
+}
+
+}  // namespace
+}  // namespace maestro
+
+int main(int argc, char** argv) {
+  maestro::Register();
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

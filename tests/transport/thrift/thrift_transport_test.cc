@@ -1,0 +1,145 @@
+#include "transport/thrift/thrift_transport.h"
+
+#include <gtest/gtest.h>
+#include <thrift/protocol/TBinaryProtocol.h>
+#include <thrift/protocol/TCompactProtocol.h>
+#include <thrift/transport/TBufferTransports.h>
+#include <thrift/transport/TSocket.h>
+
+#include "gen-cpp/LLMService.h"
+#include "gen-cpp/STTService.h"
+#include "tests/transport/raw_socket.h"
+#include "tests/transport/rpc_conformance.h"
+#include "transport/thrift/thrift_wire.h"
+
+namespace maestro::testing {
+namespace {
+
+TransportOptions Wire(const std::string& transport, const std::string& protocol) {
+  TransportOptions options;
+  options.thrift_transport = transport;
+  options.thrift_protocol = protocol;
+  return options;
+}
+
+INSTANTIATE_TEST_SUITE_P(Thrift, RpcConformanceTest,
+                         ::testing::Values(RpcCase{"buffered_binary", "thrift", Wire("buffered", "binary")},
+                                           RpcCase{"framed_binary", "thrift", Wire("framed", "binary")},
+                                           RpcCase{"buffered_compact", "thrift", Wire("buffered", "compact")},
+                                           RpcCase{"framed_compact", "thrift", Wire("framed", "compact")}),
+                         CaseName);
+
+// A well-formed Transcribe call, serialised by the generated client into memory.
+std::string TranscribeCall(const TransportOptions& options, const std::string& audio) {
+  using namespace apache::thrift;
+  auto memory = std::make_shared<transport::TMemoryBuffer>();
+  std::shared_ptr<transport::TTransport> outer = memory;
+  if (options.thrift_transport == "framed") outer = std::make_shared<transport::TFramedTransport>(memory);
+  std::shared_ptr<protocol::TProtocol> proto;
+  if (options.thrift_protocol == "compact") {
+    proto = std::make_shared<protocol::TCompactProtocol>(outer);
+  } else {
+    proto = std::make_shared<protocol::TBinaryProtocol>(outer);
+  }
+  mpes::thrift::stt::STTServiceClient client(proto);
+  client.send_Transcribe(audio, "q.wav", "audio/wav", 0);
+  return memory->getBufferAsString();
+}
+
+std::string BigEndian32(uint32_t value) {
+  return {static_cast<char>(value >> 24), static_cast<char>(value >> 16), static_cast<char>(value >> 8),
+          static_cast<char>(value)};
+}
+
+class ThriftWireTest : public ::testing::TestWithParam<RpcCase> {};
+
+TEST_P(ThriftWireTest, GarbageTruncatedAndOversizeInputLeavesTheServerHealthy) {
+  TransportOptions options = GetParam().options;
+  options.max_message_bytes = 1 << 20;
+  auto transport = thrift::CreateTransport(options);
+  auto engine = emulated::CreateSpeechToText({}).value();
+  auto server = transport->ServeStt(*engine, "127.0.0.1", 0);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  uint16_t port = (*server)->port();
+
+  std::string valid = TranscribeCall(options, std::string(2000, 'a'));
+  EXPECT_TRUE(SendRaw(port, Garbage(4096), false)) << "garbage must close the connection";
+  EXPECT_TRUE(SendRaw(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", false));
+  SendRaw(port, valid.substr(0, valid.size() / 2), true);
+  SendRaw(port, valid.substr(0, 3), true);
+  // Above max_message_bytes: a whole 3 MiB call, and length prefixes claiming ~2 GiB.
+  EXPECT_TRUE(SendRaw(port, TranscribeCall(options, std::string(3 << 20, 'a')), false));
+  EXPECT_TRUE(SendRaw(port, BigEndian32(0x7FFFFFF0) + Garbage(64), false));
+  EXPECT_TRUE(SendRaw(port,
+                      BigEndian32(0x80010001) + BigEndian32(10) + "Transcribe" + BigEndian32(0) +
+                          std::string("\x0b\x00\x01", 3) + BigEndian32(0x7FFFFFF0) + Garbage(64),
+                      false));
+  EXPECT_TRUE(SendRaw(port, BigEndian32(0xFFFFFFFF) + Garbage(64), false));
+  for (int i = 0; i < 100; ++i) SendRaw(port, "", true, std::chrono::milliseconds(0));
+
+  // A raw valid call is answered, and so is one through the client.
+  auto stt = transport->ConnectStt("127.0.0.1:" + std::to_string(port));
+  auto transcript = TranscribeBlocking(**stt, {"RIFF", "q.wav", "audio/wav"}, Deadline::In(std::chrono::seconds(5)));
+  EXPECT_TRUE(transcript.ok()) << transcript.status().ToString();
+}
+
+// TBufferedTransport never restarts its count of consumed bytes on its own; without a per-message reset a
+// connection would fail once its total traffic passed max_message_bytes. One generated client on one socket
+// (the pool would hide a dropped connection by reconnecting).
+TEST_P(ThriftWireTest, OneConnectionCarriesFarMoreThanTheMessageLimit) {
+  TransportOptions options = GetParam().options;
+  options.max_message_bytes = 256 * 1024;
+  auto transport = thrift::CreateTransport(options);
+  auto engine = emulated::CreateLanguageModel({{"words", "1000"}}).value();
+  auto server = transport->ServeLlm(*engine, "127.0.0.1", 0);
+  ASSERT_TRUE(server.ok());
+  auto format = thrift::ParseWireFormat(options);
+  ASSERT_TRUE(format.ok());
+  auto socket = std::make_shared<apache::thrift::transport::TSocket>("127.0.0.1", (*server)->port());
+  auto wire = thrift::WrapSocket(socket, *format);
+  mpes::thrift::llm::LLMServiceClient client(thrift::MakeProtocol(wire, *format));
+  wire->open();
+  mpes::thrift::llm::GenRequest request;
+  request.__set_prompt(std::string(8000, 'p'));  // small enough to be read through the buffer, where it counts
+  for (int i = 0; i < 200; ++i) {  // 1.6 MB up and ~1.4 MB down on one connection: over 5x the limit each way
+    mpes::thrift::llm::GenReply reply;
+    ASSERT_NO_THROW(client.Generate(reply, request)) << "call " << i;
+    ASSERT_GT(reply.generated.size(), 5000u);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Thrift, ThriftWireTest,
+                         ::testing::Values(RpcCase{"buffered_binary", "thrift", Wire("buffered", "binary")},
+                                           RpcCase{"framed_binary", "thrift", Wire("framed", "binary")},
+                                           RpcCase{"buffered_compact", "thrift", Wire("buffered", "compact")},
+                                           RpcCase{"framed_compact", "thrift", Wire("framed", "compact")}),
+                         CaseName);
+
+TEST(ThriftOptionsTest, UnknownWireFormatIsInvalidArgument) {
+  auto engine = emulated::CreateTextToSpeech({}).value();
+  auto header = thrift::CreateTransport(Wire("header", "binary"));
+  EXPECT_EQ(header->ServeTts(*engine, "127.0.0.1", 0).status().code(), StatusCode::kInvalidArgument);
+  auto json = thrift::CreateTransport(Wire("buffered", "json"));
+  EXPECT_EQ(json->ConnectTts("127.0.0.1:9").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ThriftPoolTest, OneConnectionServesManyConcurrentCallers) {
+  TransportOptions options;
+  options.client_connections = 1;
+  auto transport = thrift::CreateTransport(options);
+  auto engine = emulated::CreateLanguageModel({{"service_ms", "2"}}).value();
+  auto server = transport->ServeLlm(*engine, "127.0.0.1", 0);
+  ASSERT_TRUE(server.ok());
+  auto llm = transport->ConnectLlm("127.0.0.1:" + std::to_string((*server)->port()));
+  std::vector<std::future<Result<Generation>>> calls;
+  for (int i = 0; i < 50; ++i) {
+    auto promise = std::make_shared<std::promise<Result<Generation>>>();
+    calls.push_back(promise->get_future());
+    (*llm)->Generate({.prompt = "q"}, Deadline::In(std::chrono::seconds(10)),
+                     [promise](Result<Generation> r) { promise->set_value(std::move(r)); });
+  }
+  for (auto& call : calls) EXPECT_TRUE(call.get().ok());
+}
+
+}  // namespace
+}  // namespace maestro::testing

@@ -1,0 +1,186 @@
+#include "transport/grpc/grpc_client.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <climits>
+#include <vector>
+
+#include "proto/llm.grpc.pb.h"
+#include "proto/stt.grpc.pb.h"
+#include "proto/tts.grpc.pb.h"
+#include "transport/grpc/grpc_status.h"
+
+namespace maestro::grpc {
+namespace {
+
+// HTTP/2 multiplexes any number of calls on one connection; a few connections spread the work over the
+// transport's threads without the cost of a connection per call.
+constexpr int kMaxChannels = 4;
+
+Result<std::vector<std::shared_ptr<::grpc::Channel>>> OpenChannels(const std::string& address,
+                                                                   const TransportOptions& options) {
+  auto host_port = SplitHostPort(address);
+  if (!host_port.ok()) return host_port.status();
+  const auto& [host, port] = *host_port;
+  if (port == 0) return InvalidArgument("address '" + address + "' has port 0");
+  std::string target = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  int limit = static_cast<int>(std::min<size_t>(options.max_message_bytes, INT_MAX));
+  int count = std::clamp(options.client_connections, 1, kMaxChannels);
+  std::vector<std::shared_ptr<::grpc::Channel>> channels;
+  for (int i = 0; i < count; ++i) {
+    ::grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(limit);
+    args.SetMaxSendMessageSize(limit);
+    // Without a local pool, channels with equal arguments share one subchannel, i.e. one TCP connection.
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    channels.push_back(::grpc::CreateCustomChannel(target, ::grpc::InsecureChannelCredentials(), args));
+  }
+  return channels;
+}
+
+// One outstanding call: gRPC needs the context, request and reply to live until its callback runs.
+template <typename Request, typename Reply, typename T>
+struct Call {
+  ::grpc::ClientContext context;
+  Request request;
+  Reply reply;
+  Callback<T> done;
+};
+
+// RETURNS false, after failing the call, when its budget is already spent.
+template <typename T>
+bool StartWithin(const Deadline& deadline, ::grpc::ClientContext& context, const Callback<T>& done) {
+  if (deadline.expired()) {
+    done(DeadlineExceeded("the budget was spent before the gRPC call was sent"));
+    return false;
+  }
+  if (!deadline.never()) {
+    auto left = deadline.at() - Deadline::Clock::now();
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::duration_cast<std::chrono::system_clock::duration>(left));
+  }
+  return true;
+}
+
+// Round-robins calls over one stub per channel.
+template <typename Service>
+class Stubs {
+ public:
+  using Stub = typename Service::Stub;
+  explicit Stubs(const std::vector<std::shared_ptr<::grpc::Channel>>& channels) {
+    for (const auto& channel : channels) stubs_.push_back(Service::NewStub(channel));
+  }
+  Stub& Next() { return *stubs_[next_.fetch_add(1, std::memory_order_relaxed) % stubs_.size()]; }
+
+ private:
+  std::vector<std::unique_ptr<Stub>> stubs_;
+  std::atomic<size_t> next_{0};
+};
+
+class GrpcSttClient final : public SpeechToText {
+ public:
+  explicit GrpcSttClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels) : stubs_(channels) {}
+
+  void Transcribe(AudioClip clip, Deadline deadline, Callback<Transcript> done) override {
+    auto* call = new Call<mpes::stt::TranscribeRequest, mpes::stt::TranscribeReply, Transcript>();
+    call->done = std::move(done);
+    if (!StartWithin(deadline, call->context, call->done)) return delete call;
+    call->request.set_audio(std::move(clip.bytes));
+    call->request.set_filename(std::move(clip.filename));
+    call->request.set_content_type(std::move(clip.content_type));
+    stubs_.Next().async()->Transcribe(&call->context, &call->request, &call->reply, [call](::grpc::Status grpc) {
+      std::unique_ptr<std::remove_pointer_t<decltype(call)>> owned(call);
+      Status status = FromGrpcStatus(grpc, owned->context);
+      if (!status.ok()) return owned->done(status);
+      auto& reply = owned->reply;
+      if (!reply.error().empty()) return owned->done(Status(StatusCode::kUpstreamError, reply.error()));
+      owned->done(Transcript{std::move(*reply.mutable_text()), std::move(*reply.mutable_language()),
+                             reply.confidence() > 0 ? reply.confidence() : 1.0});
+    });
+  }
+
+ private:
+  Stubs<mpes::stt::STTService> stubs_;
+};
+
+class GrpcLlmClient final : public LanguageModel {
+ public:
+  explicit GrpcLlmClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels) : stubs_(channels) {}
+
+  void Generate(GenerationRequest request, Deadline deadline, Callback<Generation> done) override {
+    auto* call = new Call<mpes::llm::GenRequest, mpes::llm::GenReply, Generation>();
+    call->done = std::move(done);
+    if (!StartWithin(deadline, call->context, call->done)) return delete call;
+    auto& wire = call->request;
+    wire.set_prompt(std::move(request.prompt));
+    wire.set_max_tokens(request.max_tokens);
+    wire.set_temperature(request.temperature);
+    wire.set_top_p(request.top_p);
+    wire.set_top_k(request.top_k);
+    wire.set_repeat_penalty(request.repeat_penalty);
+    wire.set_presence_penalty(request.presence_penalty);
+    wire.set_frequency_penalty(request.frequency_penalty);
+    stubs_.Next().async()->Generate(&call->context, &call->request, &call->reply, [call](::grpc::Status grpc) {
+      std::unique_ptr<std::remove_pointer_t<decltype(call)>> owned(call);
+      Status status = FromGrpcStatus(grpc, owned->context);
+      if (!status.ok()) return owned->done(status);
+      auto& reply = owned->reply;
+      if (!reply.error().empty()) return owned->done(Status(StatusCode::kUpstreamError, reply.error()));
+      Generation generation{std::move(*reply.mutable_generated()), std::move(*reply.mutable_language()), {}};
+      for (auto& source : *reply.mutable_sources()) generation.sources.push_back(std::move(source));
+      owned->done(std::move(generation));
+    });
+  }
+
+ private:
+  Stubs<mpes::llm::LLMService> stubs_;
+};
+
+class GrpcTtsClient final : public TextToSpeech {
+ public:
+  explicit GrpcTtsClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels) : stubs_(channels) {}
+
+  void Synthesize(SynthesisRequest request, Deadline deadline, Callback<SpeechAudio> done) override {
+    auto* call = new Call<mpes::tts::SynthRequest, mpes::tts::SynthReply, SpeechAudio>();
+    call->done = std::move(done);
+    if (!StartWithin(deadline, call->context, call->done)) return delete call;
+    call->request.set_text(std::move(request.text));
+    call->request.set_voice(std::move(request.voice));
+    stubs_.Next().async()->Synthesize(&call->context, &call->request, &call->reply, [call](::grpc::Status grpc) {
+      std::unique_ptr<std::remove_pointer_t<decltype(call)>> owned(call);
+      Status status = FromGrpcStatus(grpc, owned->context);
+      if (!status.ok()) return owned->done(status);
+      auto& reply = owned->reply;
+      if (!reply.error().empty()) return owned->done(Status(StatusCode::kUpstreamError, reply.error()));
+      owned->done(SpeechAudio{std::move(*reply.mutable_audio())});
+    });
+  }
+
+ private:
+  Stubs<mpes::tts::TTSService> stubs_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SpeechToText>> ConnectStt(const std::string& address, const TransportOptions& options) {
+  auto channels = OpenChannels(address, options);
+  if (!channels.ok()) return channels.status();
+  return std::unique_ptr<SpeechToText>(new GrpcSttClient(*channels));
+}
+
+Result<std::unique_ptr<LanguageModel>> ConnectLlm(const std::string& address, const TransportOptions& options) {
+  auto channels = OpenChannels(address, options);
+  if (!channels.ok()) return channels.status();
+  return std::unique_ptr<LanguageModel>(new GrpcLlmClient(*channels));
+}
+
+Result<std::unique_ptr<TextToSpeech>> ConnectTts(const std::string& address, const TransportOptions& options) {
+  auto channels = OpenChannels(address, options);
+  if (!channels.ok()) return channels.status();
+  return std::unique_ptr<TextToSpeech>(new GrpcTtsClient(*channels));
+}
+
+}  // namespace maestro::grpc
