@@ -79,7 +79,7 @@ TEST_P(AssistantEndToEndTest, SpokenQuestionsGetCorrectSpokenAnswers) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Protocols, AssistantEndToEndTest, ::testing::Values("rest", "inproc"));
+INSTANTIATE_TEST_SUITE_P(Protocols, AssistantEndToEndTest, ::testing::Values("rest", "grpc", "thrift", "inproc"));
 
 }  // namespace
 }  // namespace maestro

@@ -26,7 +26,7 @@ namespace {
 namespace http = net::http;
 
 // The protocols every integration test runs over.
-const char* kProtocols[] = {"rest", "inproc"};
+const char* kProtocols[] = {"rest", "grpc", "thrift", "inproc"};
 
 net::HttpRequest AssistRequest(const std::string& wav) {
   net::HttpRequest request{http::verb::post, "/assist", 11};

@@ -65,6 +65,23 @@ bool StartWithin(const Deadline& deadline, ::grpc::ClientContext& context, const
   return true;
 }
 
+// Ends a call: reads the outcome, then frees the call (its ClientContext included) *before* telling the
+// caller. A caller that learns of completion may destroy the client and, with the last gRPC object, start
+// gRPC's shutdown; a ClientContext still alive at that point trips gRPC's refcount assertions.
+template <typename CallT, typename Convert>
+void Complete(CallT* call, const ::grpc::Status& grpc, Convert convert) {
+  std::unique_ptr<CallT> owned(call);
+  auto done = std::move(owned->done);
+  Status status = FromGrpcStatus(grpc, owned->context);
+  auto outcome = [&]() -> decltype(convert(owned->reply)) {
+    if (!status.ok()) return status;
+    if (!owned->reply.error().empty()) return Status(StatusCode::kUpstreamError, owned->reply.error());
+    return convert(owned->reply);
+  }();
+  owned.reset();
+  done(std::move(outcome));
+}
+
 // Round-robins calls over one stub per channel.
 template <typename Service>
 class Stubs {
@@ -92,13 +109,10 @@ class GrpcSttClient final : public SpeechToText {
     call->request.set_filename(std::move(clip.filename));
     call->request.set_content_type(std::move(clip.content_type));
     stubs_.Next().async()->Transcribe(&call->context, &call->request, &call->reply, [call](::grpc::Status grpc) {
-      std::unique_ptr<std::remove_pointer_t<decltype(call)>> owned(call);
-      Status status = FromGrpcStatus(grpc, owned->context);
-      if (!status.ok()) return owned->done(status);
-      auto& reply = owned->reply;
-      if (!reply.error().empty()) return owned->done(Status(StatusCode::kUpstreamError, reply.error()));
-      owned->done(Transcript{std::move(*reply.mutable_text()), std::move(*reply.mutable_language()),
-                             reply.confidence() > 0 ? reply.confidence() : 1.0});
+      Complete(call, grpc, [](mpes::stt::TranscribeReply& reply) -> Result<Transcript> {
+        return Transcript{std::move(*reply.mutable_text()), std::move(*reply.mutable_language()),
+                          reply.confidence() > 0 ? reply.confidence() : 1.0};
+      });
     });
   }
 
@@ -124,14 +138,11 @@ class GrpcLlmClient final : public LanguageModel {
     wire.set_presence_penalty(request.presence_penalty);
     wire.set_frequency_penalty(request.frequency_penalty);
     stubs_.Next().async()->Generate(&call->context, &call->request, &call->reply, [call](::grpc::Status grpc) {
-      std::unique_ptr<std::remove_pointer_t<decltype(call)>> owned(call);
-      Status status = FromGrpcStatus(grpc, owned->context);
-      if (!status.ok()) return owned->done(status);
-      auto& reply = owned->reply;
-      if (!reply.error().empty()) return owned->done(Status(StatusCode::kUpstreamError, reply.error()));
-      Generation generation{std::move(*reply.mutable_generated()), std::move(*reply.mutable_language()), {}};
-      for (auto& source : *reply.mutable_sources()) generation.sources.push_back(std::move(source));
-      owned->done(std::move(generation));
+      Complete(call, grpc, [](mpes::llm::GenReply& reply) -> Result<Generation> {
+        Generation generation{std::move(*reply.mutable_generated()), std::move(*reply.mutable_language()), {}};
+        for (auto& source : *reply.mutable_sources()) generation.sources.push_back(std::move(source));
+        return generation;
+      });
     });
   }
 
@@ -150,12 +161,9 @@ class GrpcTtsClient final : public TextToSpeech {
     call->request.set_text(std::move(request.text));
     call->request.set_voice(std::move(request.voice));
     stubs_.Next().async()->Synthesize(&call->context, &call->request, &call->reply, [call](::grpc::Status grpc) {
-      std::unique_ptr<std::remove_pointer_t<decltype(call)>> owned(call);
-      Status status = FromGrpcStatus(grpc, owned->context);
-      if (!status.ok()) return owned->done(status);
-      auto& reply = owned->reply;
-      if (!reply.error().empty()) return owned->done(Status(StatusCode::kUpstreamError, reply.error()));
-      owned->done(SpeechAudio{std::move(*reply.mutable_audio())});
+      Complete(call, grpc, [](mpes::tts::SynthReply& reply) -> Result<SpeechAudio> {
+        return SpeechAudio{std::move(*reply.mutable_audio())};
+      });
     });
   }
 
