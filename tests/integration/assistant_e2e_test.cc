@@ -3,6 +3,7 @@
 // our own STT and must carry the answer's key facts.
 #include <algorithm>
 #include <cctype>
+#include <iostream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -45,14 +46,13 @@ TEST_P(AssistantEndToEndTest, SpokenQuestionsGetCorrectSpokenAnswers) {
   ASSERT_TRUE(scenarios.ok()) << scenarios.status().ToString();
   auto speaker = EngineRegistry::Global().CreateTts("espeak", {});
   ASSERT_TRUE(speaker.ok());
-  auto listener = EngineRegistry::Global().CreateStt("pocketsphinx", {{"model", "general"}, {"workers", "1"}});
+  auto listener = EngineRegistry::Global().CreateStt("pocketsphinx", {{"model", "domain"}, {"workers", "1"}});
   ASSERT_TRUE(listener.ok());
 
   const std::map<std::string, Expectation> expected = {
-      {"simple", {{"PETR4"}, {"petrobras", "shares", "oil", "gas", "sector", "preferred", "common"}}},
-      {"traditional",
-       {{"Ibovespa", "fixed income"}, {"income", "fixed", "interest", "stock", "risk", "index", "volatility"}}},
-      {"complex", {{"2024", "%"}, {"2024", "percent", "best", "returns", "prices", "currency"}}},
+      {"simple", {{"PETR4"}, {"petrobras"}}},
+      {"traditional", {{"Ibovespa", "fixed income"}, {"ibovespa", "interest", "fixed", "volatility"}}},
+      {"complex", {{"2024", "%"}, {"2024", "percent", "returns", "price", "closing"}}},
   };
   ASSERT_EQ(scenarios->scenarios.size(), expected.size());
   for (const auto& scenario : scenarios->scenarios) {
@@ -71,10 +71,12 @@ TEST_P(AssistantEndToEndTest, SpokenQuestionsGetCorrectSpokenAnswers) {
                                     Deadline::In(std::chrono::seconds(60)));
     ASSERT_TRUE(heard.ok()) << heard.status().ToString();
     const std::string heard_words = " " + stt_eval::NormalizeText(heard->text) + " ";
+    std::cout << "[" << scenario.id << "] answer heard as: " << heard->text << std::endl;
     int found = 0;
     for (const auto& word : expected.at(scenario.id).heard_words) found += heard_words.find(" " + word + " ") != std::string::npos;
-    // The general en-US model hears long synthetic answers at roughly 50% WER (docs/engines.md), so one
-    // scenario-specific word is the bar; a silent, truncated or wrong answer hears none of them.
+    // Long synthetic answers are far from the questions the domain model was trained on, and Debian's general
+    // model hears them at over 50% WER (docs/engines.md); the domain model reliably catches the key finance
+    // words, so one scenario-specific word is the bar. A silent, truncated or off-topic answer hears none.
     EXPECT_GE(found, 1) << "spoken answer heard as: " << heard->text << "\nanswer text: " << reply->answer;
   }
 }
