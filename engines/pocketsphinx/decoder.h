@@ -18,6 +18,7 @@ struct DecoderPaths {
   std::string hmm;   // acoustic model folder
   std::string lm;    // ARPA text or binary (.lm.bin)
   std::string dict;  // pronunciation dictionary
+  double language_weight = 0;  // pocketsphinx -lw; 0 keeps its default (6.5)
 };
 
 struct Recognition {
