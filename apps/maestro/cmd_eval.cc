@@ -50,6 +50,7 @@ int RunEvalStt(const EvalSttArgs& args) {
       nlohmann::json item = {{"audio", clip.entry.audio_path},
                              {"reference", clip.entry.reference},
                              {"hypothesis", clip.hypothesis},
+                             {"confidence", clip.confidence},
                              {"normalized_reference", stt_eval::NormalizeText(clip.entry.reference)},
                              {"normalized_hypothesis", stt_eval::NormalizeText(clip.hypothesis)},
                              {"words", clip.errors.reference_words},

@@ -25,7 +25,7 @@ enum class Model { kAuto, kDomain, kGeneral };
 
 struct Settings {
   Model model = Model::kAuto;
-  double fallback_below = -200;
+  double fallback_below = -250;
   double domain_weight = 0;
   size_t workers = std::max(1u, std::thread::hardware_concurrency());
   size_t queue = 64;
@@ -216,7 +216,7 @@ Result<std::unique_ptr<SpeechToText>> CreateSpeechToText(EngineOptions options) 
 void Register(EngineRegistry& registry) {
   registry.RegisterStt("pocketsphinx",
                        "CMU PocketSphinx en-US with a finance LM built from data/stt at start-up; options "
-                       "model=auto|domain|general, fallback_below=-200, workers=<cores>, queue=64, max_seconds=300, "
+                       "model=auto|domain|general, fallback_below=-250, workers=<cores>, queue=64, max_seconds=300, "
                        "max_bytes, data_dir",
                        [](const EngineOptions& o) { return CreateSpeechToText(o); });
 }

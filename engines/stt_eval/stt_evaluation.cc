@@ -59,6 +59,7 @@ Evaluation Evaluate(SpeechToText& engine, const std::vector<ManifestEntry>& entr
       clip.decode_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (transcript.ok()) {
         clip.hypothesis = transcript->text;
+        clip.confidence = transcript->confidence;
       } else {
         clip.error = transcript.status().ToString();
       }

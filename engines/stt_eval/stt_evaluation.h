@@ -24,6 +24,7 @@ Result<std::vector<ManifestEntry>> ReadManifest(const std::string& manifest_path
 struct ClipResult {
   ManifestEntry entry;
   std::string hypothesis;
+  double confidence = 0;  // as the engine reported it
   std::string error;  // the engine's or file's error; then every reference word counts as deleted
   WordErrors errors;
   double audio_seconds = 0;
