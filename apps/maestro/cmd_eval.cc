@@ -2,7 +2,6 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "apps/maestro/command_registry.h"
@@ -89,8 +88,9 @@ RegisterCommand eval_command(
     [](CLI::App& command) -> std::function<int()> {
       auto args = std::make_shared<EvalSttArgs>();
       command.require_subcommand(1);
-      auto* stt = command.add_subcommand("stt", "Word error rate of an STT engine over a manifest TSV of "
-                                                "audio_path<TAB>reference (paths relative to the manifest)");
+      auto* stt = command.add_subcommand("stt",
+                                         "Word error rate of an STT engine over a manifest TSV of "
+                                         "audio_path<TAB>reference (paths relative to the manifest)");
       stt->add_option("manifest", args->manifest, "Manifest TSV")->required();
       stt->add_option("--engine", args->engine, "STT engine (see `maestro engines`)");
       stt->add_option("--option,-o", args->options, "Engine option key=value (repeatable)");

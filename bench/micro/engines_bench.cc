@@ -48,10 +48,12 @@ void BM_EspeakSynthesize(benchmark::State& state, const std::string& voice, cons
   state.counters["peak_rss_mb"] = PeakRssMb();
 }
 BENCHMARK_CAPTURE(BM_EspeakSynthesize, en_us, std::string("en-us"), std::string(kQuestion))
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_EspeakSynthesize, pt_br, std::string("pt-br"),
                   std::string("Qual é a diferença entre renda fixa e o Ibovespa?"))
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Several callers at once: libespeak-ng allows one synthesis per process, so throughput stays at one core's.
 void BM_EspeakConcurrentCallers(benchmark::State& state) {
@@ -93,10 +95,14 @@ void BM_PocketsphinxTranscribe(benchmark::State& state, const std::string& model
                                              benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["peak_rss_mb"] = PeakRssMb();
 }
-BENCHMARK_CAPTURE(BM_PocketsphinxTranscribe, domain, std::string("domain"))->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_PocketsphinxTranscribe, auto, std::string("auto"))->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_PocketsphinxTranscribe, domain, std::string("domain"))
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_PocketsphinxTranscribe, auto, std::string("auto")) -> Unit(benchmark::kMillisecond)
+    -> UseRealTime();
 BENCHMARK_CAPTURE(BM_PocketsphinxTranscribe, general, std::string("general"))
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Start-up: building the finance LM from the corpus and loading one decoder (domain), or the general model.
 void BM_PocketsphinxStartup(benchmark::State& state, const std::string& model) {
@@ -107,7 +113,9 @@ void BM_PocketsphinxStartup(benchmark::State& state, const std::string& model) {
   state.counters["peak_rss_mb"] = PeakRssMb();
 }
 BENCHMARK_CAPTURE(BM_PocketsphinxStartup, domain, std::string("domain"))->Unit(benchmark::kMillisecond)->Iterations(3);
-BENCHMARK_CAPTURE(BM_PocketsphinxStartup, general, std::string("general"))->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK_CAPTURE(BM_PocketsphinxStartup, general, std::string("general"))
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 // Throughput with one decoder per core and several callers.
 void BM_PocketsphinxConcurrentCallers(benchmark::State& state) {

@@ -26,7 +26,9 @@ Result<std::unique_ptr<Decoder>> Decoder::Create(const DecoderPaths& paths) {
   return std::unique_ptr<Decoder>(new Decoder(decoder));
 }
 
-Decoder::~Decoder() { ps_free(decoder_); }
+Decoder::~Decoder() {
+  ps_free(decoder_);
+}
 
 Result<Recognition> Decoder::Decode(std::span<const int16_t> samples, const Deadline& deadline) {
   if (ps_start_utt(decoder_) < 0) return Internal("ps_start_utt failed");

@@ -64,7 +64,8 @@ Evaluation Evaluate(SpeechToText& engine, const std::vector<ManifestEntry>& entr
         clip.error = transcript.status().ToString();
       }
     }
-    clip.errors = AlignWords(reference, clip.error.empty() ? NormalizeWords(clip.hypothesis) : std::vector<std::string>{});
+    clip.errors =
+        AlignWords(reference, clip.error.empty() ? NormalizeWords(clip.hypothesis) : std::vector<std::string>{});
     evaluation.total += clip.errors;
     if (clip.error.empty()) {
       evaluation.audio_seconds += clip.audio_seconds;

@@ -25,7 +25,7 @@ struct ClipResult {
   ManifestEntry entry;
   std::string hypothesis;
   double confidence = 0;  // as the engine reported it
-  std::string error;  // the engine's or file's error; then every reference word counts as deleted
+  std::string error;      // the engine's or file's error; then every reference word counts as deleted
   WordErrors errors;
   double audio_seconds = 0;
   double decode_seconds = 0;

@@ -1,14 +1,13 @@
 #include "audio/decode.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <unistd.h>
 
 #include "audio/wav.h"
 
@@ -83,12 +82,11 @@ INSTANTIATE_TEST_SUITE_P(Formats, DecodeEveryContainer,
 
 // libsndfile cannot write stereo MP3 (see EncodeAs), so lame, an independent encoder, makes one.
 TEST(DecodeTest, ReadsStereoMp3MadeByLame) {
-  if (std::system("command -v lame >/dev/null 2>&1") != 0) GTEST_SKIP() << "lame is not installed (scripts/bootstrap.sh)";
+  if (std::system("command -v lame >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "lame is not installed (scripts/bootstrap.sh)";
   const auto dir = std::filesystem::temp_directory_path() / ("maestro_decode_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  {
-    std::ofstream(dir / "tone.wav", std::ios::binary) << EncodeWav(Tone(440, 44100, 2, 2.0), 44100, 2);
-  }
+  { std::ofstream(dir / "tone.wav", std::ios::binary) << EncodeWav(Tone(440, 44100, 2, 2.0), 44100, 2); }
   const std::string command = "lame --quiet " + (dir / "tone.wav").string() + " " + (dir / "tone.mp3").string();
   ASSERT_EQ(std::system(command.c_str()), 0);
   auto decoded = DecodeToSpeechPcm(ReadFile(dir / "tone.mp3"));
@@ -144,7 +142,9 @@ TEST(DecodeTest, TruncatedFilesAreUnsupportedMedia) {
   EXPECT_EQ(no_samples.status().code(), StatusCode::kUnsupportedMedia) << no_samples.status().ToString();
 }
 
-TEST(DecodeTest, EmptyInputIsInvalid) { EXPECT_EQ(DecodeToSpeechPcm("").status().code(), StatusCode::kInvalidArgument); }
+TEST(DecodeTest, EmptyInputIsInvalid) {
+  EXPECT_EQ(DecodeToSpeechPcm("").status().code(), StatusCode::kInvalidArgument);
+}
 
 TEST(DecodeTest, ByteLimitComesBeforeParsing) {
   const auto wav = EncodeWav(Tone(440, 16000, 1, 1.0), 16000);

@@ -1,16 +1,15 @@
 // `maestro eval stt` end to end: clips spoken by the espeak engine (and real recordings when installed), a
 // manifest, the real binary, and its text and JSON reports. Also where the WER targets are checked.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
-#include <unistd.h>
+#include <sstream>
 
 #include "domain/blocking.h"
 #include "engines/espeak/espeak_engine.h"
@@ -40,8 +39,9 @@ Run RunMaestro(const std::string& arguments) {
 
 class TempDir {
  public:
-  TempDir() : path_(fs::temp_directory_path() / ("maestro_eval_" + std::to_string(::getpid()) + "_" +
-                                                  std::to_string(counter_++))) {
+  TempDir()
+      : path_(fs::temp_directory_path() /
+              ("maestro_eval_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++))) {
     fs::create_directories(path_);
   }
   ~TempDir() {
@@ -178,8 +178,8 @@ TEST(EvalSttTest, PocketsphinxTestdataWerIsReported) {
       const auto words_end = line.find("</s>");
       if (open == std::string::npos || words_end == std::string::npos) continue;
       const std::string id = line.substr(open + 1, line.rfind(')') - open - 1);
-      manifest << (data / fs::path(set).parent_path() / (id + ".wav")).string() << "\t"
-               << line.substr(4, words_end - 4) << "\n";
+      manifest << (data / fs::path(set).parent_path() / (id + ".wav")).string() << "\t" << line.substr(4, words_end - 4)
+               << "\n";
     }
   }
   manifest.close();

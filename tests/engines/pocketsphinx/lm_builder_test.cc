@@ -1,14 +1,13 @@
 #include "engines/pocketsphinx/lm_builder.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
-
-#include <unistd.h>
 
 #include "engines/pocketsphinx/decoder.h"
 #include "engines/pocketsphinx/domain_model.h"
@@ -26,7 +25,8 @@ struct Arpa {
     std::string line;
     int order = 0;
     while (std::getline(in, line)) {
-      if (line.rfind("ngram ", 0) == 0) declared[std::stoi(line.substr(6))] = std::stoul(line.substr(line.find('=') + 1));
+      if (line.rfind("ngram ", 0) == 0)
+        declared[std::stoi(line.substr(6))] = std::stoul(line.substr(line.find('=') + 1));
       if (line.size() > 2 && line[0] == '\\' && line.find("-grams:") != std::string::npos) order = line[1] - '0';
       if (order == 0 || line.empty() || line[0] == '\\') continue;
       std::istringstream fields(line);
@@ -52,9 +52,12 @@ struct Arpa {
   }
 };
 
-const std::vector<std::string> kSentences = {
-    "what is the ticker symbol of petrobras", "what is the ticker symbol of vale", "what is the price of vale",
-    "what were the best stocks of twenty twenty four", "what is fixed income", "what is the ibovespa"};
+const std::vector<std::string> kSentences = {"what is the ticker symbol of petrobras",
+                                             "what is the ticker symbol of vale",
+                                             "what is the price of vale",
+                                             "what were the best stocks of twenty twenty four",
+                                             "what is fixed income",
+                                             "what is the ibovespa"};
 
 TEST(LmBuilderTest, WritesAWellFormedTrigramArpa) {
   LmStats stats;
@@ -83,7 +86,7 @@ TEST(LmBuilderTest, EveryHistoryDistributionSumsToOne) {
     if (gram.find(' ') == std::string::npos && gram != "<s>") vocabulary.push_back(gram);
   }
   const std::vector<std::vector<std::string>> histories = {
-      {}, {"<s>"}, {"the"}, {"of"}, {"<s>", "what"}, {"ticker", "symbol"}, {"the", "price"}, {"symbol", "of"},
+      {},           {"<s>"}, {"the"}, {"of"}, {"<s>", "what"}, {"ticker", "symbol"}, {"the", "price"}, {"symbol", "of"},
       {"of", "the"} /* unseen pair: pure backoff */};
   for (const auto& history : histories) {
     double sum = 0;

@@ -130,11 +130,11 @@ TEST(PocketsphinxEngineTest, BadAudioGetsTypedErrors) {
   EXPECT_EQ(TranscribeBlocking(stt, {.bytes = ""}, Deadline::Never()).status().code(), StatusCode::kInvalidArgument);
   auto big = TranscribeBlocking(stt, {.bytes = std::string(2000001, 'x')}, Deadline::Never());
   EXPECT_EQ(big.status().code(), StatusCode::kPayloadTooLarge);
-  auto long_audio = TranscribeBlocking(stt, {.bytes = audio::EncodeWav(std::vector<int16_t>(16000 * 6), 16000)},
-                                       Deadline::Never());
+  auto long_audio =
+      TranscribeBlocking(stt, {.bytes = audio::EncodeWav(std::vector<int16_t>(16000 * 6), 16000)}, Deadline::Never());
   EXPECT_EQ(long_audio.status().code(), StatusCode::kPayloadTooLarge);
-  auto silence = TranscribeBlocking(stt, {.bytes = audio::EncodeWav(std::vector<int16_t>(16000), 16000)},
-                                    Deadline::Never());
+  auto silence =
+      TranscribeBlocking(stt, {.bytes = audio::EncodeWav(std::vector<int16_t>(16000), 16000)}, Deadline::Never());
   ASSERT_TRUE(silence.ok()) << silence.status().ToString();
   EXPECT_EQ(silence->text, "");
 }
@@ -157,8 +157,8 @@ TEST(PocketsphinxEngineTest, OutOfDomainSpeechFallsBackToTheGeneralModel) {
   std::ifstream in(clip, std::ios::binary);
   std::stringstream bytes;
   bytes << in.rdbuf();
-  auto domain = TranscribeBlocking(Engine({{"workers", "1"}, {"model", "domain"}}), {.bytes = bytes.str()},
-                                   Deadline::Never());
+  auto domain =
+      TranscribeBlocking(Engine({{"workers", "1"}, {"model", "domain"}}), {.bytes = bytes.str()}, Deadline::Never());
   auto automatic = TranscribeBlocking(Engine({{"workers", "2"}}), {.bytes = bytes.str()}, Deadline::Never());
   ASSERT_TRUE(domain.ok() && automatic.ok());
   const auto reference = stt_eval::NormalizeWords("he was not an ill disposed young man");

@@ -21,8 +21,8 @@ TEST(QuestionCorpusTest, ExpandsEveryCombinationInOrder) {
 }
 
 TEST(QuestionCorpusTest, HeldOutSentencesAreLeftOutByNormalisedForm) {
-  auto sentences = ExpandTemplates("$y = twenty twenty four | twenty twenty three\nbest stocks of $y\n",
-                                   {"best stocks of 2023"});
+  auto sentences =
+      ExpandTemplates("$y = twenty twenty four | twenty twenty three\nbest stocks of $y\n", {"best stocks of 2023"});
   ASSERT_TRUE(sentences.ok());
   ASSERT_EQ(sentences->size(), 1u);
   EXPECT_EQ((*sentences)[0], "best stocks of twenty twenty four");
