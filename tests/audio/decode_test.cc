@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "audio/wav.h"
@@ -140,6 +141,27 @@ TEST(DecodeTest, TruncatedFilesAreUnsupportedMedia) {
   // A WAV header that promises data but carries none.
   auto no_samples = DecodeToSpeechPcm(wav.substr(0, 44));
   EXPECT_EQ(no_samples.status().code(), StatusCode::kUnsupportedMedia) << no_samples.status().ToString();
+}
+
+// Corrupted files must come back as a typed error or as audio, never as a crash or a hang.
+TEST(DecodeTest, CorruptedBytesNeverCrash) {
+  std::mt19937 rng(1234);
+  for (const char* container : {"wav", "flac", "ogg", "mp3"}) {
+    auto encoded = EncodeAs(container, Tone(440, 22050, 1, 0.5), 22050);
+    ASSERT_TRUE(encoded.ok());
+    for (int round = 0; round < 150; ++round) {
+      std::string bytes = *encoded;
+      const int flips = 1 + static_cast<int>(rng() % 16);
+      for (int i = 0; i < flips; ++i) bytes[rng() % bytes.size()] = static_cast<char>(rng());
+      if (round % 3 == 0) bytes.resize(rng() % bytes.size() + 1);
+      auto decoded = DecodeToSpeechPcm(bytes, {.max_seconds = 10});
+      if (!decoded.ok()) {
+        const auto code = decoded.status().code();
+        EXPECT_TRUE(code == StatusCode::kUnsupportedMedia || code == StatusCode::kPayloadTooLarge)
+            << container << ": " << decoded.status().ToString();
+      }
+    }
+  }
 }
 
 TEST(DecodeTest, EmptyInputIsInvalid) {
