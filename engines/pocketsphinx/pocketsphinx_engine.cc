@@ -217,7 +217,7 @@ void Register(EngineRegistry& registry) {
   registry.RegisterStt("pocketsphinx",
                        "CMU PocketSphinx en-US with a finance LM built from data/stt at start-up; options "
                        "model=auto|domain|general, fallback_below=-250, workers=<cores>, queue=64, max_seconds=300, "
-                       "max_bytes, data_dir",
+                       "max_bytes, lw, data_dir",
                        [](const EngineOptions& o) { return CreateSpeechToText(o); });
 }
 

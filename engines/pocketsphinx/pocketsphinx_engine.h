@@ -11,6 +11,7 @@
 //   workers=N      decoding threads, one decoder (or pair) each; default: the number of cores
 //   queue=64       requests allowed to wait for a worker before kOverloaded
 //   max_seconds=300, max_bytes=67108864  audio limits (kPayloadTooLarge above)
+//   lw=6.5         language weight of the domain pass (pocketsphinx -lw; 0 keeps the default)
 //   data_dir=...   where stt/finance_corpus.txt, stt/finance_eval.tsv and stt/extra.dict live
 //                  (default $MAESTRO_DATA_DIR, else the source tree's data/)
 #pragma once
