@@ -17,8 +17,12 @@ constexpr int kMaxRate = 768000;
 constexpr int kMaxChannels = 64;
 constexpr sf_count_t kChunkFrames = 4096;
 
-Status Unsupported(std::string message) { return {StatusCode::kUnsupportedMedia, std::move(message)}; }
-Status TooLarge(std::string message) { return {StatusCode::kPayloadTooLarge, std::move(message)}; }
+Status Unsupported(std::string message) {
+  return {StatusCode::kUnsupportedMedia, std::move(message)};
+}
+Status TooLarge(std::string message) {
+  return {StatusCode::kPayloadTooLarge, std::move(message)};
+}
 
 struct SndfileCloser {
   void operator()(SNDFILE* file) const { sf_close(file); }
@@ -91,8 +95,7 @@ Result<DecodedAudio> DecodeToSpeechPcm(std::string_view bytes, const DecodeLimit
   }
   const auto max_frames = static_cast<sf_count_t>(limits.max_seconds * info.samplerate);
   auto too_long = [&] {
-    return TooLarge("audio is longer than the limit of " + std::to_string(static_cast<int>(limits.max_seconds)) +
-                    " s");
+    return TooLarge("audio is longer than the limit of " + std::to_string(static_cast<int>(limits.max_seconds)) + " s");
   };
   // Some containers do not know their length (SF_COUNT_MAX); the read loop below enforces the limit anyway.
   if (info.frames > max_frames && info.frames != SF_COUNT_MAX) return too_long();

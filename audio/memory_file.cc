@@ -11,7 +11,9 @@ SF_VIRTUAL_IO* MemoryFile::Callbacks() {
   return &callbacks;
 }
 
-sf_count_t MemoryFile::Length(void* self) { return static_cast<sf_count_t>(static_cast<MemoryFile*>(self)->view().size()); }
+sf_count_t MemoryFile::Length(void* self) {
+  return static_cast<sf_count_t>(static_cast<MemoryFile*>(self)->view().size());
+}
 
 sf_count_t MemoryFile::Seek(sf_count_t offset, int whence, void* self) {
   auto* file = static_cast<MemoryFile*>(self);
@@ -46,6 +48,8 @@ sf_count_t MemoryFile::Write(const void* ptr, sf_count_t count, void* self) {
   return count;
 }
 
-sf_count_t MemoryFile::Tell(void* self) { return static_cast<MemoryFile*>(self)->position_; }
+sf_count_t MemoryFile::Tell(void* self) {
+  return static_cast<MemoryFile*>(self)->position_;
+}
 
 }  // namespace maestro::audio

@@ -90,10 +90,11 @@ Result<std::unique_ptr<TextToSpeech>> CreateTextToSpeech(EngineOptions options) 
 }
 
 void Register(EngineRegistry& registry) {
-  registry.RegisterTts("espeak",
-                       "eSpeak NG synthesis to 22050 Hz WAV, one synthesis thread per process; options voice=en-us|pt-br"
-                       "|<any eSpeak voice>[+variant], rate=80..450 wpm (175), max_text=4096 bytes, queue=64",
-                       [](const EngineOptions& o) { return CreateTextToSpeech(o); });
+  registry.RegisterTts(
+      "espeak",
+      "eSpeak NG synthesis to 22050 Hz WAV, one synthesis thread per process; options voice=en-us|pt-br"
+      "|<any eSpeak voice>[+variant], rate=80..450 wpm (175), max_text=4096 bytes, queue=64",
+      [](const EngineOptions& o) { return CreateTextToSpeech(o); });
 }
 
 }  // namespace maestro::espeak

@@ -105,8 +105,8 @@ Result<std::vector<int16_t>> EspeakSynthesizer::Speak(const SpeakJob& job) {
   Collector collector;
   collector.deadline = job.deadline;
   collector.max_samples = job.max_samples;
-  const espeak_ERROR error = espeak_Synth(job.text.c_str(), job.text.size() + 1, 0, POS_CHARACTER, 0,
-                                          espeakCHARS_UTF8, nullptr, &collector);
+  const espeak_ERROR error =
+      espeak_Synth(job.text.c_str(), job.text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, &collector);
   if (collector.expired) return DeadlineExceeded("espeak: the deadline passed during synthesis");
   if (collector.too_long) return Status(StatusCode::kPayloadTooLarge, "espeak: speech longer than the limit");
   if (error != EE_OK) return Internal("espeak_Synth failed with code " + std::to_string(error));

@@ -47,7 +47,7 @@ class EspeakSynthesizer {
   // Language tag, lower case ("en-us", "pt-br", ...) -> the voice file name that espeak_SetVoiceByName
   // matches ("en-US", "pt-BR"); a voice's first (primary) language wins over other voices listing it.
   std::map<std::string, std::string> voice_files_;
-  std::set<std::string> variants_;   // variant names ("f3", "klatt", ...)
+  std::set<std::string> variants_;  // variant names ("f3", "klatt", ...)
 };
 
 }  // namespace maestro::espeak

@@ -17,6 +17,7 @@ Result<std::unique_ptr<Decoder>> Decoder::Create(const DecoderPaths& paths) {
   cmd_ln_t* config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", paths.hmm.c_str(), "-lm", paths.lm.c_str(), "-dict",
                                  paths.dict.c_str(), "-logfn", "/dev/null", nullptr);
   if (config == nullptr) return Internal("pocketsphinx rejected its configuration");
+  if (paths.language_weight > 0) cmd_ln_set_float32_r(config, "-lw", static_cast<float>(paths.language_weight));
   ps_decoder_t* decoder = ps_init(config);
   cmd_ln_free_r(config);  // the decoder holds its own reference
   if (decoder == nullptr) {
@@ -25,7 +26,9 @@ Result<std::unique_ptr<Decoder>> Decoder::Create(const DecoderPaths& paths) {
   return std::unique_ptr<Decoder>(new Decoder(decoder));
 }
 
-Decoder::~Decoder() { ps_free(decoder_); }
+Decoder::~Decoder() {
+  ps_free(decoder_);
+}
 
 Result<Recognition> Decoder::Decode(std::span<const int16_t> samples, const Deadline& deadline) {
   if (ps_start_utt(decoder_) < 0) return Internal("ps_start_utt failed");

@@ -15,15 +15,16 @@ struct ps_decoder_s;
 namespace maestro::pocketsphinx {
 
 struct DecoderPaths {
-  std::string hmm;   // acoustic model folder
-  std::string lm;    // ARPA text or binary (.lm.bin)
-  std::string dict;  // pronunciation dictionary
+  std::string hmm;             // acoustic model folder
+  std::string lm;              // ARPA text or binary (.lm.bin)
+  std::string dict;            // pronunciation dictionary
+  double language_weight = 0;  // pocketsphinx -lw; 0 keeps its default (6.5)
 };
 
 struct Recognition {
   std::string text;
-  int32_t score = 0;      // path score (log base 1.0001)
-  int frames = 0;         // 10 ms frames decoded
+  int32_t score = 0;  // path score (log base 1.0001)
+  int frames = 0;     // 10 ms frames decoded
   // Language-model score of the best path per word, including the end of sentence (log base 1.0001, <= 0):
   // speech the LM can explain scores near 0; words forced onto speech it cannot explain score far below.
   double language_per_word = 0;

@@ -63,7 +63,8 @@ Result<DomainModel> BuildDomainModel(const DomainModelSources& sources, const st
     held_out = HeldOut(*tsv);
   }
   auto sentences = ExpandTemplates(*templates, held_out);
-  if (!sentences.ok()) return Status(StatusCode::kInvalidArgument, sources.corpus_path + ": " + sentences.status().message());
+  if (!sentences.ok())
+    return Status(StatusCode::kInvalidArgument, sources.corpus_path + ": " + sentences.status().message());
 
   DomainModel model;
   model.sentences = sentences->size();

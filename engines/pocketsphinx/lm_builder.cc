@@ -16,19 +16,22 @@ constexpr int kBegin = 0;  // <s>
 constexpr int kEnd = 1;    // </s>
 
 struct OrderTables {
-  std::map<Gram, int64_t> counts;       // the count this order uses (raw at the top, continuation below)
-  std::map<Gram, int64_t> history_sum;  // sum of counts over words following the history
+  std::map<Gram, int64_t> counts;         // the count this order uses (raw at the top, continuation below)
+  std::map<Gram, int64_t> history_sum;    // sum of counts over words following the history
   std::map<Gram, int64_t> history_types;  // distinct words following the history
   double discount = 0.5;
 };
 
-Gram Tail(const Gram& gram) { return Gram(gram.begin() + 1, gram.end()); }
-Gram Head(const Gram& gram) { return Gram(gram.begin(), gram.end() - 1); }
+Gram Tail(const Gram& gram) {
+  return Gram(gram.begin() + 1, gram.end());
+}
+Gram Head(const Gram& gram) {
+  return Gram(gram.begin(), gram.end() - 1);
+}
 
 class Estimator {
  public:
-  Estimator(std::vector<OrderTables> tables, size_t vocabulary)
-      : tables_(std::move(tables)), vocabulary_(vocabulary) {}
+  Estimator(std::vector<OrderTables> tables, size_t vocabulary) : tables_(std::move(tables)), vocabulary_(vocabulary) {}
 
   // P(w | h) for gram = h + w, interpolated down to a uniform distribution over the vocabulary.
   double Probability(const Gram& gram) const {

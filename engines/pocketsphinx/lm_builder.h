@@ -11,7 +11,7 @@
 namespace maestro::pocketsphinx {
 
 struct LmStats {
-  std::vector<size_t> ngrams;  // ngrams[k - 1]: number of k-grams written
+  std::vector<size_t> ngrams;     // ngrams[k - 1]: number of k-grams written
   std::vector<double> discounts;  // the Kneser-Ney discount used at each order
 };
 

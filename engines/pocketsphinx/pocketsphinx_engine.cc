@@ -25,7 +25,8 @@ enum class Model { kAuto, kDomain, kGeneral };
 
 struct Settings {
   Model model = Model::kAuto;
-  double fallback_below = -200;
+  double fallback_below = -250;
+  double domain_weight = 0;
   size_t workers = std::max(1u, std::thread::hardware_concurrency());
   size_t queue = 64;
   audio::DecodeLimits limits;
@@ -145,15 +146,17 @@ Result<Settings> ParseSettings(EngineOptions options) {
     options.erase(it);
   }
   auto fallback = TakeNumber(options, "fallback_below", settings.fallback_below, -100000, 0);
+  auto weight = TakeNumber(options, "lw", settings.domain_weight, 0, 100);
   auto workers = TakeNumber(options, "workers", static_cast<double>(settings.workers), 1, 64);
   auto queue = TakeNumber(options, "queue", static_cast<double>(settings.queue), 1, 100000);
   auto seconds = TakeNumber(options, "max_seconds", settings.limits.max_seconds, 1, 3600);
   auto bytes = TakeNumber(options, "max_bytes", static_cast<double>(settings.limits.max_bytes), 1024, 1 << 30);
-  for (const auto* taken : {&fallback, &workers, &queue, &seconds, &bytes}) {
+  for (const auto* taken : {&fallback, &weight, &workers, &queue, &seconds, &bytes}) {
     if (!taken->ok()) return taken->status();
   }
   if (!options.empty()) return InvalidArgument("pocketsphinx: unknown option '" + options.begin()->first + "'");
   settings.fallback_below = *fallback;
+  settings.domain_weight = *weight;
   settings.workers = static_cast<size_t>(*workers);
   settings.queue = static_cast<size_t>(*queue);
   settings.limits.max_seconds = *seconds;
@@ -175,7 +178,7 @@ Result<std::unique_ptr<DecoderPool>> CreateDecoders(const Settings& settings) {
     }
   } cleanup{folder};
 
-  DecoderPaths domain_paths{kHmm, "", ""};
+  DecoderPaths domain_paths{kHmm, "", "", settings.domain_weight};
   if (need_domain) {
     auto model = BuildDomainModel(DefaultSources(settings.data_dir), folder);
     if (!model.ok()) return model.status();
@@ -191,7 +194,7 @@ Result<std::unique_ptr<DecoderPool>> CreateDecoders(const Settings& settings) {
       set->domain = std::move(decoder.value());
     }
     if (need_general) {
-      auto decoder = Decoder::Create({kHmm, kGeneralLm, kGeneralDict});
+      auto decoder = Decoder::Create({kHmm, kGeneralLm, kGeneralDict, 0});
       if (!decoder.ok()) return decoder.status();
       set->general = std::move(decoder.value());
     }
@@ -213,8 +216,8 @@ Result<std::unique_ptr<SpeechToText>> CreateSpeechToText(EngineOptions options) 
 void Register(EngineRegistry& registry) {
   registry.RegisterStt("pocketsphinx",
                        "CMU PocketSphinx en-US with a finance LM built from data/stt at start-up; options "
-                       "model=auto|domain|general, fallback_below=-200, workers=<cores>, queue=64, max_seconds=300, "
-                       "max_bytes, data_dir",
+                       "model=auto|domain|general, fallback_below=-250, workers=<cores>, queue=64, max_seconds=300, "
+                       "max_bytes, lw, data_dir",
                        [](const EngineOptions& o) { return CreateSpeechToText(o); });
 }
 

@@ -5,11 +5,13 @@
 //   model=auto     domain first; when the domain LM explains the words poorly (LM score per word below
 //                  `fallback_below`), decode again with the general LM and keep that result.
 //                  model=domain: finance LM only.  model=general: Debian's en-us LM only.
-//   fallback_below=-200  LM score per word (pocketsphinx's log base 1.0001 units, <= 0) under which auto falls back;
-//                  finance questions score -100..-175 and other speech -160..-500 (docs/engines.md)
+//   fallback_below=-250  LM score per word (pocketsphinx's log base 1.0001 units, <= 0) under which auto falls
+//                  back; correctly recognised finance questions score above -230, real recordings of other speech
+//                  below -265 (docs/engines.md)
 //   workers=N      decoding threads, one decoder (or pair) each; default: the number of cores
 //   queue=64       requests allowed to wait for a worker before kOverloaded
 //   max_seconds=300, max_bytes=67108864  audio limits (kPayloadTooLarge above)
+//   lw=6.5         language weight of the domain pass (pocketsphinx -lw; 0 keeps the default)
 //   data_dir=...   where stt/finance_corpus.txt, stt/finance_eval.tsv and stt/extra.dict live
 //                  (default $MAESTRO_DATA_DIR, else the source tree's data/)
 #pragma once

@@ -18,7 +18,9 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(begin, end - begin));
 }
 
-bool IsSlotChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool IsSlotChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 // A template split into literal text and slot references, alternating: text, slot, text, slot, ..., text.
 struct Pieces {

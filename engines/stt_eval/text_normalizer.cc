@@ -10,11 +10,11 @@ namespace {
 
 // Two-byte UTF-8 Latin-1 letters (second byte after 0xC3) folded to ASCII; others become a space.
 char FoldLatin1(unsigned char second) {
-  static const char* kFold = "aaaaaaaceeeeiiiidnooooo ouuuuyts" "aaaaaaaceeeeiiiidnooooo ouuuuyty";
+  static const char* kFold =
+      "aaaaaaaceeeeiiiidnooooo ouuuuyts"
+      "aaaaaaaceeeeiiiidnooooo ouuuuyty";
   const int index = second - 0x80;
-  if (index < 0 || index >= 64) return ' ';
-  const char folded = kFold[index];
-  return folded == ' ' ? ' ' : folded;
+  return index < 0 || index >= 64 ? ' ' : kFold[index];
 }
 
 // Lower-cases, folds accents and keeps only letters, digits, apostrophes, points and commas (cleaned later).
@@ -58,17 +58,16 @@ std::string TidyToken(const std::string& raw) {
 
 const std::map<std::string, int>& Units() {
   static const std::map<std::string, int> units = {
-      {"zero", 0},     {"one", 1},       {"two", 2},       {"three", 3},     {"four", 4},
-      {"five", 5},     {"six", 6},       {"seven", 7},     {"eight", 8},     {"nine", 9},
-      {"ten", 10},     {"eleven", 11},   {"twelve", 12},   {"thirteen", 13}, {"fourteen", 14},
-      {"fifteen", 15}, {"sixteen", 16},  {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}};
+      {"zero", 0},     {"one", 1},      {"two", 2},        {"three", 3},     {"four", 4},
+      {"five", 5},     {"six", 6},      {"seven", 7},      {"eight", 8},     {"nine", 9},
+      {"ten", 10},     {"eleven", 11},  {"twelve", 12},    {"thirteen", 13}, {"fourteen", 14},
+      {"fifteen", 15}, {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}};
   return units;
 }
 
 const std::map<std::string, int>& Tens() {
-  static const std::map<std::string, int> tens = {{"twenty", 20}, {"thirty", 30},  {"forty", 40},
-                                                  {"fifty", 50},  {"sixty", 60},   {"seventy", 70},
-                                                  {"eighty", 80}, {"ninety", 90}};
+  static const std::map<std::string, int> tens = {{"twenty", 20}, {"thirty", 30},  {"forty", 40},  {"fifty", 50},
+                                                  {"sixty", 60},  {"seventy", 70}, {"eighty", 80}, {"ninety", 90}};
   return tens;
 }
 

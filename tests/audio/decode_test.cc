@@ -1,14 +1,14 @@
 #include "audio/decode.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
-
-#include <unistd.h>
 
 #include "audio/wav.h"
 
@@ -83,12 +83,11 @@ INSTANTIATE_TEST_SUITE_P(Formats, DecodeEveryContainer,
 
 // libsndfile cannot write stereo MP3 (see EncodeAs), so lame, an independent encoder, makes one.
 TEST(DecodeTest, ReadsStereoMp3MadeByLame) {
-  if (std::system("command -v lame >/dev/null 2>&1") != 0) GTEST_SKIP() << "lame is not installed (scripts/bootstrap.sh)";
+  if (std::system("command -v lame >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "lame is not installed (scripts/bootstrap.sh)";
   const auto dir = std::filesystem::temp_directory_path() / ("maestro_decode_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  {
-    std::ofstream(dir / "tone.wav", std::ios::binary) << EncodeWav(Tone(440, 44100, 2, 2.0), 44100, 2);
-  }
+  { std::ofstream(dir / "tone.wav", std::ios::binary) << EncodeWav(Tone(440, 44100, 2, 2.0), 44100, 2); }
   const std::string command = "lame --quiet " + (dir / "tone.wav").string() + " " + (dir / "tone.mp3").string();
   ASSERT_EQ(std::system(command.c_str()), 0);
   auto decoded = DecodeToSpeechPcm(ReadFile(dir / "tone.mp3"));
@@ -144,7 +143,30 @@ TEST(DecodeTest, TruncatedFilesAreUnsupportedMedia) {
   EXPECT_EQ(no_samples.status().code(), StatusCode::kUnsupportedMedia) << no_samples.status().ToString();
 }
 
-TEST(DecodeTest, EmptyInputIsInvalid) { EXPECT_EQ(DecodeToSpeechPcm("").status().code(), StatusCode::kInvalidArgument); }
+// Corrupted files must come back as a typed error or as audio, never as a crash or a hang.
+TEST(DecodeTest, CorruptedBytesNeverCrash) {
+  std::mt19937 rng(1234);
+  for (const char* container : {"wav", "flac", "ogg", "mp3"}) {
+    auto encoded = EncodeAs(container, Tone(440, 22050, 1, 0.5), 22050);
+    ASSERT_TRUE(encoded.ok());
+    for (int round = 0; round < 150; ++round) {
+      std::string bytes = *encoded;
+      const int flips = 1 + static_cast<int>(rng() % 16);
+      for (int i = 0; i < flips; ++i) bytes[rng() % bytes.size()] = static_cast<char>(rng());
+      if (round % 3 == 0) bytes.resize(rng() % bytes.size() + 1);
+      auto decoded = DecodeToSpeechPcm(bytes, {.max_seconds = 10});
+      if (!decoded.ok()) {
+        const auto code = decoded.status().code();
+        EXPECT_TRUE(code == StatusCode::kUnsupportedMedia || code == StatusCode::kPayloadTooLarge)
+            << container << ": " << decoded.status().ToString();
+      }
+    }
+  }
+}
+
+TEST(DecodeTest, EmptyInputIsInvalid) {
+  EXPECT_EQ(DecodeToSpeechPcm("").status().code(), StatusCode::kInvalidArgument);
+}
 
 TEST(DecodeTest, ByteLimitComesBeforeParsing) {
   const auto wav = EncodeWav(Tone(440, 16000, 1, 1.0), 16000);

@@ -91,7 +91,8 @@ TEST(EspeakEngineTest, ConcurrentRequestsFromManyEnginesAreSafe) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 5; ++i) {
         auto& tts = (t % 2) ? *a : *b;
-        auto speech = SynthesizeBlocking(tts, {.text = "dividend yield number " + std::to_string(i)}, Deadline::Never());
+        auto speech =
+            SynthesizeBlocking(tts, {.text = "dividend yield number " + std::to_string(i)}, Deadline::Never());
         if (speech.ok() && Seconds(speech->wav) > 0.5) ++ok;
       }
     });
