@@ -34,26 +34,49 @@ struct Variant {
   std::string thrift_protocol;
 };
 
+// One hop to the echo engine: over a transport's server and client, or, for inproc, the engine itself.
+struct Hop {
+  std::unique_ptr<Transport> transport;
+  std::unique_ptr<ServiceServer> server;
+  std::unique_ptr<TextToSpeech> remote;
+  TextToSpeech* client = nullptr;
+
+  Status Open(const Variant& variant, const TransportOptions& options, TextToSpeech& engine) {
+    if (variant.protocol == "inproc") {
+      client = &engine;
+      return Status::Ok();
+    }
+    auto created = CreateTransport(variant.protocol, options);
+    if (!created.ok()) return created.status();
+    transport = std::move(created).value();
+    auto served = transport->ServeTts(engine, "127.0.0.1", 0);
+    if (!served.ok()) return served.status();
+    server = std::move(served).value();
+    auto connected = transport->ConnectTts("127.0.0.1:" + std::to_string(server->port()));
+    if (!connected.ok()) return connected.status();
+    remote = std::move(connected).value();
+    client = remote.get();
+    return Status::Ok();
+  }
+};
+
 void RoundTrip(benchmark::State& state, Variant variant) {
   TransportOptions options;
   options.thrift_transport = variant.thrift_transport.empty() ? "buffered" : variant.thrift_transport;
   options.thrift_protocol = variant.thrift_protocol.empty() ? "binary" : variant.thrift_protocol;
-  auto transport = CreateTransport(variant.protocol, options);
-  if (!transport.ok()) return state.SkipWithError(transport.status().ToString().c_str());
   EchoTts engine;
-  auto server = (*transport)->ServeTts(engine, "127.0.0.1", 0);
-  if (!server.ok()) return state.SkipWithError(server.status().ToString().c_str());
-  auto client = (*transport)->ConnectTts("127.0.0.1:" + std::to_string((*server)->port()));
-  if (!client.ok()) return state.SkipWithError(client.status().ToString().c_str());
+  Hop hop;
+  if (auto status = hop.Open(variant, options, engine); !status.ok()) return state.SkipWithError(status.ToString().c_str());
+  TextToSpeech* client = hop.client;
 
   const std::string payload(static_cast<size_t>(state.range(0)), 'x');
-  for (int i = 0; i < 100; ++i) SynthesizeBlocking(**client, {payload, ""}, Deadline::In(std::chrono::seconds(5)));
+  for (int i = 0; i < 100; ++i) SynthesizeBlocking(*client, {payload, ""}, Deadline::In(std::chrono::seconds(5)));
 
   std::vector<double> micros;
   micros.reserve(1 << 16);
   for (auto _ : state) {
     auto started = std::chrono::steady_clock::now();
-    auto reply = SynthesizeBlocking(**client, {payload, ""}, Deadline::In(std::chrono::seconds(5)));
+    auto reply = SynthesizeBlocking(*client, {payload, ""}, Deadline::In(std::chrono::seconds(5)));
     micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count());
     if (!reply.ok() || reply->wav.size() != payload.size()) {
       return state.SkipWithError(reply.ok() ? "echo came back with the wrong size" : reply.status().ToString().c_str());
@@ -72,13 +95,10 @@ void Concurrent(benchmark::State& state, Variant variant) {
   TransportOptions options;
   options.thrift_transport = variant.thrift_transport.empty() ? "buffered" : variant.thrift_transport;
   options.thrift_protocol = variant.thrift_protocol.empty() ? "binary" : variant.thrift_protocol;
-  auto transport = CreateTransport(variant.protocol, options);
-  if (!transport.ok()) return state.SkipWithError(transport.status().ToString().c_str());
   EchoTts engine;
-  auto server = (*transport)->ServeTts(engine, "127.0.0.1", 0);
-  if (!server.ok()) return state.SkipWithError(server.status().ToString().c_str());
-  auto client = (*transport)->ConnectTts("127.0.0.1:" + std::to_string((*server)->port()));
-  if (!client.ok()) return state.SkipWithError(client.status().ToString().c_str());
+  Hop hop;
+  if (auto status = hop.Open(variant, options, engine); !status.ok()) return state.SkipWithError(status.ToString().c_str());
+  TextToSpeech* client = hop.client;
   const std::string payload(static_cast<size_t>(state.range(0)), 'x');
 
   std::mutex mutex;
@@ -87,7 +107,7 @@ void Concurrent(benchmark::State& state, Variant variant) {
     int pending = kCallers;
     bool failed = false;
     for (int i = 0; i < kCallers; ++i) {
-      (*client)->Synthesize({payload, ""}, Deadline::In(std::chrono::seconds(5)), [&](Result<SpeechAudio> reply) {
+      client->Synthesize({payload, ""}, Deadline::In(std::chrono::seconds(5)), [&](Result<SpeechAudio> reply) {
         std::lock_guard lock(mutex);
         failed |= !reply.ok();
         if (--pending == 0) finished.notify_one();
@@ -102,6 +122,8 @@ void Concurrent(benchmark::State& state, Variant variant) {
 
 void Register() {
   const std::vector<std::pair<std::string, Variant>> variants = {
+      {"inproc", {"inproc", "", ""}},
+      {"rest", {"rest", "", ""}},
       {"grpc", {"grpc", "", ""}},
       {"thrift_buffered_binary", {"thrift", "buffered", "binary"}},
       {"thrift_buffered_compact", {"thrift", "buffered", "compact"}},
