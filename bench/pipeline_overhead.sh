@@ -31,7 +31,7 @@ LUA
 echo "machine: $(nproc) cores, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf "%-8s %10s %10s %10s %10s %12s %14s\n" protocol "req/s@10" "p50@10" "p99@10" "p50@1" "errors@10" "RSS@1000(MB)"
 for protocol in "${protocols[@]}"; do
-  "$maestro" up --protocol "$protocol" --engines emulated --port 0 >"$work/up.log" 2>&1 &
+  "$maestro" up --protocol "$protocol" --engines emulated --port 0 ${MAX_INFLIGHT:+--max-inflight $MAX_INFLIGHT} >"$work/up.log" 2>&1 &
   up=$!
   for _ in $(seq 1 400); do grep -q "Ctrl-C stops everything" "$work/up.log" && break; sleep 0.05; done
   url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/up.log" | head -1)

@@ -18,7 +18,7 @@ struct ServeFlags {
   std::string tts = "emulated";
   std::map<std::string, std::vector<std::string>> engine_options;
   std::string listen = "127.0.0.1:7000";
-  int max_inflight = 64;
+  int max_inflight = 16;
   int max_queued = 4096;
   int timeout_ms = 6000;
   size_t max_upload_bytes = 25u << 20;

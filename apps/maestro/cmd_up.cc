@@ -18,7 +18,7 @@ struct UpFlags {
   std::string host = "127.0.0.1";
   uint16_t port = 7000;
   std::map<std::string, std::vector<std::string>> engine_options;
-  int max_inflight = 64;
+  int max_inflight = 16;
   int max_queue = 4096;
   int timeout_ms = 6000;
   std::string cache = "off";

@@ -4,8 +4,10 @@
 #include <CLI/CLI.hpp>
 
 #include "apps/maestro/command_registry.h"
+#include "common/large_buffers.h"
 
 int main(int argc, char** argv) {
+  maestro::KeepLargeBuffersInTheHeap();
   CLI::App app{"Maestro: a voice assistant for finance as STT, LLM and TTS microservices, and the experiment "
                "that measures how REST, gRPC and Thrift change its latency, throughput, CPU and memory."};
   app.require_subcommand(1);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/large_buffers.h"
 #include "domain/blocking.h"
 #include "transport/transport.h"
 
@@ -149,6 +150,7 @@ void Register() {
 
 int main(int argc, char** argv) {
   maestro::Register();
+  maestro::KeepLargeBuffersInTheHeap();  // as every maestro process does
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

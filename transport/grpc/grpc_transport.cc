@@ -2,7 +2,6 @@
 
 #include "transport/grpc/grpc_client.h"
 #include "transport/grpc/grpc_server.h"
-#include "transport/large_buffers.h"
 
 namespace maestro::grpc {
 namespace {
@@ -43,7 +42,6 @@ class GrpcTransport final : public Transport {
 }  // namespace
 
 std::unique_ptr<Transport> CreateTransport(const TransportOptions& options) {
-  KeepLargeBuffersInTheHeap();
   return std::make_unique<GrpcTransport>(options);
 }
 

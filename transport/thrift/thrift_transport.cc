@@ -1,6 +1,5 @@
 #include "transport/thrift/thrift_transport.h"
 
-#include "transport/large_buffers.h"
 #include "transport/thrift/thrift_client.h"
 #include "transport/thrift/thrift_server.h"
 
@@ -43,7 +42,6 @@ class ThriftTransport final : public Transport {
 }  // namespace
 
 std::unique_ptr<Transport> CreateTransport(const TransportOptions& options) {
-  KeepLargeBuffersInTheHeap();
   return std::make_unique<ThriftTransport>(options);
 }
 
