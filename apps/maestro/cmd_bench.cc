@@ -187,7 +187,9 @@ RegisterCommand bench_command(
       command.add_option("--language", flags->language, "Scenario question language: en or pt-BR")
           ->check(CLI::IsMember({"en", "pt-BR"}));
       command.add_option("--seed", flags->seed, "Seed for the run order and emulated engines");
-      command.add_option("--out", flags->out, "Output folder")->envname("MAESTRO_BENCH_OUT");
+      command.add_option("--out", flags->out, "Output folder")
+          ->envname("MAESTRO_BENCH_OUT")
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
       command.add_option("--max-inflight", flags->max_inflight, "Maestro's in-flight limit, the same for every protocol");
       command.add_option("--connections", flags->connections, "Connections per service client, every protocol");
       command.add_option("--thrift-transport", flags->thrift_transport)->check(CLI::IsMember({"buffered", "framed"}));
