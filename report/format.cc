@@ -4,25 +4,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "stats/number_format.h"
+
 namespace maestro::report {
 
-std::string Fmt(double value, int significant) {
-  if (std::isnan(value)) return "n/a";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[64];
-  const double magnitude = std::fabs(value);
-  if (value == std::floor(value) && magnitude < 1e6) {  // counts and degrees of freedom
-    std::snprintf(buffer, sizeof buffer, "%.0f", value);
-    return buffer;
-  }
-  if (magnitude != 0 && (magnitude >= 1e6 || magnitude < 1e-3)) {
-    std::snprintf(buffer, sizeof buffer, "%.*e", significant - 1, value);
-  } else {
-    const int digits = magnitude == 0 ? 1 : static_cast<int>(std::floor(std::log10(magnitude))) + 1;
-    std::snprintf(buffer, sizeof buffer, "%.*f", std::clamp(significant - digits, 0, 6), value);
-  }
-  return buffer;
-}
+std::string Fmt(double value, int significant) { return stats::FormatSignificant(value, significant); }
 
 std::string Delta(double pct, bool best) {
   if (best) return "best";

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "stats/distributions.h"
+#include "stats/number_format.h"
 #include "stats/summary.h"
 
 namespace maestro::stats {
@@ -14,23 +15,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string Number(double value, int significant = 3) {
-  if (std::isnan(value)) return "n/a";
-  char buffer[64];
-  const double magnitude = std::fabs(value);
-  if (value == std::floor(value) && magnitude < 1e6) {  // counts and degrees of freedom
-    std::snprintf(buffer, sizeof buffer, "%.0f", value);
-    return buffer;
-  }
-  if (magnitude != 0 && (magnitude >= 1e6 || magnitude < 1e-3)) {
-    std::snprintf(buffer, sizeof buffer, "%.*e", significant - 1, value);
-  } else {
-    int decimals =
-        magnitude == 0 ? 0 : std::max(0, significant - 1 - static_cast<int>(std::floor(std::log10(magnitude))));
-    std::snprintf(buffer, sizeof buffer, "%.*f", std::min(decimals, 6), value);
-  }
-  return buffer;
-}
+std::string Number(double value, int significant = 3) { return FormatSignificant(value, significant); }
 
 // Level indices in order of first appearance.
 struct Levels {

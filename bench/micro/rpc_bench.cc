@@ -42,7 +42,10 @@ struct Hop {
   std::unique_ptr<TextToSpeech> remote;
   TextToSpeech* client = nullptr;
 
-  Status Open(const Variant& variant, const TransportOptions& options, TextToSpeech& engine) {
+  Status Open(const Variant& variant, TextToSpeech& engine) {
+    TransportOptions options;
+    options.thrift_transport = variant.thrift_transport.empty() ? "buffered" : variant.thrift_transport;
+    options.thrift_protocol = variant.thrift_protocol.empty() ? "binary" : variant.thrift_protocol;
     if (variant.protocol == "inproc") {
       client = &engine;
       return Status::Ok();
@@ -62,12 +65,9 @@ struct Hop {
 };
 
 void RoundTrip(benchmark::State& state, Variant variant) {
-  TransportOptions options;
-  options.thrift_transport = variant.thrift_transport.empty() ? "buffered" : variant.thrift_transport;
-  options.thrift_protocol = variant.thrift_protocol.empty() ? "binary" : variant.thrift_protocol;
   EchoTts engine;
   Hop hop;
-  if (auto status = hop.Open(variant, options, engine); !status.ok()) return state.SkipWithError(status.ToString().c_str());
+  if (auto status = hop.Open(variant, engine); !status.ok()) return state.SkipWithError(status.ToString().c_str());
   TextToSpeech* client = hop.client;
 
   const std::string payload(static_cast<size_t>(state.range(0)), 'x');
@@ -93,12 +93,9 @@ void RoundTrip(benchmark::State& state, Variant variant) {
 constexpr int kCallers = 10;
 
 void Concurrent(benchmark::State& state, Variant variant) {
-  TransportOptions options;
-  options.thrift_transport = variant.thrift_transport.empty() ? "buffered" : variant.thrift_transport;
-  options.thrift_protocol = variant.thrift_protocol.empty() ? "binary" : variant.thrift_protocol;
   EchoTts engine;
   Hop hop;
-  if (auto status = hop.Open(variant, options, engine); !status.ok()) return state.SkipWithError(status.ToString().c_str());
+  if (auto status = hop.Open(variant, engine); !status.ok()) return state.SkipWithError(status.ToString().c_str());
   TextToSpeech* client = hop.client;
   const std::string payload(static_cast<size_t>(state.range(0)), 'x');
 
