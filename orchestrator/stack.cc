@@ -23,8 +23,13 @@ std::string DescribeExit(int status) {
   return "stopped";
 }
 
+struct ReadyPorts {
+  uint16_t port = 0;
+  uint16_t admin_port = 0;
+};
+
 // Reads the child's stdout until the ready line, the child's exit, or the timeout.
-Result<uint16_t> WaitForReadyLine(int fd, pid_t pid, const std::string& name, std::chrono::milliseconds timeout) {
+Result<ReadyPorts> WaitForReadyLine(int fd, pid_t pid, const std::string& name, std::chrono::milliseconds timeout) {
   auto until = std::chrono::steady_clock::now() + timeout;
   std::string seen;
   char chunk[512];
@@ -37,7 +42,9 @@ Result<uint16_t> WaitForReadyLine(int fd, pid_t pid, const std::string& name, st
         seen.append(chunk, static_cast<size_t>(n));
         auto at = seen.find(kReadyLinePrefix);
         if (at != std::string::npos && seen.find('\n', at) != std::string::npos) {
-          return static_cast<uint16_t>(std::stoi(seen.substr(at + std::strlen(kReadyLinePrefix))));
+          unsigned port = 0, admin_port = 0;
+          std::sscanf(seen.c_str() + at + std::strlen(kReadyLinePrefix), "%u %u", &port, &admin_port);
+          return ReadyPorts{static_cast<uint16_t>(port), static_cast<uint16_t>(admin_port ? admin_port : port)};
         }
         if (seen.size() > 65536) seen.erase(0, seen.size() - 1024);
         continue;
@@ -83,7 +90,8 @@ Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::stri
   auto port = WaitForReadyLine(pipe_fds[0], pid, name, start_timeout_);
   close(pipe_fds[0]);
   if (!port.ok()) return port.status();
-  processes_.back().port = *port;
+  processes_.back().port = port->port;
+  processes_.back().admin_port = port->admin_port;
   return processes_.back();
 }
 
@@ -112,6 +120,8 @@ Status Stack::Start(const StackOptions& options) {
       std::vector<std::string> args = {kind, "--protocol", options.protocol, "--listen", options.host + ":0",
                                        "--engine", engines.at(kind)};
       add_engine_options(args, kind, "--engine-opt");
+      // gRPC and Thrift ports speak only their protocol; /metrics and the health routes get their own port.
+      if (options.protocol != "rest") args.insert(args.end(), {"--admin", options.host + ":0"});
       args.insert(args.end(), options.transport_flags.begin(), options.transport_flags.end());
       auto process = Spawn(kind, args);
       if (!process.ok()) {

@@ -32,6 +32,7 @@ struct StackProcess {
   std::string name;  // "stt", "llm", "tts", "maestro"
   pid_t pid = -1;
   uint16_t port = 0;
+  uint16_t admin_port = 0;  // where /metrics, /healthz and /readyz answer (the same as `port` for HTTP servers)
 };
 
 class Stack {
@@ -64,7 +65,7 @@ class Stack {
   std::vector<StackProcess> processes_;
 };
 
-// Services and `maestro serve` print this line on stdout once listening: "MAESTRO_READY <port>".
+// Services and `maestro serve` print this line on stdout once listening: "MAESTRO_READY <port> <admin port>".
 inline constexpr const char* kReadyLinePrefix = "MAESTRO_READY ";
 
 }  // namespace maestro

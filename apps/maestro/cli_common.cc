@@ -47,8 +47,9 @@ int WaitForTermination() {
   return received;
 }
 
-void AnnounceReady(uint16_t port) {
-  std::printf("%s%u\n", kReadyLinePrefix, static_cast<unsigned>(port));
+void AnnounceReady(uint16_t port, uint16_t admin_port) {
+  std::printf("%s%u %u\n", kReadyLinePrefix, static_cast<unsigned>(port),
+              static_cast<unsigned>(admin_port != 0 ? admin_port : port));
   std::fflush(stdout);
 }
 

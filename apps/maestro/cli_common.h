@@ -19,8 +19,9 @@ void BlockTerminationSignals();
 // Waits for SIGINT or SIGTERM. RETURNS the signal number.
 int WaitForTermination();
 
-// Tells a supervising `maestro up` that this process listens on `port` (see orchestrator/stack.h).
-void AnnounceReady(uint16_t port);
+// Tells a supervising `maestro up` that this process listens on `port`, and serves /metrics, /healthz and /readyz
+// on `admin_port` (0: on `port` itself). See orchestrator/stack.h.
+void AnnounceReady(uint16_t port, uint16_t admin_port = 0);
 
 // Prints "maestro <command>: <message>" on stderr. RETURNS `exit_code`.
 int Fail(const std::string& command, const std::string& message, int exit_code = 1);

@@ -94,7 +94,7 @@ CommandSetup ServiceCommand(const std::string& kind) {
       }
       spdlog::info("{} engine '{}' serving {} on {}:{}", kind, flags->engine, flags->protocol, host,
                    (*server)->port());
-      AnnounceReady((*server)->port());
+      AnnounceReady((*server)->port(), admin ? admin->port() : 0);
       int signal_number = WaitForTermination();
       spdlog::info("signal {} received; shutting down", signal_number);
       (*server)->Shutdown();

@@ -74,7 +74,9 @@ RegisterCommand up_command(
         std::cout << "Maestro is up at " << stack.url() << " (protocol " << flags->protocol << ", engines "
                   << engines.Describe() << ")\n";
         for (const auto& process : stack.processes()) {
-          std::cout << "  " << process.name << ": pid " << process.pid << ", port " << process.port << "\n";
+          std::cout << "  " << process.name << ": pid " << process.pid << ", port " << process.port;
+          if (process.admin_port != process.port) std::cout << ", metrics on port " << process.admin_port;
+          std::cout << "\n";
         }
         std::cout << "Try: curl -F file=@question.wav " << stack.url() << "/assist -o answer.wav\n"
                   << "Ctrl-C stops everything." << std::endl;

@@ -76,6 +76,19 @@ TEST_P(StackTest, TwoHundredConcurrentRequestsAllSucceed) {
   EXPECT_EQ(ok.load(), requests);
 }
 
+TEST_P(StackTest, EveryServiceServesMetricsAndHealth) {
+  for (const auto& process : stack_.processes()) {
+    SCOPED_TRACE(process.name);
+    net::HttpClient admin("127.0.0.1", process.admin_port);
+    auto health = admin.SendBlocking({http::verb::get, "/readyz", 11}, Deadline::In(std::chrono::seconds(5)));
+    ASSERT_TRUE(health.ok()) << health.status().ToString();
+    EXPECT_EQ(health->result_int(), 200);
+    auto metrics = admin.SendBlocking({http::verb::get, "/metrics", 11}, Deadline::In(std::chrono::seconds(5)));
+    ASSERT_TRUE(metrics.ok());
+    EXPECT_NE(metrics->body().find("# TYPE maestro_inflight_requests gauge"), std::string::npos);
+  }
+}
+
 TEST_P(StackTest, ServesMetricsAndHealth) {
   net::HttpRequest health{http::verb::get, "/health", 11};
   auto response = client_->SendBlocking(health, Deadline::In(std::chrono::seconds(5)));
