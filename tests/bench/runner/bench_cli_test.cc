@@ -1,10 +1,13 @@
 // A small end-to-end `maestro bench` over every protocol: it must write a valid CSV, summaries and a manifest.
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -64,6 +67,48 @@ TEST(BenchCliTest, SmallExperimentOverEveryProtocolWritesValidResults) {
   EXPECT_EQ(manifest["fairness"]["max_inflight"], 64);
   EXPECT_FALSE(manifest["machine"]["cpu_model"].get<std::string>().empty());
   EXPECT_EQ(manifest["run_order"].size(), expected_runs);
+}
+
+TEST(BenchCliTest, CtrlCStopsCleanlyAndKeepsFinishedRuns) {
+  testing::TempDir dir;
+  const std::string out = (dir.path() / "stdout.txt").string();
+  pid_t pid = fork();
+  if (pid == 0) {
+    freopen(out.c_str(), "w", stdout);
+    execl(testing::MaestroBinary().c_str(), "maestro", "bench", "--protocols", "rest,inproc", "--scenarios",
+          "simple", "--users", "2", "--duration", "600ms", "--warmup", "100ms", "--runs", "20", "--engines",
+          "emulated", "--emulated-profile", "simple=1,1,1", "--no-report", "--out", dir.path().c_str(), nullptr);
+    _exit(127);
+  }
+  // Interrupt once two runs have finished.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < until &&
+         testing::ReadFile(dir.path() / "all_results.csv").find("simple,", 0) == std::string::npos) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << testing::ReadFile(out);
+  EXPECT_EQ(WEXITSTATUS(status), 130) << testing::ReadFile(out);
+
+  auto rows = ReadCsv(dir.path() / "all_results.csv");
+  ASSERT_GE(rows.size(), 2u);
+  EXPECT_LT(rows.size(), 1u + 40u);
+  for (size_t i = 1; i < rows.size(); ++i) EXPECT_EQ(rows[i].size(), rows[0].size());
+  auto manifest = nlohmann::json::parse(testing::ReadFile(dir.path() / "manifest.json"));
+  EXPECT_EQ(manifest["interrupted"], true);
+  EXPECT_EQ(manifest["runs_completed"], rows.size() - 1);
+  EXPECT_NE(testing::ReadFile(out).find("Interrupted: kept the"), std::string::npos);
+  // No service outlives the experiment: every process the runs sampled is gone.
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "runs")) {
+    auto run = nlohmann::json::parse(testing::ReadFile(entry.path()));
+    for (const auto& process : run["resources"]) {
+      if (process["name"] == "loadgen") continue;
+      EXPECT_NE(kill(process["pid"].get<pid_t>(), 0), 0) << process["name"] << " outlived the bench";
+    }
+  }
 }
 
 TEST(BenchCliTest, BadFlagsFailBeforeStartingAnything) {
