@@ -1,8 +1,8 @@
 #include "common/logging.h"
 
-#include <cstdlib>
-
 #include <spdlog/sinks/stdout_sinks.h>
+
+#include <cstdlib>
 
 namespace maestro {
 

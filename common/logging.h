@@ -2,9 +2,9 @@
 // Transcripts and answers are user data: log them at debug level only.
 #pragma once
 
-#include <string>
-
 #include <spdlog/spdlog.h>
+
+#include <string>
 
 namespace maestro {
 

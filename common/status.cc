@@ -4,16 +4,26 @@ namespace maestro {
 
 const char* StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidArgument: return "invalid_argument";
-    case StatusCode::kUnsupportedMedia: return "unsupported_media";
-    case StatusCode::kPayloadTooLarge: return "payload_too_large";
-    case StatusCode::kNotFound: return "not_found";
-    case StatusCode::kDeadlineExceeded: return "deadline_exceeded";
-    case StatusCode::kOverloaded: return "overloaded";
-    case StatusCode::kUnavailable: return "unavailable";
-    case StatusCode::kUpstreamError: return "upstream_error";
-    case StatusCode::kInternal: return "internal";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid_argument";
+    case StatusCode::kUnsupportedMedia:
+      return "unsupported_media";
+    case StatusCode::kPayloadTooLarge:
+      return "payload_too_large";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kDeadlineExceeded:
+      return "deadline_exceeded";
+    case StatusCode::kOverloaded:
+      return "overloaded";
+    case StatusCode::kUnavailable:
+      return "unavailable";
+    case StatusCode::kUpstreamError:
+      return "upstream_error";
+    case StatusCode::kInternal:
+      return "internal";
   }
   return "unknown";
 }

@@ -12,15 +12,15 @@ namespace maestro {
 // gRPC status (see status_mapping.h) so that an error keeps its meaning across hops.
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,      // the caller sent something malformed (400)
-  kUnsupportedMedia,     // the bytes are not a supported audio format (415)
-  kPayloadTooLarge,      // a size limit was exceeded (413)
-  kNotFound,             // no such route or resource (404)
-  kDeadlineExceeded,     // the request's time budget ran out (504)
-  kOverloaded,           // an in-flight limit refused the request; retry later (503 + Retry-After)
-  kUnavailable,          // a downstream service could not be reached (502)
-  kUpstreamError,        // a downstream service answered with an error (502)
-  kInternal,             // a bug or an unexpected engine failure (500)
+  kInvalidArgument,   // the caller sent something malformed (400)
+  kUnsupportedMedia,  // the bytes are not a supported audio format (415)
+  kPayloadTooLarge,   // a size limit was exceeded (413)
+  kNotFound,          // no such route or resource (404)
+  kDeadlineExceeded,  // the request's time budget ran out (504)
+  kOverloaded,        // an in-flight limit refused the request; retry later (503 + Retry-After)
+  kUnavailable,       // a downstream service could not be reached (502)
+  kUpstreamError,     // a downstream service answered with an error (502)
+  kInternal,          // a bug or an unexpected engine failure (500)
 };
 
 // Returns a stable lower-case name such as "invalid_argument", used in JSON error bodies and metrics.
@@ -50,16 +50,24 @@ class Status {
   std::string hop_;
 };
 
-inline Status InvalidArgument(std::string message) { return {StatusCode::kInvalidArgument, std::move(message)}; }
-inline Status Internal(std::string message) { return {StatusCode::kInternal, std::move(message)}; }
-inline Status DeadlineExceeded(std::string message) { return {StatusCode::kDeadlineExceeded, std::move(message)}; }
-inline Status Unavailable(std::string message) { return {StatusCode::kUnavailable, std::move(message)}; }
+inline Status InvalidArgument(std::string message) {
+  return {StatusCode::kInvalidArgument, std::move(message)};
+}
+inline Status Internal(std::string message) {
+  return {StatusCode::kInternal, std::move(message)};
+}
+inline Status DeadlineExceeded(std::string message) {
+  return {StatusCode::kDeadlineExceeded, std::move(message)};
+}
+inline Status Unavailable(std::string message) {
+  return {StatusCode::kUnavailable, std::move(message)};
+}
 
 // A value or the Status that explains its absence. Constructing from an ok Status is a bug.
 template <typename T>
 class Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : state_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(state_).ok());
   }

@@ -2,10 +2,10 @@
 
 #include "engines/analyst/analyst_engine.h"
 #include "engines/emulated/emulated_engines.h"
-#include "engines/espeak/espeak_engine.h"
-#include "engines/pocketsphinx/pocketsphinx_engine.h"
 #include "engines/engine_registry.h"
+#include "engines/espeak/espeak_engine.h"
 #include "engines/openai/openai_engines.h"
+#include "engines/pocketsphinx/pocketsphinx_engine.h"
 
 namespace maestro {
 

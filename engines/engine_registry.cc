@@ -44,7 +44,7 @@ void EngineRegistry::RegisterTts(const std::string& name, std::string descriptio
 }
 
 Result<std::unique_ptr<SpeechToText>> EngineRegistry::CreateStt(const std::string& name,
-                                                                 const EngineOptions& options) const {
+                                                                const EngineOptions& options) const {
   return Create(stt_, "stt", name, options);
 }
 Result<std::unique_ptr<LanguageModel>> EngineRegistry::CreateLlm(const std::string& name,

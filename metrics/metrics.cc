@@ -1,9 +1,9 @@
 #include "metrics/metrics.h"
 
-#include <memory>
-
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
+
+#include <memory>
 
 namespace maestro::metrics {
 namespace {

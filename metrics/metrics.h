@@ -2,12 +2,12 @@
 // the service ("maestro", "stt", "llm", "tts") or hop, rendered in the Prometheus text format for /metrics.
 #pragma once
 
-#include <chrono>
-#include <string>
-
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
+
+#include <chrono>
+#include <string>
 
 #include "common/status.h"
 

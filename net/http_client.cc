@@ -1,11 +1,5 @@
 #include "net/http_client.h"
 
-#include <deque>
-#include <future>
-#include <mutex>
-#include <thread>
-#include <vector>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -16,6 +10,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace maestro::net {
 

@@ -1,15 +1,11 @@
 #include "net/http_server.h"
 
-#include <atomic>
-#include <list>
-#include <mutex>
-#include <optional>
-#include <thread>
-#include <vector>
+#include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -17,7 +13,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include "net/admission_gate.h"
 
@@ -83,8 +83,8 @@ auto AsyncAdmit(AdmissionGate& gate, Token&& token) {
 }
 
 HttpResponse PlainError(http::status status, const std::string& message, unsigned version) {
-  StatusCode code = status == http::status::payload_too_large ? StatusCode::kPayloadTooLarge
-                                                               : StatusCode::kInvalidArgument;
+  StatusCode code =
+      status == http::status::payload_too_large ? StatusCode::kPayloadTooLarge : StatusCode::kInvalidArgument;
   HttpResponse response = ErrorResponse(Status(code, message), version, false);
   response.result(status);
   return response;
@@ -185,7 +185,9 @@ asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
 
 HttpServer::HttpServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-HttpServer::~HttpServer() { Shutdown(std::chrono::milliseconds(0)); }
+HttpServer::~HttpServer() {
+  Shutdown(std::chrono::milliseconds(0));
+}
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options, HttpHandler handler) {
   auto impl = std::make_shared<Impl>();

@@ -6,16 +6,26 @@ namespace maestro::net {
 
 http::status HttpStatusFor(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return http::status::ok;
-    case StatusCode::kInvalidArgument: return http::status::bad_request;
-    case StatusCode::kUnsupportedMedia: return http::status::unsupported_media_type;
-    case StatusCode::kPayloadTooLarge: return http::status::payload_too_large;
-    case StatusCode::kNotFound: return http::status::not_found;
-    case StatusCode::kDeadlineExceeded: return http::status::gateway_timeout;
-    case StatusCode::kOverloaded: return http::status::service_unavailable;
-    case StatusCode::kUnavailable: return http::status::bad_gateway;
-    case StatusCode::kUpstreamError: return http::status::bad_gateway;
-    case StatusCode::kInternal: return http::status::internal_server_error;
+    case StatusCode::kOk:
+      return http::status::ok;
+    case StatusCode::kInvalidArgument:
+      return http::status::bad_request;
+    case StatusCode::kUnsupportedMedia:
+      return http::status::unsupported_media_type;
+    case StatusCode::kPayloadTooLarge:
+      return http::status::payload_too_large;
+    case StatusCode::kNotFound:
+      return http::status::not_found;
+    case StatusCode::kDeadlineExceeded:
+      return http::status::gateway_timeout;
+    case StatusCode::kOverloaded:
+      return http::status::service_unavailable;
+    case StatusCode::kUnavailable:
+      return http::status::bad_gateway;
+    case StatusCode::kUpstreamError:
+      return http::status::bad_gateway;
+    case StatusCode::kInternal:
+      return http::status::internal_server_error;
   }
   return http::status::internal_server_error;
 }

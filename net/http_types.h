@@ -1,11 +1,10 @@
 // HTTP message types shared by Maestro's HTTP server and client (Boost.Beast, string bodies).
 #pragma once
 
+#include <boost/beast/http.hpp>
 #include <functional>
 #include <string>
 #include <string_view>
-
-#include <boost/beast/http.hpp>
 
 #include "common/status.h"
 

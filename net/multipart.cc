@@ -61,8 +61,8 @@ Result<std::vector<FormPart>> ParseMultipart(std::string_view body, std::string_
     size_t line_start = 0;
     while (line_start <= headers.size()) {
       size_t line_end = headers.find("\r\n", line_start);
-      std::string_view line = headers.substr(line_start, line_end == std::string_view::npos ? std::string_view::npos
-                                                                                             : line_end - line_start);
+      std::string_view line = headers.substr(
+          line_start, line_end == std::string_view::npos ? std::string_view::npos : line_end - line_start);
       auto colon = line.find(':');
       if (colon != std::string_view::npos) {
         std::string name = Lower(line.substr(0, colon));

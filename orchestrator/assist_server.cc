@@ -1,10 +1,10 @@
 #include "orchestrator/assist_server.h"
 
-#include <algorithm>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/beast/core/detail/base64.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "audio/wav.h"
 #include "metrics/metrics.h"
@@ -114,8 +114,8 @@ void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond
     return respond(net::ErrorResponse(InvalidArgument(std::string(path) + " takes POST")));
   }
   auto accept = request[http::field::accept];
-  const bool want_json = Lower(std::string_view(accept.data(), accept.size())).find("application/json") !=
-                         std::string::npos;
+  const bool want_json =
+      Lower(std::string_view(accept.data(), accept.size())).find("application/json") != std::string::npos;
   const Deadline deadline = DeadlineFor(request);
 
   auto started = metrics.Start();
@@ -161,7 +161,9 @@ void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond
 }
 
 AssistServer::AssistServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-AssistServer::~AssistServer() { Shutdown(); }
+AssistServer::~AssistServer() {
+  Shutdown();
+}
 
 Result<std::unique_ptr<AssistServer>> AssistServer::Start(Pipeline& pipeline, const AssistServerOptions& options) {
   auto impl = std::make_unique<Impl>(pipeline, options);
@@ -183,7 +185,9 @@ Result<std::unique_ptr<AssistServer>> AssistServer::Start(Pipeline& pipeline, co
   return std::unique_ptr<AssistServer>(new AssistServer(std::move(impl)));
 }
 
-uint16_t AssistServer::port() const { return impl_->http->port(); }
+uint16_t AssistServer::port() const {
+  return impl_->http->port();
+}
 
 void AssistServer::Shutdown() {
   if (impl_ && impl_->http) impl_->http->Shutdown(impl_->options.timeout + std::chrono::milliseconds(500));

@@ -17,14 +17,14 @@ namespace maestro {
 struct AssistServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 7000;
-  int threads = 0;                            // 0 picks the number of cores
+  int threads = 0;  // 0 picks the number of cores
   // Requests processed at once; up to max_queued more wait unread (no thread, no memory for their bodies);
   // beyond that 503 + Retry-After. Each request in flight holds its upload and its answer (~0.6-1 MB with a
   // 441 KB WAV); 16 keeps Maestro near 50 MB at 1000 connections while two cores stay busy (docs/benchmarks.md).
   int max_inflight = 16;
   int max_queued = 4096;
-  size_t max_upload_bytes = 25u << 20;        // the audio file's limit (413 above it)
-  std::chrono::milliseconds timeout{6000};    // each request's deadline, propagated to every hop
+  size_t max_upload_bytes = 25u << 20;      // the audio file's limit (413 above it)
+  std::chrono::milliseconds timeout{6000};  // each request's deadline, propagated to every hop
 };
 
 class AssistServer {

@@ -29,11 +29,11 @@ EngineSet ResolveEngineSet(const std::string& name) {
 }
 
 std::vector<std::string> TransportFlagsAsArgs(const TransportOptions& options) {
-  return {"--connections",      std::to_string(options.client_connections),
+  return {"--connections",       std::to_string(options.client_connections),
           "--max-message-bytes", std::to_string(options.max_message_bytes),
-          "--threads",          std::to_string(options.server_threads),
-          "--thrift-transport", options.thrift_transport,
-          "--thrift-protocol",  options.thrift_protocol};
+          "--threads",           std::to_string(options.server_threads),
+          "--thrift-transport",  options.thrift_transport,
+          "--thrift-protocol",   options.thrift_protocol};
 }
 
 }  // namespace maestro

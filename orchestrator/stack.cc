@@ -3,14 +3,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "net/http_client.h"
 
@@ -60,7 +59,9 @@ Result<ReadyPorts> WaitForReadyLine(int fd, pid_t pid, const std::string& name, 
 
 }  // namespace
 
-Stack::~Stack() { Stop(); }
+Stack::~Stack() {
+  Stop();
+}
 
 Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::string> args) {
   int pipe_fds[2];
@@ -117,7 +118,7 @@ Status Stack::Start(const StackOptions& options) {
     const std::map<std::string, std::string> engines = {
         {"stt", options.stt_engine}, {"llm", options.llm_engine}, {"tts", options.tts_engine}};
     for (const char* kind : {"stt", "llm", "tts"}) {
-      std::vector<std::string> args = {kind, "--protocol", options.protocol, "--listen", options.host + ":0",
+      std::vector<std::string> args = {kind,       "--protocol",    options.protocol, "--listen", options.host + ":0",
                                        "--engine", engines.at(kind)};
       add_engine_options(args, kind, "--engine-opt");
       // gRPC and Thrift ports speak only their protocol; /metrics and the health routes get their own port.

@@ -15,7 +15,7 @@
 namespace maestro {
 
 struct StackOptions {
-  std::string binary;          // the maestro executable; empty: /proc/self/exe
+  std::string binary;  // the maestro executable; empty: /proc/self/exe
   std::string protocol = "rest";
   std::string stt_engine = "emulated";
   std::string llm_engine = "emulated";

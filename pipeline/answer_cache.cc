@@ -19,8 +19,8 @@ std::optional<CachedAnswer> AnswerCache::Find(const std::string& audio) {
 }
 
 void AnswerCache::Store(const std::string& audio, CachedAnswer answer) {
-  const size_t entry_bytes = audio.size() + answer.speech.wav.size() + answer.answer.text.size() +
-                             answer.transcript.text.size();
+  const size_t entry_bytes =
+      audio.size() + answer.speech.wav.size() + answer.answer.text.size() + answer.transcript.text.size();
   if (entry_bytes > max_bytes_) return;
   const size_t key = std::hash<std::string_view>{}(audio);
   std::lock_guard lock(mutex_);

@@ -42,7 +42,8 @@ void Pipeline::Assist(AudioClip clip, Deadline deadline, Callback<AssistOutcome>
   auto call = std::make_shared<Call>(Call{deadline, {}, std::move(done), {}});
   if (cache_) {
     if (auto hit = cache_->Find(clip.bytes)) {
-      call->outcome = AssistOutcome{std::move(hit->transcript), std::move(hit->answer), std::move(hit->speech), {}, true};
+      call->outcome =
+          AssistOutcome{std::move(hit->transcript), std::move(hit->answer), std::move(hit->speech), {}, true};
       call->outcome.timings.total_ms = MsSince(call->started);
       return call->done(std::move(call->outcome));
     }

@@ -12,8 +12,8 @@ struct AskReply {
   std::string transcript;
   std::string answer;
   std::string language;
-  std::string wav;        // the spoken answer
-  std::string raw_json;   // the whole JSON reply, for --json
+  std::string wav;       // the spoken answer
+  std::string raw_json;  // the whole JSON reply, for --json
 };
 
 // Sends `audio` (WAV, FLAC, OGG or MP3 bytes named `filename`) to `url`/assist, or, when `question` is

@@ -1,10 +1,9 @@
 // Flags and process plumbing shared by the `maestro` subcommands that run servers.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "transport/transport.h"
 

@@ -1,5 +1,6 @@
 // `maestro bench`: the experiment — scenarios x protocols x runs under load, with per-process CPU and memory,
 // written as thesis-compatible CSV plus summaries, histograms, a manifest and the analysis report.
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,8 +10,6 @@
 #include <map>
 #include <mutex>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
@@ -25,7 +24,9 @@ namespace {
 
 std::atomic<bool> g_cancel{false};
 
-void OnInterrupt(int) { g_cancel = true; }
+void OnInterrupt(int) {
+  g_cancel = true;
+}
 
 struct BenchFlags {
   std::string preset = "quick";
@@ -72,11 +73,10 @@ class Progress {
   void RunFinished(const bench::RunRecord& record, int index) {
     std::lock_guard lock(mutex_);
     const auto& load = record.load;
-    std::string line = fmt::format("[{}/{}] {:<28} {:>8.1f} req/s  p50 {:>8.2f} ms  p99 {:>8.2f} ms  errors {:.2f}%",
-                                   index + 1, total_runs_, current_, load.throughput_rps(),
-                                   load.latency.count() ? load.latency.ValueAtPercentile(50) / 1e6 : 0.0,
-                                   load.latency.count() ? load.latency.ValueAtPercentile(99) / 1e6 : 0.0,
-                                   100 * load.error_rate());
+    std::string line = fmt::format(
+        "[{}/{}] {:<28} {:>8.1f} req/s  p50 {:>8.2f} ms  p99 {:>8.2f} ms  errors {:.2f}%", index + 1, total_runs_,
+        current_, load.throughput_rps(), load.latency.count() ? load.latency.ValueAtPercentile(50) / 1e6 : 0.0,
+        load.latency.count() ? load.latency.ValueAtPercentile(99) / 1e6 : 0.0, 100 * load.error_rate());
     if (load.generator_bottleneck) line += "  (load generator saturated)";
     std::cout << (tty_ ? "\r\033[K" : "") << line << std::endl;
     done_ = index + 1;
@@ -167,8 +167,7 @@ RegisterCommand bench_command(
       auto flags = std::make_shared<BenchFlags>();
       command.add_option("--preset", flags->preset, "quick (default, <= 3 min), thesis, or overhead")
           ->check(CLI::IsMember({"quick", "thesis", "overhead"}));
-      command.add_option("--protocols", flags->protocols, "Comma-separated: rest,grpc,thrift,inproc")
-          ->delimiter(',');
+      command.add_option("--protocols", flags->protocols, "Comma-separated: rest,grpc,thrift,inproc")->delimiter(',');
       command.add_option("--scenarios", flags->scenarios, "Comma-separated: simple,traditional,complex")
           ->delimiter(',');
       auto* users = command.add_option("--users", flags->users, "Closed loop: constant virtual users")
@@ -190,7 +189,8 @@ RegisterCommand bench_command(
       command.add_option("--out", flags->out, "Output folder")
           ->envname("MAESTRO_BENCH_OUT")
           ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-      command.add_option("--max-inflight", flags->max_inflight, "Maestro's in-flight limit, the same for every protocol");
+      command.add_option("--max-inflight", flags->max_inflight,
+                         "Maestro's in-flight limit, the same for every protocol");
       command.add_option("--connections", flags->connections, "Connections per service client, every protocol");
       command.add_option("--thrift-transport", flags->thrift_transport)->check(CLI::IsMember({"buffered", "framed"}));
       command.add_option("--thrift-protocol", flags->thrift_protocol)->check(CLI::IsMember({"binary", "compact"}));
@@ -213,12 +213,13 @@ RegisterCommand bench_command(
         int total_runs = 0;
         for (const auto& block : plan) total_runs += static_cast<int>(block.runs.size());
         const double run_seconds = (config.duration + config.warmup).count() / 1000.0 + 0.3;
-        std::cout << fmt::format("maestro bench: preset {}, {} runs ({} protocols x {} scenario levels x {}), "
-                                 "engines {}, {} , cache {}, seed {}\n",
-                                 config.preset, total_runs, config.protocols.size(),
-                                 bench::ScenarioLevels(config).size(), config.runs, config.engines,
-                                 config.rates.empty() ? fmt::format("{} users", config.users) : "open loop",
-                                 config.cache ? "on" : "off", config.seed)
+        std::cout << fmt::format(
+                         "maestro bench: preset {}, {} runs ({} protocols x {} scenario levels x {}), "
+                         "engines {}, {} , cache {}, seed {}\n",
+                         config.preset, total_runs, config.protocols.size(), bench::ScenarioLevels(config).size(),
+                         config.runs, config.engines,
+                         config.rates.empty() ? fmt::format("{} users", config.users) : "open loop",
+                         config.cache ? "on" : "off", config.seed)
                   << fmt::format("Estimated time: {} plus service start-ups. Ctrl-C stops and keeps finished runs.",
                                  Clock(total_runs * run_seconds))
                   << std::endl;

@@ -6,10 +6,10 @@
 #include "apps/maestro/ask_client.h"
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
-#include "orchestrator/engine_sets.h"
 #include "common/logging.h"
 #include "domain/blocking.h"
 #include "engines/engine_registry.h"
+#include "orchestrator/engine_sets.h"
 #include "orchestrator/stack.h"
 
 namespace maestro::cli {

@@ -33,19 +33,17 @@ RegisterCommand serve_command(
     [](CLI::App& command) -> std::function<int()> {
       auto flags = std::make_shared<ServeFlags>();
       command.add_option("--protocol", flags->protocol, "rest, grpc, thrift or inproc")->envname("MAESTRO_PROTOCOL");
-      command.add_option("--stt", flags->stt, "STT service HOST:PORT (inproc: an engine name)")
-          ->envname("MAESTRO_STT");
-      command.add_option("--llm", flags->llm, "LLM service HOST:PORT (inproc: an engine name)")
-          ->envname("MAESTRO_LLM");
-      command.add_option("--tts", flags->tts, "TTS service HOST:PORT (inproc: an engine name)")
-          ->envname("MAESTRO_TTS");
+      command.add_option("--stt", flags->stt, "STT service HOST:PORT (inproc: an engine name)")->envname("MAESTRO_STT");
+      command.add_option("--llm", flags->llm, "LLM service HOST:PORT (inproc: an engine name)")->envname("MAESTRO_LLM");
+      command.add_option("--tts", flags->tts, "TTS service HOST:PORT (inproc: an engine name)")->envname("MAESTRO_TTS");
       for (const char* kind : {"stt", "llm", "tts"}) {
         command.add_option(std::string("--") + kind + "-opt", flags->engine_options[kind],
                            std::string("inproc only: ") + kind + " engine option key=value (repeatable)");
       }
       command.add_option("--listen", flags->listen, "HOST:PORT for POST /assist")->envname("MAESTRO_LISTEN");
-      command.add_option("--max-inflight", flags->max_inflight,
-                         "/assist requests processed at once; more wait in the queue")
+      command
+          .add_option("--max-inflight", flags->max_inflight,
+                      "/assist requests processed at once; more wait in the queue")
           ->envname("MAESTRO_MAX_INFLIGHT")
           ->check(CLI::Range(1, 1000000));
       command.add_option("--max-queue", flags->max_queued, "/assist requests waiting for a slot; more get 503")
@@ -81,10 +79,9 @@ RegisterCommand serve_command(
         auto tts = (*transport)->ConnectTts(flags->tts);
         if (!tts.ok()) return Fail("serve", "tts: " + tts.status().message(), 2);
 
-        Pipeline pipeline(**stt, **llm, **tts,
-                          {.generation = {},
-                           .voice = flags->voice,
-                           .cache_bytes = flags->cache == "on" ? flags->cache_mb << 20 : 0});
+        Pipeline pipeline(
+            **stt, **llm, **tts,
+            {.generation = {}, .voice = flags->voice, .cache_bytes = flags->cache == "on" ? flags->cache_mb << 20 : 0});
         auto address = SplitHostPort(flags->listen);
         if (!address.ok()) return Fail("serve", address.status().message(), 2);
         AssistServerOptions options;

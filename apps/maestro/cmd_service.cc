@@ -30,8 +30,9 @@ CommandSetup ServiceCommand(const std::string& kind) {
     command.add_option("--protocol", flags->protocol, "rest, grpc or thrift")->envname("MAESTRO_PROTOCOL");
     command.add_option("--listen", flags->listen, "HOST:PORT to serve on (port 0 picks one)")
         ->envname("MAESTRO_" + upper + "_LISTEN");
-    command.add_option("--admin", flags->admin,
-                       "HOST:PORT for /metrics, /healthz and /readyz (REST serves them on --listen too)")
+    command
+        .add_option("--admin", flags->admin,
+                    "HOST:PORT for /metrics, /healthz and /readyz (REST serves them on --listen too)")
         ->envname("MAESTRO_" + upper + "_ADMIN");
     std::string engines;
     for (const auto& line : EngineRegistry::Global().Describe(kind)) engines += "\n    " + line;
@@ -92,8 +93,7 @@ CommandSetup ServiceCommand(const std::string& kind) {
         admin = std::move(started).value();
         spdlog::info("admin endpoint on port {}", admin->port());
       }
-      spdlog::info("{} engine '{}' serving {} on {}:{}", kind, flags->engine, flags->protocol, host,
-                   (*server)->port());
+      spdlog::info("{} engine '{}' serving {} on {}:{}", kind, flags->engine, flags->protocol, host, (*server)->port());
       AnnounceReady((*server)->port(), admin ? admin->port() : 0);
       int signal_number = WaitForTermination();
       spdlog::info("signal {} received; shutting down", signal_number);

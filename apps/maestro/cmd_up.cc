@@ -5,8 +5,8 @@
 
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
-#include "orchestrator/engine_sets.h"
 #include "common/logging.h"
+#include "orchestrator/engine_sets.h"
 #include "orchestrator/stack.h"
 
 namespace maestro::cli {
@@ -64,9 +64,9 @@ RegisterCommand up_command(
         options.tts_engine = engines.tts;
         options.engine_options = flags->engine_options;
         options.transport_flags = TransportFlagsAsArgs(flags->transport);
-        options.maestro_flags = {"--max-inflight", std::to_string(flags->max_inflight), "--max-queue",
-                                 std::to_string(flags->max_queue), "--timeout-ms", std::to_string(flags->timeout_ms),
-                                 "--cache", flags->cache};
+        options.maestro_flags = {
+            "--max-inflight", std::to_string(flags->max_inflight), "--max-queue", std::to_string(flags->max_queue),
+            "--timeout-ms",   std::to_string(flags->timeout_ms),   "--cache",     flags->cache};
         options.host = flags->host;
         options.port = flags->port;
         Stack stack;

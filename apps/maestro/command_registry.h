@@ -2,12 +2,11 @@
 // RegisterCommand object; main() asks the registry to add every command to the CLI11 app.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace maestro::cli {
 

@@ -1,10 +1,10 @@
 #include "bench/runner/bench_config.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "transport/transport.h"
 

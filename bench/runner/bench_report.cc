@@ -1,10 +1,10 @@
 #include "bench/runner/bench_report.h"
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <map>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "report/report.h"
 #include "stats/analysis.h"
@@ -46,8 +46,8 @@ Result<std::string> WriteReport(const std::string& dir) {
   auto table = stats::LoadCsv(dir + "/all_results.csv");
   if (!table.ok()) return table.status();
   stats::AnalysisOptions options;
-  for (const auto& metric : {"latency_ms", "cpu_usage_percent", "memory_usage_mb", "throughput_req_s", "p90_ms",
-                             "p99_ms", "error_rate"}) {
+  for (const auto& metric :
+       {"latency_ms", "cpu_usage_percent", "memory_usage_mb", "throughput_req_s", "p90_ms", "p99_ms", "error_rate"}) {
     options.metrics.push_back(metric);
   }
   for (const auto& name : table->metric_names) {

@@ -1,8 +1,8 @@
 #include "bench/runner/experiment_summary.h"
 
-#include <map>
-
 #include <fmt/format.h>
+
+#include <map>
 
 namespace maestro::bench {
 
@@ -25,14 +25,17 @@ std::string FormatExperimentSummary(const std::vector<RunRecord>& records) {
     cell.cpu += std::stod(row[4]);
     cell.rss += std::stod(row[5]);
   }
-  std::string out = fmt::format("{:<22} {:<8} {:>4} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}\n", "scenario",
-                                "protocol", "runs", "req/s", "mean ms", "p90 ms", "p99 ms", "errors", "CPU %", "RSS MB");
+  std::string out =
+      fmt::format("{:<22} {:<8} {:>4} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}\n", "scenario", "protocol", "runs",
+                  "req/s", "mean ms", "p90 ms", "p99 ms", "errors", "CPU %", "RSS MB");
   for (const auto& [key, cell] : cells) {
-    auto ms = [&](double percentile) { return cell.latency.count() ? cell.latency.ValueAtPercentile(percentile) / 1e6 : 0; };
+    auto ms = [&](double percentile) {
+      return cell.latency.count() ? cell.latency.ValueAtPercentile(percentile) / 1e6 : 0;
+    };
     double error_rate = cell.requests ? static_cast<double>(cell.errors) / static_cast<double>(cell.requests) : 0;
     out += fmt::format("{:<22} {:<8} {:>4} {:>10.1f} {:>10.2f} {:>10.2f} {:>10.2f} {:>8.2f}% {:>9.1f} {:>9.1f}\n",
-                       key.first, key.second, cell.runs, cell.throughput / cell.runs, cell.latency.mean() / 1e6,
-                       ms(90), ms(99), 100 * error_rate, cell.cpu / cell.runs, cell.rss / cell.runs);
+                       key.first, key.second, cell.runs, cell.throughput / cell.runs, cell.latency.mean() / 1e6, ms(90),
+                       ms(99), 100 * error_rate, cell.cpu / cell.runs, cell.rss / cell.runs);
   }
   out += "CPU % and RSS MB: sum over maestro, stt, llm and tts (inproc: maestro alone), mean over the window.\n";
   return out;

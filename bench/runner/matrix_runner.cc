@@ -1,12 +1,11 @@
 #include "bench/runner/matrix_runner.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "audio/wav.h"
 #include "bench/load/load_generator.h"
@@ -57,10 +56,10 @@ Result<Questions> PrepareQuestions(const BenchConfig& config, const EngineSet& e
       continue;
     }
     std::string voice = scenarios->voices.count(config.language) ? scenarios->voices.at(config.language) : "";
-    auto speech = SynthesizeBlocking(*tts, {found->questions.at(config.language), voice},
-                                     Deadline::In(std::chrono::seconds(30)));
-    if (!speech.ok()) return Status(speech.status().code(), "speaking the " + scenario + " question: " +
-                                                                speech.status().message());
+    auto speech =
+        SynthesizeBlocking(*tts, {found->questions.at(config.language), voice}, Deadline::In(std::chrono::seconds(30)));
+    if (!speech.ok())
+      return Status(speech.status().code(), "speaking the " + scenario + " question: " + speech.status().message());
     questions.wav_by_scenario[scenario] = std::move(speech->wav);
     spoken.push_back(scenario);
   }
@@ -78,10 +77,12 @@ StackOptions StackFor(const BenchConfig& config, const EngineSet& engines, const
   options.llm_engine = engines.llm;
   options.tts_engine = engines.tts;
   options.port = 0;
-  options.transport_flags = {"--connections", std::to_string(config.connections), "--thrift-transport",
-                             config.thrift_transport, "--thrift-protocol", config.thrift_protocol};
-  options.maestro_flags = {"--max-inflight", std::to_string(config.max_inflight), "--timeout-ms",
-                           std::to_string(config.timeout.count()), "--cache", config.cache ? "on" : "off"};
+  options.transport_flags = {"--connections",      std::to_string(config.connections),
+                             "--thrift-transport", config.thrift_transport,
+                             "--thrift-protocol",  config.thrift_protocol};
+  options.maestro_flags = {"--max-inflight", std::to_string(config.max_inflight),
+                           "--timeout-ms",   std::to_string(config.timeout.count()),
+                           "--cache",        config.cache ? "on" : "off"};
   if (engines.stt == "emulated") {
     auto profiles = config.emulated_profiles;
     auto profile = profiles.count(first.base_scenario) ? profiles.at(first.base_scenario) : EmulatedProfile{};
@@ -190,8 +191,8 @@ Result<ExperimentOutcome> RunExperiment(const BenchConfig& config, ResultsWriter
       for (const auto& process : stack.processes()) sampler.Watch(process.name, process.pid);
       sampler.Watch("loadgen", getpid());
       WindowHooks hooks{[&sampler] { sampler.Start(); }, [&sampler] { sampler.Stop(); }};
-      auto load = RunLoad(LoadFor(config, stack.url(), run, questions->wav_by_scenario.at(run.base_scenario)), cancel,
-                          &hooks);
+      auto load =
+          RunLoad(LoadFor(config, stack.url(), run, questions->wav_by_scenario.at(run.base_scenario)), cancel, &hooks);
       sampler.Stop();
       if (!load.ok()) return load.status();
       RunRecord record{run, std::move(load).value(), sampler.Summary()};

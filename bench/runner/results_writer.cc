@@ -1,19 +1,20 @@
 #include "bench/runner/results_writer.h"
 
+#include <fmt/format.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <thread>
 
-#include <fmt/format.h>
-
 #include "common/build_info.h"
 
 namespace maestro::bench {
 namespace {
 
-std::string Fixed(double value, int digits = 3) { return fmt::format("{:.{}f}", value, digits); }
+std::string Fixed(double value, int digits = 3) {
+  return fmt::format("{:.{}f}", value, digits);
+}
 
 const ProcessResources* Find(const std::vector<ProcessResources>& resources, const std::string& name) {
   for (const auto& process : resources) {
@@ -44,9 +45,10 @@ std::string ReadFirstMatch(const std::string& path, const std::string& key) {
 }  // namespace
 
 std::vector<std::string> CsvColumns() {
-  std::vector<std::string> columns = {"scenario",    "protocol", "run",    "latency_ms", "cpu_usage_percent",
-                                      "memory_usage_mb", "throughput_req_s", "p50_ms", "p90_ms", "p95_ms",
-                                      "p99_ms",      "max_ms",   "error_rate"};
+  std::vector<std::string> columns = {
+      "scenario",        "protocol",         "run",       "latency_ms", "cpu_usage_percent",
+      "memory_usage_mb", "throughput_req_s", "p50_ms",    "p90_ms",     "p95_ms",
+      "p99_ms",          "max_ms",           "error_rate"};
   // Per-process columns are <metric>@<process>, which `maestro analyze` draws as per-process bars.
   for (const auto& process : kServiceProcesses) columns.push_back("cpu_usage_percent@" + process);
   for (const auto& process : kServiceProcesses) columns.push_back("memory_usage_mb@" + process);

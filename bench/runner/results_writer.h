@@ -7,10 +7,9 @@
 #pragma once
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/load/load_summary.h"
 #include "bench/resources/resource_sampler.h"

@@ -1,8 +1,8 @@
 #include "bench/runner/run_plan.h"
 
-#include <random>
-
 #include <fmt/format.h>
+
+#include <random>
 
 namespace maestro::bench {
 
@@ -16,8 +16,8 @@ std::vector<PlanBlock> MakeRunPlan(const BenchConfig& config) {
         block.protocol = protocol;
         block.scenario = rate > 0 ? fmt::format("{}@{:g}rps", scenario, rate) : scenario;
         for (int run = 1; run <= config.runs; ++run) {
-          block.runs.push_back({fmt::format("{}-{}-{}", protocol, block.scenario, run), protocol, block.scenario,
-                                scenario, rate, run});
+          block.runs.push_back(
+              {fmt::format("{}-{}-{}", protocol, block.scenario, run), protocol, block.scenario, scenario, rate, run});
         }
         blocks.push_back(std::move(block));
       }

@@ -13,12 +13,12 @@
 namespace maestro::bench {
 
 struct PlannedRun {
-  std::string id;        // "<protocol>-<scenario>-<run>", a file name
+  std::string id;  // "<protocol>-<scenario>-<run>", a file name
   std::string protocol;
   std::string scenario;  // the scenario level (may carry a rate)
   std::string base_scenario;
-  double rate = 0;       // open loop only
-  int run = 0;           // 1-based repetition number
+  double rate = 0;  // open loop only
+  int run = 0;      // 1-based repetition number
 };
 
 struct PlanBlock {

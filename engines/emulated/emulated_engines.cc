@@ -48,9 +48,9 @@ class EmulatedSpeechToText final : public SpeechToText {
 class EmulatedLanguageModel final : public LanguageModel {
  public:
   EmulatedLanguageModel(ServiceTimeConfig time, int words) : time_(time) {
-    static const char* kVocabulary[] = {"the",    "index",   "rose",    "fell",   "percent", "shares",
-                                        "market", "return",  "risk",    "income", "fixed",   "stock",
-                                        "price",  "ticker",  "company", "year",   "dividend", "volatility"};
+    static const char* kVocabulary[] = {"the",    "index",  "rose",    "fell",   "percent",  "shares",
+                                        "market", "return", "risk",    "income", "fixed",    "stock",
+                                        "price",  "ticker", "company", "year",   "dividend", "volatility"};
     std::mt19937_64 rng(time.seed);
     for (int i = 0; i < words; ++i) {
       if (i > 0) answer_ += ' ';

@@ -1,11 +1,10 @@
 #include "engines/emulated/service_time.h"
 
-#include <cmath>
-#include <random>
-
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cmath>
+#include <random>
 
 namespace maestro::emulated {
 

@@ -17,10 +17,10 @@
 namespace maestro::emulated {
 
 struct ServiceTimeConfig {
-  double mean_ms = 0;   // 0: answer at once
-  double sd_ms = 0;     // 0: every call takes mean_ms; otherwise lognormal with this mean and sd
-  bool busy = false;    // true: burn CPU on a worker for the time; false: wait on a timer, using no CPU
-  uint64_t seed = 42;   // the n-th call of a run always gets the same duration
+  double mean_ms = 0;  // 0: answer at once
+  double sd_ms = 0;    // 0: every call takes mean_ms; otherwise lognormal with this mean and sd
+  bool busy = false;   // true: burn CPU on a worker for the time; false: wait on a timer, using no CPU
+  uint64_t seed = 42;  // the n-th call of a run always gets the same duration
 };
 
 // Reads service_ms, sd_ms, mode (sleep|busy) and seed from `options`, and erases them from it.

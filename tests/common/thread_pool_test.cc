@@ -1,8 +1,8 @@
 #include "common/thread_pool.h"
 
-#include <atomic>
-
 #include <gtest/gtest.h>
+
+#include <atomic>
 
 namespace maestro {
 namespace {
@@ -19,7 +19,9 @@ TEST(ThreadPoolTest, RunsEveryTaskBeforeDestruction) {
 TEST(ThreadPoolTest, RefusesBeyondQueueBound) {
   std::atomic<bool> release{false};
   ThreadPool pool(1, 2);
-  ASSERT_TRUE(pool.Submit([&] { while (!release) std::this_thread::yield(); }));
+  ASSERT_TRUE(pool.Submit([&] {
+    while (!release) std::this_thread::yield();
+  }));
   // The blocker may still be queued; wait until the worker took it.
   while (pool.queued() != 0) std::this_thread::yield();
   EXPECT_TRUE(pool.Submit([] {}));

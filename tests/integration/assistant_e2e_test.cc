@@ -1,11 +1,11 @@
 // The assistant end to end on the embedded engines, as a user runs it: `maestro up --engines embedded`, each
 // scenario question spoken by eSpeak NG and sent to POST /assist; the spoken answer is transcribed back with
 // our own STT and must carry the answer's key facts.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cctype>
 #include <iostream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "apps/maestro/ask_client.h"
@@ -67,13 +67,14 @@ TEST_P(AssistantEndToEndTest, SpokenQuestionsGetCorrectSpokenAnswers) {
     for (const auto& fact : expected.at(scenario.id).answer_facts) {
       EXPECT_NE(Lower(reply->answer).find(Lower(fact)), std::string::npos) << reply->answer;
     }
-    auto heard = TranscribeBlocking(**listener, {reply->wav, "answer.wav", "audio/wav"},
-                                    Deadline::In(std::chrono::seconds(60)));
+    auto heard =
+        TranscribeBlocking(**listener, {reply->wav, "answer.wav", "audio/wav"}, Deadline::In(std::chrono::seconds(60)));
     ASSERT_TRUE(heard.ok()) << heard.status().ToString();
     const std::string heard_words = " " + stt_eval::NormalizeText(heard->text) + " ";
     std::cout << "[" << scenario.id << "] answer heard as: " << heard->text << std::endl;
     int found = 0;
-    for (const auto& word : expected.at(scenario.id).heard_words) found += heard_words.find(" " + word + " ") != std::string::npos;
+    for (const auto& word : expected.at(scenario.id).heard_words)
+      found += heard_words.find(" " + word + " ") != std::string::npos;
     // Long synthetic answers are far from the questions the domain model was trained on, and Debian's general
     // model hears them at over 50% WER (docs/engines.md); the domain model reliably catches the key finance
     // words, so one scenario-specific word is the bar. A silent, truncated or off-topic answer hears none.

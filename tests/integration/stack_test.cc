@@ -1,20 +1,19 @@
 #include "orchestrator/stack.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
 #include <thread>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "net/http_client.h"
 #include "net/multipart.h"
@@ -130,8 +129,10 @@ TEST_P(StackTest, MalformedWireInputNeverKillsAProcess) {
   // whose string length runs past the end.
   const std::string h2_preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + garbage.substr(0, 500);
   const std::string thrift_huge_frame = std::string("\x7f\xff\xff\xff", 4) + garbage.substr(0, 100);
-  const std::string thrift_truncated = std::string("\x80\x01\x00\x01\x00\x00\x00\x0aTranscribe\x00\x00\x00\x01"
-                                                   "\x0b\x00\x01\x7f\x00\x00\x00abc", 30);
+  const std::string thrift_truncated = std::string(
+      "\x80\x01\x00\x01\x00\x00\x00\x0aTranscribe\x00\x00\x00\x01"
+      "\x0b\x00\x01\x7f\x00\x00\x00abc",
+      30);
   for (const auto& process : stack_.processes()) {
     for (const std::string& payload :
          {garbage, http_truncated, h2_preface, thrift_huge_frame, thrift_truncated, std::string(1, '\xff')}) {

@@ -35,10 +35,11 @@ TEST(MultipartTest, ParsesWhatCurlSends) {
 }
 
 TEST(MultipartTest, RejectsMalformedBodies) {
-  EXPECT_FALSE(ParseMultipart("x", "multipart/form-data").ok());                    // no boundary
-  EXPECT_FALSE(ParseMultipart("x", "application/json; boundary=a").ok());          // wrong type
+  EXPECT_FALSE(ParseMultipart("x", "multipart/form-data").ok());           // no boundary
+  EXPECT_FALSE(ParseMultipart("x", "application/json; boundary=a").ok());  // wrong type
   EXPECT_FALSE(ParseMultipart("--a\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nunterminated",
-                              "multipart/form-data; boundary=a").ok());
+                              "multipart/form-data; boundary=a")
+                   .ok());
   EXPECT_FALSE(ParseMultipart("--a\r\nno header end", "multipart/form-data; boundary=a").ok());
   EXPECT_FALSE(ParseMultipart("garbage", "multipart/form-data; boundary=a").ok());
 }

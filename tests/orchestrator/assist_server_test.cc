@@ -1,13 +1,12 @@
 #include "orchestrator/assist_server.h"
 
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 
 #include <atomic>
 #include <filesystem>
-#include <thread>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "engines/emulated/emulated_engines.h"
 #include "net/http_client.h"
@@ -28,8 +27,8 @@ class AssistServerTest : public ::testing::Test {
     pipeline_ = std::make_unique<Pipeline>(*stt_, *llm_, *tts_, PipelineOptions{});
     options.port = 0;
     server_ = std::move(AssistServer::Start(*pipeline_, options).value());
-    client_ = std::make_unique<net::HttpClient>("127.0.0.1", server_->port(),
-                                                net::HttpClientOptions{.max_connections = 16});
+    client_ =
+        std::make_unique<net::HttpClient>("127.0.0.1", server_->port(), net::HttpClientOptions{.max_connections = 16});
   }
   void SetUp() override { StartWith({}, {}); }
 

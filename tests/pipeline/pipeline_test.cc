@@ -44,8 +44,9 @@ class ScriptedTts final : public TextToSpeech {
 };
 
 Result<AssistOutcome> AssistBlocking(Pipeline& pipeline, Deadline deadline = Deadline::In(std::chrono::seconds(5))) {
-  return WaitFor<AssistOutcome>(
-      [&](Callback<AssistOutcome> done) { pipeline.Assist({"RIFF", "q.wav", "audio/wav"}, deadline, done); });
+  return WaitFor<AssistOutcome>([&](Callback<AssistOutcome> done) {
+    pipeline.Assist({"RIFF", "q.wav", "audio/wav"}, deadline, done);
+  });
 }
 
 TEST(PipelineTest, ChainsTheThreeHops) {

@@ -68,8 +68,7 @@ class RestServiceServer final : public ServiceServer {
           }
           auto started_at = self->metrics_.Start();
           serve(std::move(request), [self, started_at, respond](net::HttpResponse response) {
-            auto code = response.result_int() < 400 ? StatusCode::kOk
-                                                    : net::StatusFromErrorResponse(response).code();
+            auto code = response.result_int() < 400 ? StatusCode::kOk : net::StatusFromErrorResponse(response).code();
             self->metrics_.Finish(started_at, code);
             respond(std::move(response));
           });
@@ -116,22 +115,26 @@ Result<GenerationRequest> GenerationFromJson(const json& object) {
   auto prompt = object.find("prompt");
   if (prompt == object.end() || !prompt->is_string()) return InvalidArgument("field 'prompt' (string) is required");
   request.prompt = prompt->get<std::string>();
-  for (auto status : {ReadNumber(object, "max_tokens", request.max_tokens),
-                      ReadNumber(object, "temperature", request.temperature), ReadNumber(object, "top_p", request.top_p),
-                      ReadNumber(object, "top_k", request.top_k),
-                      ReadNumber(object, "repeat_penalty", request.repeat_penalty),
-                      ReadNumber(object, "presence_penalty", request.presence_penalty),
-                      ReadNumber(object, "frequency_penalty", request.frequency_penalty)}) {
+  for (auto status :
+       {ReadNumber(object, "max_tokens", request.max_tokens), ReadNumber(object, "temperature", request.temperature),
+        ReadNumber(object, "top_p", request.top_p), ReadNumber(object, "top_k", request.top_k),
+        ReadNumber(object, "repeat_penalty", request.repeat_penalty),
+        ReadNumber(object, "presence_penalty", request.presence_penalty),
+        ReadNumber(object, "frequency_penalty", request.frequency_penalty)}) {
     if (!status.ok()) return status;
   }
   return request;
 }
 
 json GenerationToJson(const GenerationRequest& request) {
-  return {{"prompt", request.prompt},           {"max_tokens", request.max_tokens},
-          {"temperature", request.temperature}, {"top_p", request.top_p},
-          {"top_k", request.top_k},             {"repeat_penalty", request.repeat_penalty},
-          {"presence_penalty", request.presence_penalty}, {"frequency_penalty", request.frequency_penalty}};
+  return {{"prompt", request.prompt},
+          {"max_tokens", request.max_tokens},
+          {"temperature", request.temperature},
+          {"top_p", request.top_p},
+          {"top_k", request.top_k},
+          {"repeat_penalty", request.repeat_penalty},
+          {"presence_penalty", request.presence_penalty},
+          {"frequency_penalty", request.frequency_penalty}};
 }
 
 // ---- clients -------------------------------------------------------------------------------------------
@@ -139,9 +142,9 @@ json GenerationToJson(const GenerationRequest& request) {
 class RestClientBase {
  public:
   RestClientBase(const std::string& host, uint16_t port, const TransportOptions& options)
-      : client_(host, port, {.max_connections = options.client_connections,
-                             .body_limit = options.max_message_bytes,
-                             .threads = 1}) {}
+      : client_(
+            host, port,
+            {.max_connections = options.client_connections, .body_limit = options.max_message_bytes, .threads = 1}) {}
 
  protected:
   // POSTs and hands a 2xx response to `on_ok`; maps everything else to the remote's typed error.
@@ -172,9 +175,9 @@ class RestSpeechToText final : public SpeechToText, private RestClientBase {
   void Transcribe(AudioClip clip, Deadline deadline, Callback<Transcript> done) override {
     auto request = NewPost("/transcribe");
     std::string content_type;
-    request.body() = net::BuildMultipartFile("file", clip.filename.empty() ? "audio.wav" : clip.filename,
-                                             clip.content_type.empty() ? "audio/wav" : clip.content_type, clip.bytes,
-                                             content_type);
+    request.body() =
+        net::BuildMultipartFile("file", clip.filename.empty() ? "audio.wav" : clip.filename,
+                                clip.content_type.empty() ? "audio/wav" : clip.content_type, clip.bytes, content_type);
     request.set(http::field::content_type, content_type);
     Post(std::move(request), deadline, [done = std::move(done)](Result<net::HttpResponse> response) {
       if (!response.ok()) return done(response.status());
@@ -268,22 +271,23 @@ class RestTransport final : public Transport {
 
   Result<std::unique_ptr<ServiceServer>> ServeLlm(LanguageModel& engine, const std::string& host,
                                                   uint16_t port) override {
-    return RestServiceServer::Start(
-        "llm", "/generate", host, port, options_, [&engine](net::HttpRequest&& request, net::Respond respond) {
-          auto body = ParseJsonObject(request.body());
-          if (!body.ok()) return respond(net::ErrorResponse(body.status()));
-          auto generation = GenerationFromJson(*body);
-          if (!generation.ok()) return respond(net::ErrorResponse(generation.status()));
-          std::string prompt = generation->prompt;
-          engine.Generate(std::move(generation).value(), DeadlineFrom(request),
-                          [respond, prompt = std::move(prompt)](Result<Generation> answer) {
-                            if (!answer.ok()) return respond(net::ErrorResponse(answer.status()));
-                            respond(JsonOk({{"prompt", prompt},
-                                            {"generated", answer->text},
-                                            {"language", answer->language},
-                                            {"sources", answer->sources}}));
-                          });
-        });
+    return RestServiceServer::Start("llm", "/generate", host, port, options_,
+                                    [&engine](net::HttpRequest&& request, net::Respond respond) {
+                                      auto body = ParseJsonObject(request.body());
+                                      if (!body.ok()) return respond(net::ErrorResponse(body.status()));
+                                      auto generation = GenerationFromJson(*body);
+                                      if (!generation.ok()) return respond(net::ErrorResponse(generation.status()));
+                                      std::string prompt = generation->prompt;
+                                      engine.Generate(std::move(generation).value(), DeadlineFrom(request),
+                                                      [respond, prompt = std::move(prompt)](Result<Generation> answer) {
+                                                        if (!answer.ok())
+                                                          return respond(net::ErrorResponse(answer.status()));
+                                                        respond(JsonOk({{"prompt", prompt},
+                                                                        {"generated", answer->text},
+                                                                        {"language", answer->language},
+                                                                        {"sources", answer->sources}}));
+                                                      });
+                                    });
   }
 
   Result<std::unique_ptr<ServiceServer>> ServeTts(TextToSpeech& engine, const std::string& host,

@@ -1,4 +1,5 @@
 // A small end-to-end `maestro bench` over every protocol: it must write a valid CSV, summaries and a manifest.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -6,11 +7,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "bench/runner/results_writer.h"
 #include "tests/support/test_support.h"
@@ -41,8 +40,8 @@ TEST(BenchCliTest, SmallExperimentOverEveryProtocolWritesValidResults) {
   std::string command = testing::MaestroBinary() + " bench --protocols " + protocols +
                         " --scenarios simple,complex --users 2 --duration 700ms --warmup 200ms --runs 2"
                         " --engines emulated --emulated-profile simple=1,1,1 --emulated-profile complex=2,5,2"
-                        " --seed 3 --no-report --out " + dir.path().string() + " > " +
-                        (dir.path() / "stdout.txt").string() + " 2>&1";
+                        " --seed 3 --no-report --out " +
+                        dir.path().string() + " > " + (dir.path() / "stdout.txt").string() + " 2>&1";
   int status = std::system(command.c_str());
   ASSERT_EQ(WEXITSTATUS(status), 0) << testing::ReadFile(dir.path() / "stdout.txt");
 
@@ -57,8 +56,10 @@ TEST(BenchCliTest, SmallExperimentOverEveryProtocolWritesValidResults) {
     EXPECT_GT(std::stod(rows[i][3]), 0) << "latency of row " << i;
     EXPECT_GT(std::stod(rows[i][5]), 0) << "memory of row " << i;
     EXPECT_EQ(std::stod(rows[i][12]), 0) << "error rate of row " << i;
-    EXPECT_TRUE(std::filesystem::exists(dir.path() / "runs" / (rows[i][1] + "-" + rows[i][0] + "-" + rows[i][2] + ".json")));
-    EXPECT_TRUE(std::filesystem::exists(dir.path() / "histograms" / (rows[i][1] + "-" + rows[i][0] + "-" + rows[i][2] + ".json")));
+    EXPECT_TRUE(
+        std::filesystem::exists(dir.path() / "runs" / (rows[i][1] + "-" + rows[i][0] + "-" + rows[i][2] + ".json")));
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "histograms" /
+                                        (rows[i][1] + "-" + rows[i][0] + "-" + rows[i][2] + ".json")));
   }
   auto manifest = nlohmann::json::parse(testing::ReadFile(dir.path() / "manifest.json"));
   EXPECT_EQ(manifest["seed"], 3);
@@ -75,9 +76,9 @@ TEST(BenchCliTest, CtrlCStopsCleanlyAndKeepsFinishedRuns) {
   pid_t pid = fork();
   if (pid == 0) {
     freopen(out.c_str(), "w", stdout);
-    execl(testing::MaestroBinary().c_str(), "maestro", "bench", "--protocols", "rest,inproc", "--scenarios",
-          "simple", "--users", "2", "--duration", "600ms", "--warmup", "100ms", "--runs", "20", "--engines",
-          "emulated", "--emulated-profile", "simple=1,1,1", "--no-report", "--out", dir.path().c_str(), nullptr);
+    execl(testing::MaestroBinary().c_str(), "maestro", "bench", "--protocols", "rest,inproc", "--scenarios", "simple",
+          "--users", "2", "--duration", "600ms", "--warmup", "100ms", "--runs", "20", "--engines", "emulated",
+          "--emulated-profile", "simple=1,1,1", "--no-report", "--out", dir.path().c_str(), nullptr);
     _exit(127);
   }
   // Interrupt once two runs have finished.
@@ -116,7 +117,8 @@ TEST(BenchCliTest, BadFlagsFailBeforeStartingAnything) {
   std::string base = testing::MaestroBinary() + " bench --out " + dir.path().string() + " ";
   EXPECT_NE(WEXITSTATUS(std::system((base + "--runs 0 > /dev/null 2>&1").c_str())), 0);
   EXPECT_NE(WEXITSTATUS(std::system((base + "--emulated-profile simple=1 > /dev/null 2>&1").c_str())), 0);
-  EXPECT_NE(WEXITSTATUS(std::system((base + "--protocols carrier-pigeon --engines emulated > /dev/null 2>&1").c_str())), 0);
+  EXPECT_NE(WEXITSTATUS(std::system((base + "--protocols carrier-pigeon --engines emulated > /dev/null 2>&1").c_str())),
+            0);
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "all_results.csv"));
 }
 

@@ -7,8 +7,8 @@ namespace {
 
 TEST(ResultsWriterTest, ThesisColumnsComeFirst) {
   auto columns = CsvColumns();
-  std::vector<std::string> thesis = {"scenario",          "protocol",        "run",           "latency_ms",
-                                     "cpu_usage_percent", "memory_usage_mb", "throughput_req_s"};
+  std::vector<std::string> thesis = {"scenario",        "protocol",        "run", "latency_ms", "cpu_usage_percent",
+                                     "memory_usage_mb", "throughput_req_s"};
   ASSERT_GE(columns.size(), thesis.size());
   EXPECT_EQ(std::vector<std::string>(columns.begin(), columns.begin() + 7), thesis);
   for (const char* extra : {"p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms", "error_rate", "cpu_usage_percent@stt",
@@ -33,8 +33,8 @@ TEST(ResultsWriterTest, RowSumsTheServicesAndLeavesTheGeneratorOut) {
     p.rss_peak_bytes = (rss_mb + 1) << 20;
     return p;
   };
-  record.resources = {process("maestro", 10, 20), process("stt", 20, 30), process("llm", 5, 10),
-                      process("tts", 5, 10), process("loadgen", 50, 100)};
+  record.resources = {process("maestro", 10, 20), process("stt", 20, 30), process("llm", 5, 10), process("tts", 5, 10),
+                      process("loadgen", 50, 100)};
   auto row = CsvRow(record);
   ASSERT_EQ(row.size(), CsvColumns().size());
   EXPECT_EQ(row[0], "simple");

@@ -1,8 +1,8 @@
 #include "bench/runner/run_plan.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 namespace maestro::bench {
 namespace {
@@ -65,7 +65,8 @@ TEST(BenchConfigTest, PresetsAndValidation) {
   EXPECT_TRUE(ValidateBenchConfig(config).ok());
   // The quick preset must fit in three minutes: runs x (warm-up + window), plus ~1 s start-up per block.
   auto blocks = config.protocols.size() * config.scenarios.size();
-  double seconds = static_cast<double>(blocks) * (config.runs * (config.duration + config.warmup).count() / 1000.0 + 1.5);
+  double seconds =
+      static_cast<double>(blocks) * (config.runs * (config.duration + config.warmup).count() / 1000.0 + 1.5);
   EXPECT_LE(seconds, 180);
 
   config.runs = 0;

@@ -1,9 +1,9 @@
 #include "transport/rest/rest_transport.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "domain/blocking.h"
 #include "engines/emulated/emulated_engines.h"
