@@ -30,14 +30,18 @@ using tcp = asio::ip::tcp;
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   HttpServerOptions options;
   HttpHandler handler;
-  std::unique_ptr<AdmissionGate> gate;
   // One event loop per thread, each connection pinned to one: a request's read, handler continuation and
   // write stay on one thread, so no hop between cores (measured: ~10 us less per round trip than a shared loop).
   std::vector<std::unique_ptr<asio::io_context>> loops;
+  std::mutex loops_mutex;
+  bool loops_stopped = false;  // set by Shutdown under loops_mutex once no loop runs any more
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
   size_t next_loop = 0;
   std::unique_ptr<tcp::acceptor> acceptor;
+  uint16_t port = 0;
   std::vector<std::thread> threads;
+  // After the loops: its waiters post to them when destroyed, so it must go first.
+  std::unique_ptr<AdmissionGate> gate;
   std::atomic<size_t> connections{0};
   std::atomic<size_t> requests_in_flight{0};
   std::atomic<bool> stopping{false};
@@ -50,19 +54,37 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
 namespace {
 
+// A suspended connection coroutine waiting for its answer. Members are destroyed in reverse order, so the
+// completion (whose destruction posts the coroutine's unwinding to its event loop) goes before `keep_alive`,
+// the server that owns that event loop.
+template <typename Completion>
+struct PendingAnswer {
+  std::shared_ptr<HttpServer::Impl> keep_alive;
+  Completion completion;
+  std::atomic<bool> answered{false};
+};
+
 // Waits for the handler's asynchronous answer without blocking the event loop: the coroutine suspends until
 // `respond` is called, then resumes on its own executor.
 template <typename Token>
-auto AsyncHandle(const HttpHandler& handler, std::shared_ptr<void> keep_alive, HttpRequest request, Token&& token) {
+auto AsyncHandle(const HttpHandler& handler, std::shared_ptr<HttpServer::Impl> keep_alive, HttpRequest request,
+                 Token&& token) {
   return asio::async_initiate<Token, void(HttpResponse)>(
-      [&handler, keep_alive = std::move(keep_alive)](auto completion, HttpRequest request) {
-        using Completion = decltype(completion);
-        auto shared = std::make_shared<Completion>(std::move(completion));
-        auto executor = asio::get_associated_executor(*shared);
-        auto answered = std::make_shared<std::atomic<bool>>(false);
-        handler(std::move(request), [shared, executor, answered, keep_alive](HttpResponse response) mutable {
-          if (answered->exchange(true)) return;  // a handler bug must not resume the coroutine twice
-          asio::post(executor, [shared, response = std::move(response)]() mutable { (*shared)(std::move(response)); });
+      // keep_alive moves on into the pending answer: left in this initiation object, which the suspended
+      // coroutine's frame holds, it would make the frame own the server that owns the frame.
+      [&handler, keep_alive = std::move(keep_alive)](auto completion, HttpRequest request) mutable {
+        using Pending = PendingAnswer<decltype(completion)>;
+        auto pending = std::make_shared<Pending>(std::move(keep_alive), std::move(completion));
+        handler(std::move(request), [pending](HttpResponse response) mutable {
+          if (pending->answered.exchange(true)) return;  // a handler bug must not resume the coroutine twice
+          // An answer that arrives after Shutdown is dropped: its event loop is gone, and queueing it there would
+          // make the loop own the server that owns the loop.
+          std::lock_guard lock(pending->keep_alive->loops_mutex);
+          if (pending->keep_alive->loops_stopped) return;
+          auto executor = asio::get_associated_executor(pending->completion);
+          asio::post(executor, [pending, response = std::move(response)]() mutable {
+            std::move(pending->completion)(std::move(response));
+          });
         });
       },
       token, std::move(request));
@@ -213,16 +235,14 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
     return Status(StatusCode::kUnavailable,
                   "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
   }
+  impl->port = impl->acceptor->local_endpoint(ec).port();
   Impl* raw = impl.get();
   asio::co_spawn(*impl->loops.front(), raw->Accept(), asio::detached);
   for (auto& loop : raw->loops) raw->threads.emplace_back([loop = loop.get()] { loop->run(); });
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-uint16_t HttpServer::port() const {
-  boost::system::error_code ec;
-  return impl_->acceptor->local_endpoint(ec).port();
-}
+uint16_t HttpServer::port() const { return impl_->port; }
 
 void HttpServer::Shutdown(std::chrono::milliseconds grace) {
   std::lock_guard lock(impl_->shutdown_mutex);
@@ -240,6 +260,8 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace) {
   for (auto& loop : impl_->loops) loop->stop();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();
+  std::lock_guard loops_lock(impl_->loops_mutex);
+  impl_->loops_stopped = true;
 }
 
 }  // namespace maestro::net

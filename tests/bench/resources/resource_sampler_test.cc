@@ -108,7 +108,10 @@ TEST(ResourceSamplerTest, MeasuresAChildsKnownCpuShareAndRss) {
   EXPECT_GE(r.cpu_percent_peak, r.cpu_percent_mean);
   EXPECT_GE(r.rss_mean_bytes, rss);
   EXPECT_GE(r.rss_peak_bytes, r.rss_mean_bytes);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  // Sanitizer shadow memory inflates a child's RSS by tens of MB, so the upper bound holds only without it.
   EXPECT_LT(r.rss_peak_bytes, rss + 48 * kMiB);
+#endif
   EXPECT_FALSE(r.exited);
   munmap(state, sizeof(BurnerState));
 }
