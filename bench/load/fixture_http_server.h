@@ -32,6 +32,8 @@ class FixtureHttpServer {
   virtual uint16_t port() const = 0;
   // RETURNS the number of complete requests received so far. Thread-safe.
   virtual uint64_t requests() const = 0;
+  // RETURNS the number of connections accepted so far. Thread-safe.
+  virtual uint64_t connections() const = 0;
   // Stops accepting, closes every connection and joins the io threads. Idempotent.
   virtual void Stop() = 0;
 };

@@ -2,13 +2,13 @@
 // omission, and every error kind. Each test runs a few seconds at most.
 #include "bench/load/load_generator.h"
 
-#include <atomic>
-#include <cmath>
-#include <thread>
+#include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <gtest/gtest.h>
+#include <cmath>
+#include <thread>
 
 #include "bench/load/fixture_http_server.h"
 
@@ -18,7 +18,9 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-double Ms(int64_t ns) { return static_cast<double>(ns) / 1e6; }
+double Ms(int64_t ns) {
+  return static_cast<double>(ns) / 1e6;
+}
 
 std::unique_ptr<FixtureHttpServer> Serve(const FixtureServerOptions& options) {
   auto server = StartFixtureHttpServer(options);
@@ -103,6 +105,20 @@ TEST(LoadGeneratorTest, StallShowsInOpenLoopP99ButNotInClosedLoopP99) {
   // About a fifth of the open loop's 600 requests were scheduled during the stall.
   EXPECT_GT(Ms(open.latency.ValueAtPercentile(90)), 300.0) << FormatSummaryTable(open);
   EXPECT_EQ(open.errors.total(), 0u);
+}
+
+// The thesis's 1000 constant VUs, each on its own keep-alive connection.
+TEST(LoadGeneratorTest, AThousandVirtualUsersEachKeepOneConnection) {
+  FixtureServerOptions options;
+  options.service_time = milliseconds(500);
+  auto server = Serve(options);
+  LoadConfig c = Closed(*server, 1000, milliseconds(1500));
+  c.warmup = milliseconds(500);
+  const LoadSummary s = MustRun(c);
+  EXPECT_EQ(s.errors.total(), 0u) << FormatSummaryTable(s);
+  EXPECT_EQ(server->connections(), 1000u);
+  EXPECT_NEAR(s.throughput_rps(), 2000.0, 200.0) << FormatSummaryTable(s);
+  EXPECT_NEAR(Ms(s.latency.ValueAtPercentile(50)), 500.0, 25.0) << FormatSummaryTable(s);
 }
 
 TEST(LoadGeneratorTest, OpenLoopDropsSendsBeyondMaxInflight) {
