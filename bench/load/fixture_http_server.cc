@@ -92,7 +92,7 @@ class Session : public std::enable_shared_from_this<Session> {
       Read();
       return;
     }
-    keep_alive_ = parser_->keep_alive();
+    keep_alive_ = parser_->keep_alive() && state_.options.keep_alive;
     Respond();
   }
 

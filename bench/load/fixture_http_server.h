@@ -21,6 +21,7 @@ struct FixtureServerOptions {
   // has passed; requests arriving meanwhile wait for the stall's end too.
   uint64_t stall_at_request = 0;
   std::chrono::nanoseconds stall_duration{0};
+  bool keep_alive = true;  // false: every response says Connection: close and the server closes
   int threads = 1;
   uint64_t max_request_body_bytes = uint64_t{64} << 20;
 };

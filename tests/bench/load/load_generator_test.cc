@@ -248,6 +248,19 @@ TEST(LoadGeneratorTest, MultipartBodiesAndSeveralThreads) {
   EXPECT_GT(s.bytes_sent, s.succeeded * 100 * 1024);
 }
 
+TEST(LoadGeneratorTest, ReconnectsWhenTheServerClosesEachConnection) {
+  FixtureServerOptions options;
+  options.keep_alive = false;
+  auto server = Serve(options);
+  LoadConfig c = Closed(*server, 2, milliseconds(300));
+  c.warmup = milliseconds(0);
+  c.think_time = milliseconds(1);
+  const LoadSummary s = MustRun(c);
+  EXPECT_EQ(s.errors.total(), 0u) << FormatSummaryTable(s);
+  EXPECT_GT(s.succeeded, 50u);
+  EXPECT_EQ(server->connections(), server->requests());
+}
+
 TEST(LoadGeneratorTest, CancelEndsTheRunEarly) {
   auto server = Serve({});
   LoadConfig c = Closed(*server, 2, milliseconds(10000));
