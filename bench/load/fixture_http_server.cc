@@ -50,6 +50,8 @@ struct SharedState {
   std::string response_close;
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> connections{0};
+  int64_t stall_from_ns = 0;               // steady_clock nanoseconds since epoch; 0 = no stall
+  std::atomic<bool> stalled{false};
   std::atomic<int64_t> stall_until_ns{0};  // steady_clock nanoseconds since epoch
 };
 
@@ -99,9 +101,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void Respond() {
     const auto now = Clock::now();
     const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-    const uint64_t n = state_.requests.fetch_add(1) + 1;
+    state_.requests.fetch_add(1);
     const auto& options = state_.options;
-    if (options.stall_at_request != 0 && n == options.stall_at_request) {
+    if (state_.stall_from_ns != 0 && now_ns >= state_.stall_from_ns && !state_.stalled.exchange(true)) {
       state_.stall_until_ns.store(now_ns + options.stall_duration.count());
     }
     auto due = now + options.service_time;
@@ -165,6 +167,11 @@ class Server : public FixtureHttpServer {
     state_.options = options;
     state_.response_keep_alive = SerializeResponse(options, true);
     state_.response_close = SerializeResponse(options, false);
+    if (options.stall_after.count() > 0 && options.stall_duration.count() > 0) {
+      state_.stall_from_ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch() + options.stall_after)
+              .count();
+    }
     for (int i = 0; i < options.threads; ++i) {
       ios_.push_back(std::make_unique<asio::io_context>(1));
       guards_.emplace_back(ios_.back()->get_executor());
@@ -230,7 +237,7 @@ class Server : public FixtureHttpServer {
 Result<std::unique_ptr<FixtureHttpServer>> StartFixtureHttpServer(const FixtureServerOptions& options, uint16_t port) {
   if (options.threads < 1 || options.threads > 64) return InvalidArgument("fixture server: threads in [1, 64]");
   if (options.status < 100 || options.status > 599) return InvalidArgument("fixture server: status in [100, 599]");
-  if (options.service_time.count() < 0 || options.stall_duration.count() < 0) {
+  if (options.service_time.count() < 0 || options.stall_after.count() < 0 || options.stall_duration.count() < 0) {
     return InvalidArgument("fixture server: times must be >= 0");
   }
   auto server = std::make_unique<Server>(options);

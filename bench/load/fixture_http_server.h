@@ -17,9 +17,9 @@ struct FixtureServerOptions {
   int status = 200;
   std::string content_type = "text/plain";
   std::string body = "ok";
-  // When the stall_at_request-th request (1-based; 0 = never) arrives, no response goes out until stall_duration
-  // has passed; requests arriving meanwhile wait for the stall's end too.
-  uint64_t stall_at_request = 0;
+  // Once, when the first request at least stall_after past the server's start arrives, no response goes out until
+  // stall_duration has passed; requests arriving meanwhile wait for the stall's end too. 0 = never.
+  std::chrono::nanoseconds stall_after{0};
   std::chrono::nanoseconds stall_duration{0};
   bool keep_alive = true;  // false: every response says Connection: close and the server closes
   int threads = 1;
