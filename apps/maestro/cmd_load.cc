@@ -125,6 +125,10 @@ int RunLoadCommand(const LoadOptions& o) {
   bench::WindowHooks hooks;
   hooks.window_started = [&sampler] { (void)sampler.Start(); };
   hooks.window_ended = [&sampler] { sampler.Stop(); };
+  if (config->mode == bench::LoadMode::kClosed && o.connections > 0 && o.connections != config->vus) {
+    std::cerr << "maestro load: note: --connections applies to the open loop; each closed-loop user keeps its own "
+                 "connection\n";
+  }
   if (!o.json) {
     std::cerr << "maestro load: " << o.url << " for " << o.duration << " after " << o.warmup << " warm-up\n";
   }
