@@ -5,9 +5,8 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "apps/maestro/command_registry.h"
 #include "bench/load/load_generator.h"
@@ -18,7 +17,9 @@ namespace {
 
 std::atomic<bool> g_cancel{false};
 
-void OnInterrupt(int) { g_cancel.store(true); }
+void OnInterrupt(int) {
+  g_cancel.store(true);
+}
 
 struct LoadOptions {
   std::string url;
@@ -124,6 +125,10 @@ int RunLoadCommand(const LoadOptions& o) {
   bench::WindowHooks hooks;
   hooks.window_started = [&sampler] { (void)sampler.Start(); };
   hooks.window_ended = [&sampler] { sampler.Stop(); };
+  if (config->mode == bench::LoadMode::kClosed && o.connections > 0 && o.connections != config->vus) {
+    std::cerr << "maestro load: note: --connections applies to the open loop; each closed-loop user keeps its own "
+                 "connection\n";
+  }
   if (!o.json) {
     std::cerr << "maestro load: " << o.url << " for " << o.duration << " after " << o.warmup << " warm-up\n";
   }
@@ -164,7 +169,8 @@ RegisterCommand load_command(
     [](CLI::App& cmd) -> std::function<int()> {
       auto o = std::make_shared<LoadOptions>();
       cmd.add_option("url", o->url, "http://host:port/path")->required();
-      auto* vus = cmd.add_option("--vus", o->vus, "Closed loop: virtual users (default 1)")->check(CLI::Range(1, 100000));
+      auto* vus =
+          cmd.add_option("--vus", o->vus, "Closed loop: virtual users (default 1)")->check(CLI::Range(1, 100000));
       cmd.add_option("--rate", o->rate, "Open loop: requests per second")->excludes(vus)->check(CLI::PositiveNumber);
       cmd.add_option("--duration", o->duration, "Measured window, e.g. 10s")->capture_default_str();
       cmd.add_option("--warmup", o->warmup, "Warm-up before the window; its results are discarded")

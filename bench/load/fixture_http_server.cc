@@ -1,11 +1,6 @@
 #include "bench/load/fixture_http_server.h"
 
 #include <atomic>
-#include <cstring>
-#include <optional>
-#include <thread>
-#include <vector>
-
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,6 +9,10 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/status.hpp>
+#include <cstring>
+#include <optional>
+#include <thread>
+#include <vector>
 
 namespace maestro::bench {
 namespace {
@@ -50,6 +49,9 @@ struct SharedState {
   std::string response_keep_alive;
   std::string response_close;
   std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> connections{0};
+  int64_t stall_from_ns = 0;               // steady_clock nanoseconds since epoch; 0 = no stall
+  std::atomic<bool> stalled{false};
   std::atomic<int64_t> stall_until_ns{0};  // steady_clock nanoseconds since epoch
 };
 
@@ -92,16 +94,16 @@ class Session : public std::enable_shared_from_this<Session> {
       Read();
       return;
     }
-    keep_alive_ = parser_->keep_alive();
+    keep_alive_ = parser_->keep_alive() && state_.options.keep_alive;
     Respond();
   }
 
   void Respond() {
     const auto now = Clock::now();
     const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-    const uint64_t n = state_.requests.fetch_add(1) + 1;
+    state_.requests.fetch_add(1);
     const auto& options = state_.options;
-    if (options.stall_at_request != 0 && n == options.stall_at_request) {
+    if (state_.stall_from_ns != 0 && now_ns >= state_.stall_from_ns && !state_.stalled.exchange(true)) {
       state_.stall_until_ns.store(now_ns + options.stall_duration.count());
     }
     auto due = now + options.service_time;
@@ -121,20 +123,21 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Write() {
     const std::string& response = keep_alive_ ? state_.response_keep_alive : state_.response_close;
-    asio::async_write(socket_, asio::buffer(response), [self = shared_from_this()](boost::system::error_code ec, size_t) {
-      if (ec) return;
-      if (!self->keep_alive_) {
-        boost::system::error_code ignored;
-        self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
-        return;
-      }
-      self->parser_.emplace(self->state_.options.max_request_body_bytes);
-      if (self->buffered_ > 0) {
-        self->Parse();
-      } else {
-        self->Read();
-      }
-    });
+    asio::async_write(socket_, asio::buffer(response),
+                      [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                        if (ec) return;
+                        if (!self->keep_alive_) {
+                          boost::system::error_code ignored;
+                          self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
+                          return;
+                        }
+                        self->parser_.emplace(self->state_.options.max_request_body_bytes);
+                        if (self->buffered_ > 0) {
+                          self->Parse();
+                        } else {
+                          self->Read();
+                        }
+                      });
   }
 
   tcp::socket socket_;
@@ -148,8 +151,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
 std::string SerializeResponse(const FixtureServerOptions& options, bool keep_alive) {
   const auto reason = beast::http::obsolete_reason(static_cast<beast::http::status>(options.status));
-  std::string out = "HTTP/1.1 " + std::to_string(options.status) + " " + std::string(reason.data(), reason.size()) +
-                    "\r\n";
+  std::string out =
+      "HTTP/1.1 " + std::to_string(options.status) + " " + std::string(reason.data(), reason.size()) + "\r\n";
   out += "Server: maestro-fixture\r\n";
   out += "Content-Type: " + options.content_type + "\r\n";
   out += "Content-Length: " + std::to_string(options.body.size()) + "\r\n";
@@ -164,6 +167,11 @@ class Server : public FixtureHttpServer {
     state_.options = options;
     state_.response_keep_alive = SerializeResponse(options, true);
     state_.response_close = SerializeResponse(options, false);
+    if (options.stall_after.count() > 0 && options.stall_duration.count() > 0) {
+      state_.stall_from_ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch() + options.stall_after)
+              .count();
+    }
     for (int i = 0; i < options.threads; ++i) {
       ios_.push_back(std::make_unique<asio::io_context>(1));
       guards_.emplace_back(ios_.back()->get_executor());
@@ -189,6 +197,7 @@ class Server : public FixtureHttpServer {
 
   uint16_t port() const override { return port_; }
   uint64_t requests() const override { return state_.requests.load(); }
+  uint64_t connections() const override { return state_.connections.load(); }
 
   void Stop() override {
     if (stopped_) return;
@@ -205,7 +214,10 @@ class Server : public FixtureHttpServer {
     asio::io_context& target = *ios_[next_io_++ % ios_.size()];
     acceptor_->async_accept(target, [this](boost::system::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
-      if (!ec) std::make_shared<Session>(std::move(socket), state_)->Start();
+      if (!ec) {
+        state_.connections.fetch_add(1);
+        std::make_shared<Session>(std::move(socket), state_)->Start();
+      }
       Accept();
     });
   }
@@ -222,11 +234,10 @@ class Server : public FixtureHttpServer {
 
 }  // namespace
 
-Result<std::unique_ptr<FixtureHttpServer>> StartFixtureHttpServer(const FixtureServerOptions& options,
-                                                                  uint16_t port) {
+Result<std::unique_ptr<FixtureHttpServer>> StartFixtureHttpServer(const FixtureServerOptions& options, uint16_t port) {
   if (options.threads < 1 || options.threads > 64) return InvalidArgument("fixture server: threads in [1, 64]");
   if (options.status < 100 || options.status > 599) return InvalidArgument("fixture server: status in [100, 599]");
-  if (options.service_time.count() < 0 || options.stall_duration.count() < 0) {
+  if (options.service_time.count() < 0 || options.stall_after.count() < 0 || options.stall_duration.count() < 0) {
     return InvalidArgument("fixture server: times must be >= 0");
   }
   auto server = std::make_unique<Server>(options);

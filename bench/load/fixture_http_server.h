@@ -17,10 +17,11 @@ struct FixtureServerOptions {
   int status = 200;
   std::string content_type = "text/plain";
   std::string body = "ok";
-  // When the stall_at_request-th request (1-based; 0 = never) arrives, no response goes out until stall_duration
-  // has passed; requests arriving meanwhile wait for the stall's end too.
-  uint64_t stall_at_request = 0;
+  // Once, when the first request at least stall_after past the server's start arrives, no response goes out until
+  // stall_duration has passed; requests arriving meanwhile wait for the stall's end too. 0 = never.
+  std::chrono::nanoseconds stall_after{0};
   std::chrono::nanoseconds stall_duration{0};
+  bool keep_alive = true;  // false: every response says Connection: close and the server closes
   int threads = 1;
   uint64_t max_request_body_bytes = uint64_t{64} << 20;
 };
@@ -32,6 +33,8 @@ class FixtureHttpServer {
   virtual uint16_t port() const = 0;
   // RETURNS the number of complete requests received so far. Thread-safe.
   virtual uint64_t requests() const = 0;
+  // RETURNS the number of connections accepted so far. Thread-safe.
+  virtual uint64_t connections() const = 0;
   // Stops accepting, closes every connection and joins the io threads. Idempotent.
   virtual void Stop() = 0;
 };

@@ -1,10 +1,9 @@
 // maestro_fixture_server: runs FixtureHttpServer standalone, the trivial endpoint for comparing `maestro load`
 // with wrk (bench/load/compare_with_wrk.sh). Prints "listening on PORT" and serves until SIGINT/SIGTERM.
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 #include "bench/load/fixture_http_server.h"
 
@@ -16,7 +15,8 @@ int main(int argc, char** argv) {
   int status = 200;
   size_t body_bytes = 2;
   app.add_option("--port", port, "Port on 127.0.0.1 (0 = any free port)")->check(CLI::Range(0, 65535));
-  app.add_option("--service-ms", service_ms, "Service time per request in milliseconds")->check(CLI::Range(0.0, 60000.0));
+  app.add_option("--service-ms", service_ms, "Service time per request in milliseconds")
+      ->check(CLI::Range(0.0, 60000.0));
   app.add_option("--threads", threads, "io threads")->check(CLI::Range(1, 64));
   app.add_option("--status", status, "HTTP status of every response")->check(CLI::Range(100, 599));
   app.add_option("--body-bytes", body_bytes, "Response body size")->check(CLI::Range(size_t{0}, size_t{1} << 26));

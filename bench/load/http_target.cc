@@ -82,8 +82,8 @@ std::string SerializeRequest(const LoadConfig& config, const HttpTarget& target)
     const std::string file_name = BaseName(config.body_file_name);
     body.reserve(config.body.size() + 256);
     body += "--" + boundary + "\r\n";
-    body += "Content-Disposition: form-data; name=\"" + config.multipart_field + "\"; filename=\"" + file_name +
-            "\"\r\n";
+    body +=
+        "Content-Disposition: form-data; name=\"" + config.multipart_field + "\"; filename=\"" + file_name + "\"\r\n";
     body += "Content-Type: " + ContentTypeForFile(file_name) + "\r\n\r\n";
     body += config.body;
     body += "\r\n--" + boundary + "--\r\n";

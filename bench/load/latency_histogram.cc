@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 namespace maestro::bench {
@@ -33,7 +32,9 @@ uint64_t LatencyHistogram::HighestOf(size_t index) {
   return LowestOf(index) + (uint64_t{1} << shift) - 1;
 }
 
-size_t LatencyHistogram::BucketCount() { return IndexOf(kMaxTrackableNs) + 1; }
+size_t LatencyHistogram::BucketCount() {
+  return IndexOf(kMaxTrackableNs) + 1;
+}
 
 LatencyHistogram::LatencyHistogram() : counts_(BucketCount(), 0) {}
 
@@ -93,8 +94,8 @@ nlohmann::json LatencyHistogram::ToJson() const {
   for (size_t i = 0; i < counts_.size(); ++i) {
     if (counts_[i] != 0) buckets.push_back({i, counts_[i]});
   }
-  return {{"unit", "ns"}, {"sub_bucket_bits", kSubBucketBits}, {"count", count_}, {"min", min()},
-          {"max", max()}, {"sum", sum_}, {"buckets", std::move(buckets)}};
+  return {{"unit", "ns"}, {"sub_bucket_bits", kSubBucketBits}, {"count", count_}, {"min", min()}, {"max", max()},
+          {"sum", sum_},  {"buckets", std::move(buckets)}};
 }
 
 Result<LatencyHistogram> LatencyHistogram::FromJson(const nlohmann::json& json) {

@@ -1,9 +1,9 @@
 // Google Benchmark of LatencyHistogram: the cost the generator pays per response (Record) and per summary
 // (percentiles, merge).
+#include <benchmark/benchmark.h>
+
 #include <random>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #include "bench/load/latency_histogram.h"
 

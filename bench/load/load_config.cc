@@ -6,7 +6,9 @@
 namespace maestro::bench {
 namespace {
 
-bool HasLineBreak(const std::string& s) { return s.find_first_of("\r\n") != std::string::npos; }
+bool HasLineBreak(const std::string& s) {
+  return s.find_first_of("\r\n") != std::string::npos;
+}
 
 }  // namespace
 
@@ -22,7 +24,8 @@ Status ValidateLoadConfig(const LoadConfig& c) {
       return InvalidArgument("load: bad header '" + name + "'");
     }
   }
-  if (HasLineBreak(c.content_type) || HasLineBreak(c.multipart_field) || c.multipart_field.find('"') != std::string::npos) {
+  if (HasLineBreak(c.content_type) || HasLineBreak(c.multipart_field) ||
+      c.multipart_field.find('"') != std::string::npos) {
     return InvalidArgument("load: content type and field name must be single-line");
   }
   if (c.body.size() > (size_t{256} << 20)) return InvalidArgument("load: body larger than 256 MiB");

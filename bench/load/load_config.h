@@ -29,17 +29,17 @@ struct LoadConfig {
   std::string content_type;
 
   LoadMode mode = LoadMode::kClosed;
-  int vus = 1;                                  // closed loop: virtual users, one keep-alive connection each
-  std::chrono::nanoseconds think_time{0};       // closed loop: pause after each response
-  double rate = 0;                              // open loop: requests per second
-  int max_inflight = 1000;                      // open loop: requests sent and not answered; more are dropped
-  int connections = 0;                          // open loop: connection pool size; 0 = max_inflight
+  int vus = 1;                             // closed loop: virtual users, one keep-alive connection each
+  std::chrono::nanoseconds think_time{0};  // closed loop: pause after each response
+  double rate = 0;                         // open loop: requests per second
+  int max_inflight = 1000;                 // open loop: requests sent and not answered; more are dropped
+  int connections = 0;                     // open loop: connection pool size; 0 = max_inflight
   std::chrono::nanoseconds late_threshold = std::chrono::milliseconds(1);  // open loop: a send this late is late
 
   std::chrono::nanoseconds duration = std::chrono::seconds(10);  // the measured window
   std::chrono::nanoseconds warmup = std::chrono::seconds(2);     // before the window; results discarded
   std::chrono::nanoseconds timeout = std::chrono::seconds(6);    // per request, from its send
-  int threads = 1;                                                // io_context threads
+  int threads = 1;                                               // io_context threads
 
   // Response validation (wrong_body errors). Empty / 0 = not checked. The content type matches by prefix, so
   // "audio/wav" accepts "audio/wav; codecs=1".

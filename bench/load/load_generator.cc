@@ -4,22 +4,21 @@
 #include <time.h>
 
 #include <algorithm>
-#include <cmath>
-#include <condition_variable>
-#include <mutex>
-#include <cstring>
-#include <deque>
-#include <memory>
-#include <optional>
-#include <thread>
-#include <vector>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include "bench/load/http_target.h"
 #include "bench/load/response_parser.h"
@@ -49,7 +48,9 @@ double ProcessCpuSeconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double Seconds(Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 // What every worker shares, read-only, during a run.
 struct RunPlan {
@@ -100,8 +101,8 @@ class Worker {
   void Run() {
     const double cpu_start = ThreadCpuSeconds();
     const auto wall_start = Clock::now();
-    const auto tick = std::clamp<nanoseconds>(config_.timeout / 4, std::chrono::milliseconds(1),
-                                              std::chrono::milliseconds(5));
+    const auto tick =
+        std::clamp<nanoseconds>(config_.timeout / 4, std::chrono::milliseconds(1), std::chrono::milliseconds(5));
     tick_ = tick;
     schedule_timer_.expires_at(plan_.start);
     schedule_timer_.async_wait([this](boost::system::error_code ec) {
@@ -130,8 +131,8 @@ class Worker {
     std::optional<ResponseParser> parser;
     bool open = false;
     bool busy = false;
-    bool reused = false;   // a response already came back on this socket
-    bool retried = false;  // this request was already resent once after a stale keep-alive connection broke
+    bool reused = false;      // a response already came back on this socket
+    bool retried = false;     // this request was already resent once after a stale keep-alive connection broke
     uint64_t generation = 0;  // bumped when pending operations are abandoned, so their handlers do nothing
     Clock::time_point intended;
     Clock::time_point deadline;
@@ -313,11 +314,21 @@ class Worker {
           ++result_.succeeded;
           result_.latency.Record(std::chrono::duration_cast<nanoseconds>(now - c.intended).count());
           break;
-        case Outcome::kConnect: ++result_.errors.connect; break;
-        case Outcome::kTimeout: ++result_.errors.timeout; break;
-        case Outcome::kIo: ++result_.errors.io; break;
-        case Outcome::kHttpStatus: ++result_.errors.http_status[status_]; break;
-        case Outcome::kWrongBody: ++result_.errors.wrong_body; break;
+        case Outcome::kConnect:
+          ++result_.errors.connect;
+          break;
+        case Outcome::kTimeout:
+          ++result_.errors.timeout;
+          break;
+        case Outcome::kIo:
+          ++result_.errors.io;
+          break;
+        case Outcome::kHttpStatus:
+          ++result_.errors.http_status[status_];
+          break;
+        case Outcome::kWrongBody:
+          ++result_.errors.wrong_body;
+          break;
       }
     }
     // The open loop drains its queue after the window too: those sends were scheduled in it.
@@ -495,6 +506,24 @@ std::vector<WorkerShare> SplitLoad(const LoadConfig& config) {
   return shares;
 }
 
+// Each connection is a file descriptor: raises the soft limit towards the hard one when the run needs more.
+Status EnsureDescriptors(const LoadConfig& config) {
+  const uint64_t connections =
+      config.mode == LoadMode::kClosed
+          ? static_cast<uint64_t>(config.vus)
+          : static_cast<uint64_t>(config.connections > 0 ? config.connections : config.max_inflight);
+  const rlim_t needed = connections + 256;  // headroom for the rest of the process
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= needed) return Status::Ok();
+  if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed) {
+    return InvalidArgument("load: " + std::to_string(connections) + " connections need " + std::to_string(needed) +
+                           " file descriptors, but the hard limit is " + std::to_string(limit.rlim_max));
+  }
+  limit.rlim_cur = needed;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return Internal("load: cannot raise the file descriptor limit");
+  return Status::Ok();
+}
+
 // Calls the window hooks on time, from its own thread, until the run is over.
 class HookCaller {
  public:
@@ -533,6 +562,7 @@ Result<LoadSummary> RunLoad(const LoadConfig& config, const std::atomic<bool>* c
   if (!target.ok()) return target.status();
   auto endpoint = Resolve(*target);
   if (!endpoint.ok()) return endpoint.status();
+  if (Status s = EnsureDescriptors(config); !s.ok()) return s;
 
   RunPlan plan;
   plan.config = &config;
@@ -579,7 +609,8 @@ Result<LoadSummary> RunLoad(const LoadConfig& config, const std::atomic<bool>* c
     summary.dropped += r.dropped;
     summary.bytes_sent += r.bytes_sent;
     summary.bytes_received += r.bytes_received;
-    if (r.wall_s > 0) summary.max_thread_cpu_percent = std::max(summary.max_thread_cpu_percent, 100.0 * r.cpu_s / r.wall_s);
+    if (r.wall_s > 0)
+      summary.max_thread_cpu_percent = std::max(summary.max_thread_cpu_percent, 100.0 * r.cpu_s / r.wall_s);
     if (r.cancelled_at) {
       summary.cancelled = true;
       summary.window_s = std::min(summary.window_s, std::max(0.0, Seconds(*r.cancelled_at - plan.window_start)));

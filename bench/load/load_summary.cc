@@ -7,7 +7,9 @@
 namespace maestro::bench {
 namespace {
 
-double Ms(int64_t ns) { return static_cast<double>(ns) / 1e6; }
+double Ms(int64_t ns) {
+  return static_cast<double>(ns) / 1e6;
+}
 
 }  // namespace
 
@@ -17,7 +19,9 @@ uint64_t LoadErrors::http_status_total() const {
   return total;
 }
 
-uint64_t LoadErrors::total() const { return connect + timeout + io + wrong_body + http_status_total(); }
+uint64_t LoadErrors::total() const {
+  return connect + timeout + io + wrong_body + http_status_total();
+}
 
 void LoadErrors::Merge(const LoadErrors& other) {
   connect += other.connect;
@@ -30,12 +34,16 @@ void LoadErrors::Merge(const LoadErrors& other) {
 double LoadSummary::throughput_rps() const {
   return window_s > 0 ? static_cast<double>(completed_in_window) / window_s : 0;
 }
-double LoadSummary::request_rate() const { return window_s > 0 ? static_cast<double>(requests) / window_s : 0; }
+double LoadSummary::request_rate() const {
+  return window_s > 0 ? static_cast<double>(requests) / window_s : 0;
+}
 double LoadSummary::error_rate() const {
   return requests ? static_cast<double>(errors.total()) / static_cast<double>(requests) : 0;
 }
 
-const char* LoadModeName(LoadMode mode) { return mode == LoadMode::kClosed ? "closed" : "open"; }
+const char* LoadModeName(LoadMode mode) {
+  return mode == LoadMode::kClosed ? "closed" : "open";
+}
 
 nlohmann::json SummaryToJson(const LoadSummary& s, bool include_histogram) {
   nlohmann::json by_code = nlohmann::json::object();
@@ -99,7 +107,8 @@ std::string FormatSummaryTable(const LoadSummary& s) {
   out += fmt::format("  requests .... {}  ({:.1f}/s)\n", s.requests, s.request_rate());
   out += fmt::format("  succeeded ... {}  (throughput {:.1f}/s completed in the window)\n", s.succeeded,
                      s.throughput_rps());
-  if (s.unfinished > 0) out += fmt::format("  unfinished .. {} (queued or in flight when the run ended)\n", s.unfinished);
+  if (s.unfinished > 0)
+    out += fmt::format("  unfinished .. {} (queued or in flight when the run ended)\n", s.unfinished);
   out += fmt::format("  errors ...... {}  ({:.2f}%)  connect={} timeout={} io={} wrong_body={} http_status={}\n",
                      s.errors.total(), 100.0 * s.error_rate(), s.errors.connect, s.errors.timeout, s.errors.io,
                      s.errors.wrong_body, s.errors.http_status_total());
@@ -107,16 +116,17 @@ std::string FormatSummaryTable(const LoadSummary& s) {
   if (s.mode == LoadMode::kOpen) {
     out += fmt::format("  sends ....... scheduled={} late={} dropped={}\n", s.scheduled, s.late, s.dropped);
   }
-  out += fmt::format("  latency ms .. mean={:.3f} p50={:.3f} p90={:.3f} p95={:.3f} p99={:.3f} p99.9={:.3f} max={:.3f}\n",
-                     h.mean() / 1e6, Ms(h.ValueAtPercentile(50)), Ms(h.ValueAtPercentile(90)),
-                     Ms(h.ValueAtPercentile(95)), Ms(h.ValueAtPercentile(99)), Ms(h.ValueAtPercentile(99.9)),
-                     Ms(h.max()));
+  out +=
+      fmt::format("  latency ms .. mean={:.3f} p50={:.3f} p90={:.3f} p95={:.3f} p99={:.3f} p99.9={:.3f} max={:.3f}\n",
+                  h.mean() / 1e6, Ms(h.ValueAtPercentile(50)), Ms(h.ValueAtPercentile(90)), Ms(h.ValueAtPercentile(95)),
+                  Ms(h.ValueAtPercentile(99)), Ms(h.ValueAtPercentile(99.9)), Ms(h.max()));
   out += fmt::format("  data ........ sent={} B received={} B\n", s.bytes_sent, s.bytes_received);
   out += fmt::format("  generator ... process CPU {:.1f}% of a core, busiest thread {:.1f}%\n", s.process_cpu_percent,
                      s.max_thread_cpu_percent);
   if (s.generator_bottleneck) {
-    out += "  WARNING: the generator's busiest thread used more than 85% of a core; it may be the bottleneck "
-           "(add --threads or lower the load).\n";
+    out +=
+        "  WARNING: the generator's busiest thread used more than 85% of a core; it may be the bottleneck "
+        "(add --threads or lower the load).\n";
   }
   return out;
 }

@@ -4,9 +4,8 @@
 
 #include <cstdint>
 #include <map>
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 #include "bench/load/latency_histogram.h"
 #include "bench/load/load_config.h"
@@ -15,10 +14,10 @@ namespace maestro::bench {
 
 // Errors by kind, counted over the measured window.
 struct LoadErrors {
-  uint64_t connect = 0;     // the TCP connection could not be made
-  uint64_t timeout = 0;     // no complete response within the per-request timeout
-  uint64_t io = 0;          // the connection broke or the response was malformed after sending
-  uint64_t wrong_body = 0;  // a 2xx/3xx response failed the Content-Type or minimum-size check
+  uint64_t connect = 0;                 // the TCP connection could not be made
+  uint64_t timeout = 0;                 // no complete response within the per-request timeout
+  uint64_t io = 0;                      // the connection broke or the response was malformed after sending
+  uint64_t wrong_body = 0;              // a 2xx/3xx response failed the Content-Type or minimum-size check
   std::map<int, uint64_t> http_status;  // responses with status >= 400, by code
 
   uint64_t http_status_total() const;

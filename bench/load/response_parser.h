@@ -3,11 +3,10 @@
 // so no response body is ever buffered whatever its size.
 #pragma once
 
+#include <boost/beast/http/basic_parser.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <boost/beast/http/basic_parser.hpp>
 
 namespace maestro::bench {
 

@@ -1,15 +1,12 @@
 #include "bench/resources/resource_sampler.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <algorithm>
 #include <cerrno>
-
-#include <unordered_map>
-
-#include <fmt/format.h>
-
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "bench/resources/proc_stats.h"
 #include "bench/resources/socket_bytes.h"
@@ -35,7 +32,9 @@ struct ResourceSampler::Tracked {
 
 ResourceSampler::ResourceSampler(SamplerOptions options) : options_(options) {}
 
-ResourceSampler::~ResourceSampler() { Stop(); }
+ResourceSampler::~ResourceSampler() {
+  Stop();
+}
 
 Status ResourceSampler::Watch(std::string name, pid_t pid) {
   std::lock_guard lock(mutex_);

@@ -1,9 +1,10 @@
 #include "bench/load/http_target.h"
 
+#include <gtest/gtest.h>
+
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <gtest/gtest.h>
 
 #include "bench/load/load_config.h"
 

@@ -1,14 +1,13 @@
 // `maestro load` as a user runs it: the real binary against FixtureHttpServer on loopback.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <string>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "bench/load/fixture_http_server.h"
 #include "bench/load/latency_histogram.h"
@@ -41,8 +40,8 @@ TEST(LoadCliTest, PrintsJsonSummaryAndWritesTheHistogram) {
   ASSERT_TRUE(server.ok());
   const auto out_file = std::filesystem::temp_directory_path() / ("maestro_load_cli_" + std::to_string(getpid()));
   const std::string url = "http://127.0.0.1:" + std::to_string((*server)->port()) + "/assist";
-  auto outcome = RunMaestro("load " + url + " --vus 2 --duration 500ms --warmup 100ms --json --out " +
-                            out_file.string());
+  auto outcome =
+      RunMaestro("load " + url + " --vus 2 --duration 500ms --warmup 100ms --json --out " + out_file.string());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.out;
   const auto json = nlohmann::json::parse(outcome.out);
   EXPECT_EQ(json["mode"], "closed");

@@ -3,6 +3,7 @@
 #include "bench/resources/resource_sampler.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -13,10 +14,8 @@
 
 #include <atomic>
 #include <cstring>
-#include <thread>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "bench/resources/proc_stats.h"
 #include "bench/resources/socket_bytes.h"
