@@ -50,7 +50,7 @@ struct SharedState {
   std::string response_close;
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> connections{0};
-  int64_t stall_from_ns = 0;               // steady_clock nanoseconds since epoch; 0 = no stall
+  int64_t stall_from_ns = 0;  // steady_clock nanoseconds since epoch; 0 = no stall
   std::atomic<bool> stalled{false};
   std::atomic<int64_t> stall_until_ns{0};  // steady_clock nanoseconds since epoch
 };

@@ -63,6 +63,25 @@ class CallGate {
     reactor->Finish(ToGrpcStatus(status));
   }
 
+  // Runs one unary call: admission, then `start(deadline, done)` to call the engine, then `fill(value)` to write
+  // the reply when the engine succeeds, then Finish. RETURNS the reactor gRPC waits on.
+  template <typename T, typename Start, typename Fill>
+  ::grpc::ServerUnaryReactor* Handle(::grpc::CallbackServerContext* context, Start start, Fill fill) {
+    auto* reactor = context->DefaultReactor();
+    Deadline deadline = DeadlineOf(*context);
+    Status refusal;
+    auto ticket = Admit(deadline, refusal);
+    if (!ticket.admitted) {
+      Finish(context, reactor, ticket, refusal);
+      return reactor;
+    }
+    start(deadline, [this, context, reactor, ticket, fill](Result<T> result) mutable {
+      if (result.ok()) fill(result.value());
+      Finish(context, reactor, ticket, result.status());
+    });
+    return reactor;
+  }
+
  private:
   metrics::RequestMetrics metrics_;
   InflightLimit limit_;
@@ -75,24 +94,17 @@ class SttService final : public mpes::stt::STTService::CallbackService {
   ::grpc::ServerUnaryReactor* Transcribe(::grpc::CallbackServerContext* context,
                                          const mpes::stt::TranscribeRequest* request,
                                          mpes::stt::TranscribeReply* reply) override {
-    auto* reactor = context->DefaultReactor();
-    Deadline deadline = DeadlineOf(*context);
-    Status refusal;
-    auto ticket = gate_.Admit(deadline, refusal);
-    if (!ticket.admitted) {
-      gate_.Finish(context, reactor, ticket, refusal);
-      return reactor;
-    }
-    AudioClip clip{request->audio(), request->filename(), request->content_type()};
-    engine_.Transcribe(std::move(clip), deadline, [this, context, reactor, reply, ticket](Result<Transcript> result) {
-      if (result.ok()) {
-        reply->set_text(std::move(result->text));
-        reply->set_language(std::move(result->language));
-        reply->set_confidence(static_cast<float>(result->confidence));
-      }
-      gate_.Finish(context, reactor, ticket, result.status());
-    });
-    return reactor;
+    return gate_.Handle<Transcript>(
+        context,
+        [this, request](Deadline deadline, Callback<Transcript> done) {
+          engine_.Transcribe({request->audio(), request->filename(), request->content_type()}, deadline,
+                             std::move(done));
+        },
+        [reply](Transcript& transcript) {
+          reply->set_text(std::move(transcript.text));
+          reply->set_language(std::move(transcript.language));
+          reply->set_confidence(static_cast<float>(transcript.confidence));
+        });
   }
 
  private:
@@ -106,27 +118,19 @@ class LlmService final : public mpes::llm::LLMService::CallbackService {
 
   ::grpc::ServerUnaryReactor* Generate(::grpc::CallbackServerContext* context, const mpes::llm::GenRequest* request,
                                        mpes::llm::GenReply* reply) override {
-    auto* reactor = context->DefaultReactor();
-    Deadline deadline = DeadlineOf(*context);
-    Status refusal;
-    auto ticket = gate_.Admit(deadline, refusal);
-    if (!ticket.admitted) {
-      gate_.Finish(context, reactor, ticket, refusal);
-      return reactor;
-    }
-    GenerationRequest generation{
-        request->prompt(), request->max_tokens(),     request->temperature(),      request->top_p(),
-        request->top_k(),  request->repeat_penalty(), request->presence_penalty(), request->frequency_penalty()};
-    engine_.Generate(std::move(generation), deadline,
-                     [this, context, reactor, reply, ticket](Result<Generation> result) {
-                       if (result.ok()) {
-                         reply->set_generated(std::move(result->text));
-                         reply->set_language(std::move(result->language));
-                         for (auto& source : result->sources) reply->add_sources(std::move(source));
-                       }
-                       gate_.Finish(context, reactor, ticket, result.status());
-                     });
-    return reactor;
+    return gate_.Handle<Generation>(
+        context,
+        [this, request](Deadline deadline, Callback<Generation> done) {
+          engine_.Generate(
+              {request->prompt(), request->max_tokens(), request->temperature(), request->top_p(), request->top_k(),
+               request->repeat_penalty(), request->presence_penalty(), request->frequency_penalty()},
+              deadline, std::move(done));
+        },
+        [reply](Generation& generation) {
+          reply->set_generated(std::move(generation.text));
+          reply->set_language(std::move(generation.language));
+          for (auto& source : generation.sources) reply->add_sources(std::move(source));
+        });
   }
 
  private:
@@ -140,21 +144,12 @@ class TtsService final : public mpes::tts::TTSService::CallbackService {
 
   ::grpc::ServerUnaryReactor* Synthesize(::grpc::CallbackServerContext* context, const mpes::tts::SynthRequest* request,
                                          mpes::tts::SynthReply* reply) override {
-    auto* reactor = context->DefaultReactor();
-    Deadline deadline = DeadlineOf(*context);
-    Status refusal;
-    auto ticket = gate_.Admit(deadline, refusal);
-    if (!ticket.admitted) {
-      gate_.Finish(context, reactor, ticket, refusal);
-      return reactor;
-    }
-    SynthesisRequest synthesis{request->text(), request->voice()};
-    engine_.Synthesize(std::move(synthesis), deadline,
-                       [this, context, reactor, reply, ticket](Result<SpeechAudio> result) {
-                         if (result.ok()) reply->set_audio(std::move(result->wav));
-                         gate_.Finish(context, reactor, ticket, result.status());
-                       });
-    return reactor;
+    return gate_.Handle<SpeechAudio>(
+        context,
+        [this, request](Deadline deadline, Callback<SpeechAudio> done) {
+          engine_.Synthesize({request->text(), request->voice()}, deadline, std::move(done));
+        },
+        [reply](SpeechAudio& speech) { reply->set_audio(std::move(speech.wav)); });
   }
 
  private:
