@@ -24,3 +24,7 @@ pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 find_program(MAESTRO_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 set(MAESTRO_SYSTEM_PYTHON /usr/bin/python3 CACHE FILEPATH "Debian's interpreter, used by oracle and interop tests")
+
+# RHVoice (Debian non-free) ships no pkg-config or CMake files.
+find_path(RHVOICE_INCLUDE_DIR RHVoice.h REQUIRED)
+find_library(RHVOICE_LIBRARY RHVoice REQUIRED)

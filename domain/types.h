@@ -41,6 +41,9 @@ struct Generation {
   std::string text;
   std::string language;              // language of the answer, e.g. "en" or "pt-BR"
   std::vector<std::string> sources;  // where the answer's facts came from, for grounding
+  // Work done, for evaluations; in-process engines that count tokens fill these, transports do not carry them.
+  int generated_tokens = 0;
+  double generation_seconds = 0;
 };
 
 struct SynthesisRequest {

@@ -4,8 +4,11 @@
 #include "engines/emulated/emulated_engines.h"
 #include "engines/engine_registry.h"
 #include "engines/espeak/espeak_engine.h"
+#include "engines/llama/llama_engine.h"
 #include "engines/openai/openai_engines.h"
 #include "engines/pocketsphinx/pocketsphinx_engine.h"
+#include "engines/rhvoice/rhvoice_engine.h"
+#include "engines/whisper/whisper_engine.h"
 
 namespace maestro {
 
@@ -15,6 +18,9 @@ void RegisterBuiltinEngines(EngineRegistry& registry) {
   pocketsphinx::Register(registry);
   analyst::Register(registry);
   openai::Register(registry);
+  whisper::Register(registry);
+  llama::Register(registry);
+  rhvoice::Register(registry);
 }
 
 }  // namespace maestro

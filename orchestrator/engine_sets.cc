@@ -1,31 +1,47 @@
 #include "orchestrator/engine_sets.h"
 
-#include <iostream>
-
-#include "engines/engine_registry.h"
+#include "engines/common/model_locator.h"
+#include "engines/llama/llama_engine.h"
+#include "engines/whisper/whisper_engine.h"
 
 namespace maestro {
 namespace {
 
-bool Known(const std::string& kind, const std::string& engine) {
-  for (const auto& line : EngineRegistry::Global().Describe(kind)) {
-    if (line.rfind(engine + ":", 0) == 0) return true;
+// The value of `key=` among `options`, else `fallback`.
+std::string OptionValue(const std::vector<std::string>& options, const std::string& key, const std::string& fallback) {
+  for (const auto& option : options) {
+    if (option.rfind(key + "=", 0) == 0) return option.substr(key.size() + 1);
   }
-  return false;
-}
-
-std::string OrEmulated(const std::string& kind, const std::string& engine) {
-  if (Known(kind, engine)) return engine;
-  std::cerr << "maestro: the embedded " << kind << " engine '" << engine
-            << "' is not built in; using the EMULATED stand-in instead\n";
-  return "emulated";
+  return fallback;
 }
 
 }  // namespace
 
-EngineSet ResolveEngineSet(const std::string& name) {
-  if (name == "emulated") return {"emulated", "emulated", "emulated"};
-  return {OrEmulated("stt", "pocketsphinx"), OrEmulated("llm", "analyst"), OrEmulated("tts", "espeak")};
+std::vector<std::string> EngineSetNames() {
+  return {"neural", "classic", "emulated"};
+}
+
+Result<EngineSet> ResolveEngineSet(const std::string& name) {
+  if (name == "neural") return EngineSet{"whisper", "llama", "rhvoice"};
+  if (name == "classic") return EngineSet{"pocketsphinx", "analyst", "espeak"};
+  if (name == "emulated") return EngineSet{"emulated", "emulated", "emulated"};
+  return InvalidArgument("unknown engine set '" + name + "' (neural, classic or emulated)");
+}
+
+Status CheckModels(const EngineSet& set, const std::map<std::string, std::vector<std::string>>& engine_options) {
+  auto options_of = [&](const std::string& kind) {
+    auto it = engine_options.find(kind);
+    return it == engine_options.end() ? std::vector<std::string>() : it->second;
+  };
+  if (set.stt == "whisper") {
+    auto found = LocateModel("whisper", OptionValue(options_of("stt"), "model", whisper::kDefaultModel));
+    if (!found.ok()) return found.status();
+  }
+  if (set.llm == "llama") {
+    auto found = LocateModel("llama", OptionValue(options_of("llm"), "model", llama::kDefaultModel));
+    if (!found.ok()) return found.status();
+  }
+  return Status();
 }
 
 std::vector<std::string> TransportFlagsAsArgs(const TransportOptions& options) {

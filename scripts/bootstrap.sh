@@ -13,6 +13,8 @@ packages=(
   # engines and audio
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sphinxbase-utils
   libespeak-ng-dev espeak-ng libsndfile1-dev libsoxr-dev sox lame
+  # RHVoice, the default voice (pt-BR Letícia-F123 and English): in Debian's non-free component, enabled below
+  librhvoice-dev rhvoice-brazilian-portuguese rhvoice-english
   # libraries
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -23,6 +25,17 @@ packages=(
 )
 # The machine image ships Node.js with its own npm; Debian's npm would conflict with it.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+# RHVoice lives in bookworm's non-free component, which a stock machine does not enable. Add it once, in a file of
+# our own, leaving the system's own sources untouched.
+non_free_list=/etc/apt/sources.list.d/maestro-non-free.sources
+if ! grep -rEqs 'non-free([[:space:]]|$)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: non-free\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' |
+    $sudo_cmd tee "$non_free_list" >/dev/null
+  echo "bootstrap: enabled Debian's non-free component for RHVoice ($non_free_list)"
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -18,6 +18,7 @@
 #include "bench/runner/experiment_summary.h"
 #include "bench/runner/matrix_runner.h"
 #include "common/logging.h"
+#include "orchestrator/engine_sets.h"
 
 namespace maestro::cli {
 namespace {
@@ -179,8 +180,8 @@ RegisterCommand bench_command(
       command.add_option("--warmup", flags->warmup, "Warm-up per run, excluded from results");
       command.add_option("--timeout", flags->timeout, "Per-request timeout (default 6s, the thesis's)");
       command.add_option("--runs", flags->runs, "Repetitions per protocol and scenario")->check(CLI::Range(1, 1000));
-      command.add_option("--engines", flags->engines, "embedded (real engines) or emulated")
-          ->check(CLI::IsMember({"embedded", "emulated"}));
+      command.add_option("--engines", flags->engines, "neural (default), classic or emulated")
+          ->check(CLI::IsMember(EngineSetNames()));
       command.add_option("--cache", flags->cache, "Maestro's answer cache: off (default) or on")
           ->check(CLI::IsMember({"on", "off"}));
       command.add_option("--language", flags->language, "Scenario question language: en or pt-BR")

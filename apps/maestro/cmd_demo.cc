@@ -8,6 +8,7 @@
 #include "apps/maestro/command_registry.h"
 #include "common/logging.h"
 #include "domain/blocking.h"
+#include "engines/analyst/text.h"
 #include "engines/engine_registry.h"
 #include "orchestrator/engine_sets.h"
 #include "orchestrator/stack.h"
@@ -17,7 +18,7 @@ namespace {
 
 struct DemoFlags {
   std::string protocol = "grpc";
-  std::string engines = "embedded";
+  std::string engines = kDefaultEngineSet;
   std::string question = "What is the ticker symbol of Petrobras?";
   std::string out = "answer.wav";
 };
@@ -29,29 +30,33 @@ RegisterCommand demo_command(
       command.add_option("--protocol", flags->protocol, "rest, grpc, thrift or inproc")
           ->envname("MAESTRO_PROTOCOL")
           ->check(CLI::IsMember(TransportNames()));
-      command.add_option("--engines", flags->engines, "embedded or emulated")
+      command.add_option("--engines", flags->engines, "neural, classic or emulated")
           ->envname("MAESTRO_ENGINES")
-          ->check(CLI::IsMember({"embedded", "emulated"}));
+          ->check(CLI::IsMember(EngineSetNames()));
       command.add_option("--question", flags->question, "The sample question, spoken by the TTS engine");
       command.add_option("-o,--out", flags->out, "Where to write the spoken answer");
       return [flags] {
         InitLogging("demo", "warn");
         setenv("MAESTRO_LOG_LEVEL", "warn", 0);
         auto engines = ResolveEngineSet(flags->engines);
+        if (!engines.ok()) return Fail("demo", engines.status().message());
+        if (auto status = CheckModels(*engines, {}); !status.ok()) return Fail("demo", status.message());
         // The question is spoken by the same TTS engine the assistant answers with.
-        auto tts = EngineRegistry::Global().CreateTts(engines.tts, {});
+        auto tts = EngineRegistry::Global().CreateTts(engines->tts, {});
         if (!tts.ok()) return Fail("demo", tts.status().message());
-        auto spoken = SynthesizeBlocking(**tts, {.text = flags->question}, Deadline::In(std::chrono::seconds(30)));
+        const bool portuguese = analyst::DetectLanguage(flags->question) == analyst::Language::kPortuguese;
+        auto spoken = SynthesizeBlocking(**tts, {.text = flags->question, .voice = portuguese ? "pt-br" : "en-us"},
+                                         Deadline::In(std::chrono::seconds(30)));
         if (!spoken.ok()) return Fail("demo", "speaking the question: " + spoken.status().ToString());
 
         Stack stack;
         StackOptions options;
         options.protocol = flags->protocol;
-        options.stt_engine = engines.stt;
-        options.llm_engine = engines.llm;
-        options.tts_engine = engines.tts;
+        options.stt_engine = engines->stt;
+        options.llm_engine = engines->llm;
+        options.tts_engine = engines->tts;
         options.port = 0;
-        std::cout << "Starting the assistant (protocol " << flags->protocol << ", engines " << engines.Describe()
+        std::cout << "Starting the assistant (protocol " << flags->protocol << ", engines " << engines->Describe()
                   << ")..." << std::endl;
         if (auto status = stack.Start(options); !status.ok()) return Fail("demo", status.message());
         std::cout << "Asking: \"" << flags->question << "\"" << std::endl;

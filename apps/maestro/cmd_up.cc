@@ -14,7 +14,7 @@ namespace {
 
 struct UpFlags {
   std::string protocol = "rest";
-  std::string engines = "embedded";
+  std::string engines = kDefaultEngineSet;
   std::string host = "127.0.0.1";
   uint16_t port = 7000;
   std::map<std::string, std::vector<std::string>> engine_options;
@@ -32,9 +32,12 @@ RegisterCommand up_command(
       command.add_option("--protocol", flags->protocol, "rest, grpc, thrift or inproc")
           ->envname("MAESTRO_PROTOCOL")
           ->check(CLI::IsMember(TransportNames()));
-      command.add_option("--engines", flags->engines, "embedded (real engines) or emulated (protocol-cost stand-ins)")
+      command
+          .add_option("--engines", flags->engines,
+                      "neural (Whisper, llama.cpp, RHVoice), classic (PocketSphinx, analyst, eSpeak NG) or emulated "
+                      "(protocol-cost stand-ins)")
           ->envname("MAESTRO_ENGINES")
-          ->check(CLI::IsMember({"embedded", "emulated"}));
+          ->check(CLI::IsMember(EngineSetNames()));
       command.add_option("--port", flags->port, "Maestro's port (0 picks one)")->envname("MAESTRO_PORT");
       for (const char* kind : {"stt", "llm", "tts"}) {
         command.add_option(std::string("--") + kind + "-opt", flags->engine_options[kind],
@@ -59,9 +62,13 @@ RegisterCommand up_command(
         StackOptions options;
         options.protocol = flags->protocol;
         auto engines = ResolveEngineSet(flags->engines);
-        options.stt_engine = engines.stt;
-        options.llm_engine = engines.llm;
-        options.tts_engine = engines.tts;
+        if (!engines.ok()) return Fail("up", engines.status().message());
+        if (auto status = CheckModels(*engines, flags->engine_options); !status.ok()) {
+          return Fail("up", status.message());
+        }
+        options.stt_engine = engines->stt;
+        options.llm_engine = engines->llm;
+        options.tts_engine = engines->tts;
         options.engine_options = flags->engine_options;
         options.transport_flags = TransportFlagsAsArgs(flags->transport);
         options.maestro_flags = {
@@ -72,7 +79,7 @@ RegisterCommand up_command(
         Stack stack;
         if (auto status = stack.Start(options); !status.ok()) return Fail("up", status.message());
         std::cout << "Maestro is up at " << stack.url() << " (protocol " << flags->protocol << ", engines "
-                  << engines.Describe() << ")\n";
+                  << engines->Describe() << ")\n";
         for (const auto& process : stack.processes()) {
           std::cout << "  " << process.name << ": pid " << process.pid << ", port " << process.port;
           if (process.admin_port != process.port) std::cout << ", metrics on port " << process.admin_port;

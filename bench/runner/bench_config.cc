@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "orchestrator/engine_sets.h"
 #include "transport/transport.h"
 
 namespace maestro::bench {
@@ -96,9 +97,7 @@ Status ValidateBenchConfig(const BenchConfig& config) {
   if (config.runs < 1 || config.runs > 1000) return InvalidArgument("--runs must be 1..1000");
   if (config.duration < std::chrono::milliseconds(100)) return InvalidArgument("--duration must be at least 100ms");
   if (config.warmup < std::chrono::milliseconds(0)) return InvalidArgument("--warmup must not be negative");
-  if (config.engines != "embedded" && config.engines != "emulated") {
-    return InvalidArgument("--engines must be embedded or emulated");
-  }
+  if (auto engines = ResolveEngineSet(config.engines); !engines.ok()) return engines.status();
   if (config.max_inflight < 1 || config.connections < 1) return InvalidArgument("limits must be positive");
   if (config.out_dir.empty()) return InvalidArgument("--out is empty");
   return Status::Ok();

@@ -29,7 +29,7 @@ struct BenchConfig {
   std::chrono::milliseconds duration{5000};
   std::chrono::milliseconds warmup{1000};
   int runs = 2;
-  std::string engines = "embedded";  // embedded | emulated
+  std::string engines = "neural";  // neural | classic | emulated (orchestrator/engine_sets.h)
   bool cache = false;
   uint64_t seed = 42;
   std::string out_dir = "bench-results";

@@ -38,7 +38,7 @@ Result<Questions> PrepareQuestions(const BenchConfig& config, const EngineSet& e
   Questions questions;
   auto scenarios = analyst::LoadScenarios(analyst::DefaultScenariosPath());
   std::unique_ptr<TextToSpeech> tts;
-  const std::string tts_name = engines.tts == "emulated" ? ResolveEngineSet("embedded").tts : engines.tts;
+  const std::string tts_name = engines.tts == "emulated" ? ResolveEngineSet("classic")->tts : engines.tts;
   if (tts_name != "emulated") {
     auto created = EngineRegistry::Global().CreateTts(tts_name, {});
     if (created.ok()) tts = std::move(created).value();
@@ -145,7 +145,7 @@ nlohmann::json MakeManifest(const BenchConfig& config, const std::vector<PlanBlo
             {"warmup_s", config.warmup.count() / 1000.0},
             {"runs", config.runs},
             {"engines", config.engines},
-            {"engine_set", engines.Describe()},
+            {"engine_set", engines.ok() ? engines->Describe() : config.engines},
             {"cache", config.cache ? "on" : "off"},
             {"language", config.language},
             {"emulated_profiles_ms", profiles}}},
@@ -168,7 +168,9 @@ Result<ExperimentOutcome> RunExperiment(const BenchConfig& config, ResultsWriter
                                         const std::atomic<bool>* cancel) {
   auto plan = MakeRunPlan(config);
   auto engines = ResolveEngineSet(config.engines);
-  auto questions = PrepareQuestions(config, engines);
+  if (!engines.ok()) return engines.status();
+  if (auto status = CheckModels(*engines, {}); !status.ok()) return status;
+  auto questions = PrepareQuestions(config, *engines);
   if (!questions.ok()) return questions.status();
   ExperimentOutcome outcome;
   outcome.question_source = questions->source;
@@ -181,7 +183,7 @@ Result<ExperimentOutcome> RunExperiment(const BenchConfig& config, ResultsWriter
     const PlanBlock& block = plan[b];
     if (events.block_starting) events.block_starting(block, static_cast<int>(b), static_cast<int>(plan.size()));
     Stack stack;
-    if (auto status = stack.Start(StackFor(config, engines, block, block.runs.front())); !status.ok()) {
+    if (auto status = stack.Start(StackFor(config, *engines, block, block.runs.front())); !status.ok()) {
       return Status(status.code(), "starting " + block.protocol + " services: " + status.message());
     }
     for (const auto& run : block.runs) {

@@ -434,18 +434,21 @@ Generation Analyst::Answer(std::string_view question) const {
   return Generation{LimitWords(draft.text), LanguageTag(language), std::move(draft.sources)};
 }
 
-RetrievedContext Analyst::RetrieveContext(std::string_view question) const {
+RetrievedContext Analyst::RetrieveContext(std::string_view question, Language passage_language) const {
   RetrievedContext context;
   context.language = DetectLanguage(question);
   auto tokens = NormalizeQuestion(question);
-  Draft draft = Respond(tokens, context.language, Language::kEnglish);
+  Draft draft = Respond(tokens, context.language, passage_language);
+  context.answer = passage_language == context.language
+                       ? LimitWords(draft.text)
+                       : LimitWords(Respond(tokens, context.language, context.language).text);
   context.grounded = draft.grounded;
   if (draft.grounded) {
     context.passages.push_back(draft.text);
     context.sources = draft.sources;
   }
   for (const auto* entry : glossary_.Search(tokens, 3)) {
-    std::string passage = entry->en;
+    std::string passage = entry->Text(passage_language);
     if (std::find(context.passages.begin(), context.passages.end(), passage) != context.passages.end()) continue;
     context.passages.push_back(passage);
     context.sources.push_back("glossary.yaml#" + entry->id);

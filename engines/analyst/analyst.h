@@ -29,12 +29,13 @@ struct AnalystConfig {
   std::string prices_path;    // a user's price CSV; empty uses the synthetic sample in knowledge_dir
 };
 
-// What the analyst knows about a question, for a remote model to answer from (see engines/openai).
+// What the analyst knows about a question, for a language model to answer from (engines/openai, engines/llama).
 struct RetrievedContext {
-  Language language = Language::kEnglish;
-  bool grounded = false;              // true when the analyst itself could answer
-  std::vector<std::string> passages;  // English facts and glossary definitions, most relevant first
+  Language language = Language::kEnglish;  // the question's
+  bool grounded = false;                   // true when the analyst itself could answer
+  std::vector<std::string> passages;       // facts and glossary definitions, most relevant first
   std::vector<std::string> sources;
+  std::string answer;                      // the analyst's own answer (or refusal), in the question's language
 };
 
 // $MAESTRO_DATA_DIR/knowledge when that variable is set, else the source tree's data/knowledge.
@@ -50,9 +51,13 @@ class Analyst {
   // THREAD-SAFETY: const and safe to call concurrently.
   Generation Answer(std::string_view question) const;
 
-  // RETURNS the facts the analyst would answer from, plus the glossary passages BM25 ranks highest.
+  // RETURNS the facts the analyst would answer from, written in `passage_language`, plus the glossary passages
+  // BM25 ranks highest, and the analyst's own answer in the question's language.
   // THREAD-SAFETY: const and safe to call concurrently.
-  RetrievedContext RetrieveContext(std::string_view question) const;
+  RetrievedContext RetrieveContext(std::string_view question, Language passage_language = Language::kEnglish) const;
+
+  // RETURNS true when `word` is the ticker of a listed instrument (case-insensitive).
+  bool IsTicker(std::string_view word) const { return instruments_.FindTicker(word) != nullptr; }
 
   const PriceHistory& prices() const { return prices_; }
 

@@ -4,6 +4,7 @@
 
 #include "audio/wav.h"
 #include "engines/analyst/analyst.h"
+#include "engines/grounding/grounded_prompt.h"
 #include "engines/openai/openai_client.h"
 
 namespace maestro::openai {
@@ -98,20 +99,14 @@ class OpenAiLanguageModel final : public LanguageModel {
       if (deadline.expired()) return done(DeadlineExceeded("openai llm: the deadline passed in the queue"));
       analyst::RetrievedContext context;
       if (analyst_) {
-        context = analyst_->RetrieveContext(request.prompt);
+        context = analyst_->RetrieveContext(request.prompt, analyst::DetectLanguage(request.prompt));
       } else {
         context.language = analyst::DetectLanguage(request.prompt);
       }
       const std::string language = analyst::LanguageTag(context.language);
-      std::string user = request.prompt;
-      if (!context.passages.empty()) {
-        std::string facts = "Context:\n";
-        for (const auto& passage : context.passages) facts += "- " + passage + "\n";
-        user = facts + "\nQuestion: " + request.prompt;
-      }
       json body = {{"model", model_},
-                   {"messages", json::array({{{"role", "system"}, {"content", SystemPrompt(language)}},
-                                             {{"role", "user"}, {"content", user}}})},
+                   {"messages", json::array({{{"role", "system"}, {"content", grounding::SystemPrompt(context.language)}},
+                                             {{"role", "user"}, {"content", grounding::UserMessage(context, request.prompt)}}})},
                    {"max_tokens", request.max_tokens},
                    {"temperature", request.temperature},
                    {"top_p", request.top_p},
@@ -176,14 +171,6 @@ class OpenAiTextToSpeech final : public TextToSpeech {
 };
 
 }  // namespace
-
-std::string SystemPrompt(const std::string& language) {
-  return std::string(
-             "You are a concise financial assistant. Answer in at most 50 words. Use exact numbers, copied "
-             "from the context when it has them. If the context does not answer the question, say you do "
-             "not know instead of guessing. Answer in ") +
-         (language == "pt-BR" ? "Brazilian Portuguese." : "English.");
-}
 
 Result<std::unique_ptr<SpeechToText>> CreateSpeechToText(EngineOptions options) {
   auto config = TakeClientConfig(options);

@@ -22,8 +22,6 @@ Result<std::unique_ptr<SpeechToText>> CreateSpeechToText(EngineOptions options);
 Result<std::unique_ptr<LanguageModel>> CreateLanguageModel(EngineOptions options);
 Result<std::unique_ptr<TextToSpeech>> CreateTextToSpeech(EngineOptions options);
 
-// The system prompt sent with every chat completion, in the answer's language ("en" or "pt-BR").
-std::string SystemPrompt(const std::string& language);
 
 void Register(EngineRegistry& registry);
 

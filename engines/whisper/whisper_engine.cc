@@ -1,0 +1,212 @@
+#include "engines/whisper/whisper_engine.h"
+
+#include <whisper.h>
+
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+#include "audio/decode.h"
+#include "common/thread_pool.h"
+#include "engines/common/ggml_runtime.h"
+#include "engines/common/model_locator.h"
+#include "engines/common/option_reader.h"
+#include "engines/common/resource_pool.h"
+#include "engines/whisper/model_file.h"
+
+namespace maestro::whisper {
+namespace {
+
+// Tickers and finance words the decoder would otherwise spell as ordinary words.
+constexpr const char* kVocabularyHint =
+    "Petrobras, PETR4, Vale, VALE3, Itaú, ITUB4, Banco do Brasil, BBAS3, Ibovespa, renda fixa, CDI, Selic, "
+    "Apple, Microsoft, Amazon, Nasdaq.";
+
+struct Settings {
+  std::string model = kDefaultModel;
+  std::string language = "auto";
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int beam = 1;
+  size_t workers = 1;
+  size_t queue = 16;
+  audio::DecodeLimits limits;
+  std::string prompt = kVocabularyHint;
+};
+
+struct ContextDeleter {
+  void operator()(whisper_context* context) const { whisper_free(context); }
+};
+struct StateDeleter {
+  void operator()(whisper_state* state) const { whisper_free_state(state); }
+};
+using ContextPtr = std::unique_ptr<whisper_context, ContextDeleter>;
+using StatePtr = std::unique_ptr<whisper_state, StateDeleter>;
+
+using StatePool = ResourcePool<StatePtr>;
+
+std::string LanguageTag(const std::string& code) {
+  return code == "pt" ? "pt-BR" : code == "en" ? "en" : code;
+}
+
+std::string Trimmed(std::string text) {
+  const auto first = text.find_first_not_of(" \t\n");
+  if (first == std::string::npos) return "";
+  const auto last = text.find_last_not_of(" \t\n");
+  return text.substr(first, last - first + 1);
+}
+
+class WhisperSpeechToText final : public SpeechToText {
+ public:
+  WhisperSpeechToText(Settings settings, ContextPtr context, std::unique_ptr<StatePool> states)
+      : settings_(std::move(settings)),
+        context_(std::move(context)),
+        states_(std::move(states)),
+        pool_(std::make_unique<ThreadPool>(settings_.workers, settings_.queue, "whisper")) {}
+
+  ~WhisperSpeechToText() override { pool_.reset(); }  // finish queued work while the model exists
+
+  void Transcribe(AudioClip clip, Deadline deadline, Callback<Transcript> done) override {
+    if (clip.bytes.empty()) return done(InvalidArgument("whisper: empty audio"));
+    if (clip.bytes.size() > settings_.limits.max_bytes) {
+      return done(Status(StatusCode::kPayloadTooLarge, "whisper: audio of " + std::to_string(clip.bytes.size()) +
+                                                           " bytes is above the limit of " +
+                                                           std::to_string(settings_.limits.max_bytes)));
+    }
+    auto task = [this, clip = std::move(clip), deadline, done]() mutable { done(Run(clip, deadline)); };
+    if (!pool_->Submit(std::move(task))) {
+      done(Status(StatusCode::kOverloaded,
+                  "whisper: " + std::to_string(settings_.queue) + " requests already wait for a decoder"));
+    }
+  }
+
+ private:
+  Result<Transcript> Run(const AudioClip& clip, const Deadline& deadline) {
+    if (deadline.expired()) return DeadlineExceeded("whisper: the deadline passed while queued");
+    auto audio = audio::DecodeToSpeechPcm(clip.bytes, settings_.limits);
+    if (!audio.ok()) return audio.status();
+    std::vector<float> pcm(audio->samples.size());
+    std::transform(audio->samples.begin(), audio->samples.end(), pcm.begin(),
+                   [](int16_t sample) { return static_cast<float>(sample) / 32768.0f; });
+    auto state = states_->Take();
+    auto result = Recognise(state.get(), pcm, deadline);
+    states_->Return(std::move(state));
+    return result;
+  }
+
+  // Whisper's language identification over Portuguese and English only: the assistant speaks those two, and
+  // short Portuguese questions are otherwise heard as Galician or Spanish now and then.
+  Result<std::string> DetectLanguage(whisper_state* state, const std::vector<float>& pcm) {
+    if (whisper_pcm_to_mel_with_state(context_.get(), state, pcm.data(), static_cast<int>(pcm.size()),
+                                      settings_.threads) != 0) {
+      return Internal("whisper: could not compute the spectrogram");
+    }
+    std::vector<float> probabilities(whisper_lang_max_id() + 1, 0.0f);
+    if (whisper_lang_auto_detect_with_state(context_.get(), state, 0, settings_.threads, probabilities.data()) < 0) {
+      return Internal("whisper: language identification failed");
+    }
+    return std::string(probabilities[whisper_lang_id("pt")] > probabilities[whisper_lang_id("en")] ? "pt" : "en");
+  }
+
+  Result<Transcript> Recognise(whisper_state* state, const std::vector<float>& pcm, const Deadline& deadline) {
+    std::string language = settings_.language;
+    if (language == "auto") {
+      auto detected = DetectLanguage(state, pcm);
+      if (!detected.ok()) return detected.status();
+      language = *detected;
+    }
+    if (deadline.expired()) return DeadlineExceeded("whisper: the deadline passed during language identification");
+    auto params =
+        whisper_full_default_params(settings_.beam > 1 ? WHISPER_SAMPLING_BEAM_SEARCH : WHISPER_SAMPLING_GREEDY);
+    params.n_threads = settings_.threads;
+    params.beam_search.beam_size = settings_.beam;
+    params.language = language.c_str();
+    params.translate = false;
+    params.no_context = true;
+    params.print_progress = false;
+    params.print_realtime = false;
+    params.print_timestamps = false;
+    params.print_special = false;
+    params.suppress_nst = true;
+    params.initial_prompt = settings_.prompt.empty() ? nullptr : settings_.prompt.c_str();
+    params.abort_callback = [](void* data) { return static_cast<const Deadline*>(data)->expired(); };
+    params.abort_callback_user_data = const_cast<Deadline*>(&deadline);
+    const int rc = whisper_full_with_state(context_.get(), state, params, pcm.data(), static_cast<int>(pcm.size()));
+    if (deadline.expired()) return DeadlineExceeded("whisper: the deadline passed while decoding");
+    if (rc != 0) return Internal("whisper: decoding failed (code " + std::to_string(rc) + ")");
+    std::string text;
+    const int segments = whisper_full_n_segments_from_state(state);
+    for (int i = 0; i < segments; ++i) text += whisper_full_get_segment_text_from_state(state, i);
+    return Transcript{Trimmed(std::move(text)), LanguageTag(language), 1.0};
+  }
+
+  Settings settings_;
+  ContextPtr context_;
+  std::unique_ptr<StatePool> states_;
+  std::unique_ptr<ThreadPool> pool_;
+};
+
+Result<Settings> ParseSettings(EngineOptions options) {
+  Settings settings;
+  OptionReader reader("whisper", std::move(options));
+  settings.model = reader.TakeString("model", settings.model);
+  settings.language = reader.TakeString("language", settings.language);
+  settings.prompt = reader.TakeString("prompt", settings.prompt);
+  auto threads = reader.TakeInteger("threads", settings.threads, 1, 64);
+  auto beam = reader.TakeInteger("beam", settings.beam, 1, 8);
+  auto workers = reader.TakeInteger("workers", static_cast<long>(settings.workers), 1, 16);
+  auto queue = reader.TakeInteger("queue", static_cast<long>(settings.queue), 1, 100000);
+  auto seconds = reader.TakeNumber("max_seconds", settings.limits.max_seconds, 1, 3600);
+  auto bytes = reader.TakeInteger("max_bytes", static_cast<long>(settings.limits.max_bytes), 1024, 1L << 30);
+  for (const auto* taken : {&threads, &beam, &workers, &queue, &bytes}) {
+    if (!taken->ok()) return taken->status();
+  }
+  if (!seconds.ok()) return seconds.status();
+  if (auto status = reader.Finish(); !status.ok()) return status;
+  if (settings.language != "auto" && settings.language != "pt" && settings.language != "en") {
+    return InvalidArgument("whisper option language='" + settings.language + "' must be auto, pt or en");
+  }
+  settings.threads = static_cast<int>(*threads);
+  settings.beam = static_cast<int>(*beam);
+  settings.workers = static_cast<size_t>(*workers);
+  settings.queue = static_cast<size_t>(*queue);
+  settings.limits.max_seconds = *seconds;
+  settings.limits.max_bytes = static_cast<size_t>(*bytes);
+  return settings;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SpeechToText>> CreateSpeechToText(EngineOptions options) {
+  auto settings = ParseSettings(std::move(options));
+  if (!settings.ok()) return settings.status();
+  if (auto status = EnsureGgmlBackends(); !status.ok()) return status;
+  auto path = LocateModel("whisper", settings->model);
+  if (!path.ok()) return path.status();
+  if (auto status = CheckModelFile(*path); !status.ok()) return status;
+  whisper_log_set(ForwardGgmlLog, nullptr);
+  auto params = whisper_context_default_params();
+  params.use_gpu = false;
+  ContextPtr context(whisper_init_from_file_with_params_no_state(path->c_str(), params));
+  if (!context) {
+    return InvalidArgument("whisper: cannot load the model " + *path +
+                           " (truncated, corrupt, or not a whisper.cpp ggml file; `maestro models verify` checks it)");
+  }
+  auto states = std::make_unique<StatePool>();
+  for (size_t i = 0; i < settings->workers; ++i) {
+    StatePtr state(whisper_init_state(context.get()));
+    if (!state) return Internal("whisper: cannot allocate a decoder state");
+    states->Add(std::move(state));
+  }
+  return std::unique_ptr<SpeechToText>(
+      new WhisperSpeechToText(std::move(*settings), std::move(context), std::move(states)));
+}
+
+void Register(EngineRegistry& registry) {
+  registry.RegisterStt("whisper",
+                       "OpenAI Whisper via whisper.cpp, embedded (pt-BR and English); options model=whisper-base|PATH, "
+                       "language=auto|pt|en, threads=<cores>, beam=1, workers=1, queue=16, max_seconds=300, "
+                       "max_bytes, prompt",
+                       [](const EngineOptions& o) { return CreateSpeechToText(o); });
+}
+
+}  // namespace maestro::whisper
