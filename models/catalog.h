@@ -52,6 +52,7 @@ struct ModelSpec {
   std::vector<ModelSource> sources;  // tried in order
 };
 
+// Immutable once loaded: THREAD-SAFETY: safe to share between threads.
 class Catalog {
  public:
   // Parses a catalog document. RETURNS kInvalidArgument naming the entry and field at fault; at most one default

@@ -12,8 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kRangeRefused = "the server does not resume downloads (no byte ranges)";
-
 void InitCurlOnce() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -107,8 +105,6 @@ Status Classify(CURLcode result, CURL* curl, const Transfer& transfer, const std
     }
     case CURLE_OPERATION_TIMEDOUT:
       return DeadlineExceeded(url + ": " + reason);
-    case CURLE_RANGE_ERROR:
-      return Unavailable(url + ": " + kRangeRefused);
     default:
       return Unavailable(url + ": " + reason);
   }
@@ -141,19 +137,19 @@ Status Downloader::DownloadFile(const std::string& url, const std::string& parti
     present = 0;
   }
   if (present == size) return Status::Ok();
-  Status status = Attempt(url, partial, present, size, label, progress);
-  // curl refuses a 200 answer to a Range request; the server cannot resume, so the download starts over.
-  if (status.code() == StatusCode::kUnavailable && present > 0 &&
-      status.message().find(kRangeRefused) != std::string::npos) {
+  bool range_refused = false;
+  Status status = Attempt(url, partial, present, size, label, progress, &range_refused);
+  // curl refuses a 200 answer to a Range request: the server cannot resume, so the download starts over.
+  if (range_refused) {
     progress.Note("  " + label + ": the server cannot resume; starting over");
     fs::remove(partial, error);
-    status = Attempt(url, partial, 0, size, label, progress);
+    status = Attempt(url, partial, 0, size, label, progress, &range_refused);
   }
   return status;
 }
 
 Status Downloader::Attempt(const std::string& url, const std::string& partial, uint64_t present, uint64_t size,
-                           const std::string& label, Progress& progress) {
+                           const std::string& label, Progress& progress, bool* range_refused) {
   Transfer transfer;
   transfer.path = partial;
   transfer.offset = present;
@@ -164,6 +160,7 @@ Status Downloader::Attempt(const std::string& url, const std::string& partial, u
   if (present > 0) curl_easy_setopt(curl.get(), CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(present));
   progress.Begin(label, size, present);
   CURLcode result = curl_easy_perform(curl.get());
+  *range_refused = result == CURLE_RANGE_ERROR;
   bool closed = transfer.file == nullptr || std::fclose(transfer.file) == 0;
   Status status = Classify(result, curl.get(), transfer, url, error_buffer);
   if (status.ok() && !closed) status = Internal("cannot write " + partial);

@@ -34,9 +34,10 @@ class Downloader {
                       Progress& progress);
 
  private:
-  // One request for bytes [present, size) of `url` into `partial`.
+  // One request for bytes [present, size) of `url` into `partial`. Sets `range_refused` when the server answered
+  // a Range request with the whole file.
   Status Attempt(const std::string& url, const std::string& partial, uint64_t present, uint64_t size,
-                 const std::string& label, Progress& progress);
+                 const std::string& label, Progress& progress, bool* range_refused);
 
   DownloadLimits limits_;
 };

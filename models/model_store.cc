@@ -69,4 +69,14 @@ Result<std::string> ResolveModel(const std::string& name_or_path, const Catalog&
   return store.Path(*spec);
 }
 
+Result<std::string> ResolveModel(const std::string& name_or_path) {
+  std::error_code error;
+  if (name_or_path.find('/') != std::string::npos || fs::is_regular_file(name_or_path, error)) {
+    return ResolveModel(name_or_path, Catalog(), ModelStore(""));
+  }
+  auto catalog = Catalog::LoadFile(Catalog::DefaultPath());
+  if (!catalog.ok()) return catalog.status();
+  return ResolveModel(name_or_path, *catalog, ModelStore(ModelStore::DefaultDir()));
+}
+
 }  // namespace maestro::models

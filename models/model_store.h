@@ -8,6 +8,7 @@
 
 namespace maestro::models {
 
+// THREAD-SAFETY: const methods are safe from any thread; the files may change under them (a fetch renames into place).
 class ModelStore {
  public:
   // A store rooted at `dir` (created on the first fetch, not here).
@@ -36,5 +37,8 @@ class ModelStore {
 // What an engine's model=NAME|PATH option means: a value holding '/' or naming an existing file is a path (RETURNS
 // it, or kNotFound); anything else is a catalog name looked up in `store` (RETURNS Path() of it).
 Result<std::string> ResolveModel(const std::string& name_or_path, const Catalog& catalog, const ModelStore& store);
+// The same against the shipped catalog (Catalog::DefaultPath()) and the default store (ModelStore::DefaultDir()):
+// what an engine's model= option calls. A catalog that cannot be loaded is its error.
+Result<std::string> ResolveModel(const std::string& name_or_path);
 
 }  // namespace maestro::models

@@ -67,7 +67,11 @@ int Fetch(const ModelsArgs& args, const Catalog& catalog, const ModelStore& stor
   auto specs = Select(catalog, args.names);
   if (!specs.ok()) return Fail("models fetch", specs.status().message(), 2);
   if (args.defaults) {
-    for (const auto& spec : catalog.Defaults()) specs->push_back(spec);
+    for (const auto& spec : catalog.Defaults()) {
+      bool named = false;
+      for (const auto& chosen : *specs) named = named || chosen.name == spec.name;
+      if (!named) specs->push_back(spec);
+    }
   }
   auto progress = args.quiet ? models::MakeSilentProgress() : models::MakeStreamProgress(stderr, isatty(STDERR_FILENO));
   models::FetchOptions options;

@@ -98,6 +98,18 @@ TEST(ModelStoreTest, ResolveModelTakesPathsOrCatalogNames) {
   EXPECT_EQ(ResolveModel(explicit_path, *catalog, store).value(), explicit_path);
   EXPECT_EQ(ResolveModel("/no/such.gguf", *catalog, store).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(ResolveModel("huge", *catalog, store).status().code(), StatusCode::kNotFound);
+
+  // What engines call: the catalog and store the environment names.
+  WriteFile(dir.path() / "catalog.json", R"({"models": [{"name": "tiny", "role": "llm", "languages": ["en"],
+    "licence": "MIT", "file": "tiny.gguf", "size": 3,
+    "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    "sources": [{"url": "https://example.invalid/tiny.gguf"}]}]})");
+  ScopedEnv catalog_env("MAESTRO_MODELS_CATALOG", (dir.path() / "catalog.json").c_str());
+  ScopedEnv store_env("MAESTRO_MODELS_DIR", dir.path().c_str());
+  EXPECT_EQ(ResolveModel("tiny").value(), (dir.path() / "tiny.gguf").string());
+  EXPECT_EQ(ResolveModel(explicit_path).value(), explicit_path);
+  ScopedEnv empty_store("MAESTRO_MODELS_DIR", (dir.path() / "empty").c_str());
+  EXPECT_NE(ResolveModel("tiny").status().message().find("maestro models fetch tiny"), std::string::npos);
 }
 
 }  // namespace
