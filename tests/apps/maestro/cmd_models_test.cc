@@ -108,6 +108,16 @@ TEST_F(ModelsCommandTest, FetchDefaultsThenListPathAndVerify) {
   EXPECT_THAT(verify.output, HasSubstr("is corrupt"));
 }
 
+TEST_F(ModelsCommandTest, FetchAllTakesEveryModelAndDefaultsOnlyTheDefaults) {
+  ASSERT_EQ(Models("fetch --defaults -q").exit_code, 0);
+  EXPECT_TRUE(std::filesystem::exists(store_.path() / "tiny.gguf"));
+  EXPECT_FALSE(std::filesystem::exists(store_.path() / "other.bin"));
+  auto all = Models("fetch --all");
+  ASSERT_EQ(all.exit_code, 0) << all.output;
+  EXPECT_THAT(all.output, HasSubstr("tiny: present at"));
+  EXPECT_EQ(ReadFile(store_.path() / "other.bin"), content_);
+}
+
 TEST_F(ModelsCommandTest, OfflineFetchFailsNamingWhatIsMissing) {
   auto run = Models("fetch tiny", "http://127.0.0.1:1/simple");
   EXPECT_EQ(run.exit_code, 1) << run.output;
