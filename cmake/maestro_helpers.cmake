@@ -1,9 +1,10 @@
-# maestro_test(NAME name SOURCES ... LIBS ... [LABELS fast|slow ...] [SERIAL])
+# maestro_test(NAME name SOURCES ... LIBS ... [LABELS fast|slow ...] [SERIAL] [MODELS])
 # SERIAL: timing-accuracy tests that must not share the 2 cores with other tests.
+# MODELS: tests of the neural engines; ctest runs models_fetch_defaults (tests/models) before them.
 # Builds one GoogleTest binary and registers each of its tests with ctest.
 include(GoogleTest)
 function(maestro_test)
-  cmake_parse_arguments(T "SERIAL" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "SERIAL;MODELS" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock Threads::Threads)
   if(NOT T_LABELS)
@@ -15,5 +16,10 @@ function(maestro_test)
   if(T_SERIAL)
     set(serial TRUE)
   endif()
-  gtest_discover_tests(${T_NAME} PROPERTIES LABELS "${T_LABELS}" RUN_SERIAL ${serial} DISCOVERY_TIMEOUT 60)
+  set(fixtures "")
+  if(T_MODELS)
+    set(fixtures maestro_models)
+  endif()
+  gtest_discover_tests(${T_NAME} PROPERTIES LABELS "${T_LABELS}" RUN_SERIAL ${serial} FIXTURES_REQUIRED "${fixtures}"
+                       DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -1,5 +1,6 @@
 #include "engines/grounding/guarded_answer.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace maestro::grounding {
@@ -10,6 +11,10 @@ size_t CountWords(const std::string& text) {
   size_t count = 0;
   for (std::string word; words >> word;) ++count;
   return count;
+}
+
+bool HasNumber(const std::string& text) {
+  return std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -50,6 +55,11 @@ std::string GuardedAnswer::Finish() {
     grounding_ = "analyst-fallback";
     text_ = fallback_;
     emit_(text_);
+  } else if (HasNumber(fallback_) && !HasNumber(text_) && words_ + CountWords(fallback_) <= max_words_) {
+    // The model kept to the facts but left out their figures, which are the answer: the analyst says them.
+    grounding_ = "model+analyst-figures";
+    text_ += " " + fallback_;
+    emit_(" " + fallback_);
   } else if (!rejected_.empty()) {
     grounding_ = "model-trimmed";
   }

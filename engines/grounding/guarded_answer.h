@@ -27,7 +27,8 @@ class GuardedAnswer {
   std::string Finish();
 
   // "model" when every sentence was the model's, "model-trimmed" when ungrounded sentences were cut after
-  // grounded ones, "analyst-fallback" when the analyst's answer replaced the model's.
+  // grounded ones, "analyst-fallback" when the analyst's answer replaced the model's, "model+analyst-figures"
+  // when the model left out every figure of the facts and the analyst's answer followed it.
   const std::string& grounding() const { return grounding_; }
   // The numbers and tickers the guard rejected, for the metadata.
   const std::vector<std::string>& rejected() const { return rejected_; }

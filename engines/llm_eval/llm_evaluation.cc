@@ -44,8 +44,11 @@ size_t CountWords(const std::string& text) {
 }
 
 size_t CountNumbers(const std::string& text) {
-  // Every number is "unsupported" against no facts; tickers need an is_ticker, which is not given here.
-  return grounding::AnswerGuard({}, nullptr).Unsupported(text).size();
+  // Against no facts every number is unsupported; B3-shaped tickers are too, and are not numbers.
+  auto items = grounding::AnswerGuard({}, nullptr).Unsupported(text);
+  return static_cast<size_t>(std::count_if(items.begin(), items.end(), [](const std::string& item) {
+    return std::isdigit(static_cast<unsigned char>(item[0])) != 0;
+  }));
 }
 
 AnswerResult Ask(LanguageModel& model, const analyst::Analyst& analyst, const Question& question, double seconds) {

@@ -17,10 +17,10 @@
 namespace maestro::whisper {
 namespace {
 
-// Tickers and finance words the decoder would otherwise spell as ordinary words.
+// Company, index and rate names the decoder would otherwise spell as ordinary words. No tickers: with "PETR4" in
+// the hint, "Petrobras" was heard as "petr4bras".
 constexpr const char* kVocabularyHint =
-    "Petrobras, PETR4, Vale, VALE3, Itaú, ITUB4, Banco do Brasil, BBAS3, Ibovespa, renda fixa, CDI, Selic, "
-    "Apple, Microsoft, Amazon, Nasdaq.";
+    "Petrobras, Vale, Itaú, Banco do Brasil, Ibovespa, renda fixa, CDI, Selic, Apple, Microsoft, Amazon, Nasdaq.";
 
 struct Settings {
   std::string model = kDefaultModel;

@@ -8,7 +8,7 @@
 //   workers=1           requests decoding at once (each with its own state, ~30 MB for base)
 //   queue=16            requests allowed to wait for a worker before kOverloaded
 //   max_seconds=300, max_bytes=67108864  audio limits (kPayloadTooLarge above)
-//   prompt=...          a vocabulary hint given to the decoder; default: tickers and finance words
+//   prompt=...          a vocabulary hint given to the decoder; default: company, index and rate names
 #pragma once
 
 #include <memory>

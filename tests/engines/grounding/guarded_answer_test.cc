@@ -61,6 +61,15 @@ TEST(GuardedAnswerTest, AnUngroundedLaterSentenceIsCutAndGenerationStops) {
   EXPECT_THAT(answer.rejected(), ElementsAre("12"));
 }
 
+TEST(GuardedAnswerTest, AnswerThatDropsEveryFigureIsFollowedByTheAnalysts) {
+  Heard heard;
+  GuardedAnswer answer(Guard(), "AAPL rose 34.90% in 2024.", 50, heard.Sink());
+  Feed(answer, "Apple was the best performer. ");
+  EXPECT_EQ(answer.Finish(), "Apple was the best performer. AAPL rose 34.90% in 2024.");
+  EXPECT_THAT(heard.pieces, ElementsAre("Apple was the best performer.", " AAPL rose 34.90% in 2024."));
+  EXPECT_EQ(answer.grounding(), "model+analyst-figures");
+}
+
 TEST(GuardedAnswerTest, TheWordLimitEndsTheAnswerAtASentence) {
   Heard heard;
   GuardedAnswer answer(Guard(), "fallback", 6, heard.Sink());

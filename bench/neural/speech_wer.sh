@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Word error rate and real-time factor of an STT engine (default: whisper) on the sets issue #8 names:
+#   real recordings: ../shared/data/speech (LJ Speech, Allison prompts) and Debian's pocketsphinx-testdata;
+#   pt-BR scenario questions spoken by RHVoice (Letícia-F123) and by eSpeak NG pt-br;
+#   the English finance questions of data/stt/finance_eval.tsv spoken by eSpeak NG en-us and en-gb.
+# Usage: bench/neural/speech_wer.sh [ENGINE] [engine options as -o key=value ...]
+# Prints one "set<TAB>WER<TAB>RTF" line per set. Needs build/maestro and the engine's model.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+engine="${1:-whisper}"
+shift || true
+options=("$@")
+maestro=build/maestro
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+evaluate() {  # name manifest
+  local json
+  json=$("$maestro" eval stt "$2" --engine "$engine" "${options[@]}" --json --clip-ms 600000 2>/dev/null)
+  /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"{sys.argv[1]}\t{100*d[\"wer\"]:.2f}%\t{d[\"real_time_factor\"]:.3f}\t{d[\"words\"]} words")' "$1" <<<"$json"
+}
+
+shared=../shared/data/speech
+if [ -d "$shared" ]; then
+  { cat "$shared/ljspeech/transcripts.tsv" | sed "s#^#$PWD/$shared/ljspeech/#"
+    tail -n +2 "$shared/asterisk_en_allison/transcripts.tsv" | awk -F'\t' -v d="$PWD/$shared/asterisk_en_allison/" '{print d $1 "\t" $6}'
+  } > "$work/shared.tsv"
+  evaluate "shared/data/speech (LJ Speech + Allison)" "$work/shared.tsv"
+fi
+
+testdata=/usr/share/pocketsphinx/test/data
+{ paste <(sed "s#^#$testdata/librivox/#; s#\$#.wav#" "$testdata/librivox/fileids") \
+        <(sed 's#</\?s>##g; s/ *(.*)$//' "$testdata/librivox/transcription")
+  paste <(sed "s#^#$testdata/cards/#; s#\$#.wav#" "$testdata/cards/cards.fileids") \
+        <(sed 's#</\?s>##g; s/ *(.*)$//' "$testdata/cards/cards.transcription")
+} > "$work/testdata.tsv"
+evaluate "pocketsphinx-testdata (LibriVox + cards)" "$work/testdata.tsv"
+
+for voice_engine in rhvoice espeak; do
+  "$maestro" scenarios render --engine "$voice_engine" --lang pt-BR --out "$work/pt-$voice_engine" >/dev/null
+  : > "$work/pt-$voice_engine.tsv"
+  for wav in "$work/pt-$voice_engine"/*.wav; do
+    id=$(basename "$wav" .pt-BR.wav)
+    question=$("$maestro" scenarios list | awk -v id="$id" '$1 == id {found = 1} found && $1 == "pt-BR:" {sub(/^ *pt-BR: /, ""); print; exit}')
+    printf '%s\t%s\n' "$wav" "$question" >> "$work/pt-$voice_engine.tsv"
+  done
+  evaluate "pt-BR scenario questions, $voice_engine" "$work/pt-$voice_engine.tsv"
+done
+
+for voice in en-us en-gb; do
+  : > "$work/finance-$voice.tsv"
+  n=0
+  grep -v '^#' data/stt/finance_eval.tsv | cut -f2 | while IFS= read -r question; do
+    n=$((n + 1))
+    espeak-ng -v "$voice" -w "$work/finance-$voice-$n.wav" "$question"
+    printf '%s\t%s\n' "$work/finance-$voice-$n.wav" "$question" >> "$work/finance-$voice.tsv"
+  done
+  evaluate "English finance questions, eSpeak NG $voice" "$work/finance-$voice.tsv"
+done
