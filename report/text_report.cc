@@ -50,6 +50,17 @@ std::string Document(const ReportInput& input, bool markdown) {
               ". Effect sizes: eta^2 = SS_effect/SS_total, partial eta^2 = SS_effect/(SS_effect + "
               "SS_residual), omega^2 = (SS_effect - df MS_residual)/(SS_total + MS_residual).");
 
+  w.Title("Answer", 2);
+  for (const auto& story : a.stories) w.Bullet(story.sentence);
+  w.out += "\n";
+  w.Paragraph(
+      "Primary outcomes: ratios of means (exp of the difference of ln means, Welch 95% CI), TOST equivalence "
+      "within +-" +
+      Fmt(100 * a.equivalence_margin, 3) +
+      "% and Welch's t-test, both Holm-adjusted over every primary comparison. Omnibus tests: Holm within "
+      "the primary family, Benjamini-Hochberg across the rest. Fewer than " +
+      std::to_string(a.min_runs) + " runs in a cell: descriptives only.");
+
   w.Title("Verdicts", 2);
   for (const auto& m : a.metrics) w.Bullet(m.summary);
   w.out += "\n";
@@ -59,18 +70,29 @@ std::string Document(const ReportInput& input, bool markdown) {
   w.out += "\n";
 
   for (const auto& m : a.metrics) {
-    w.Title(m.metric + (m.transform == stats::Transform::kNone
-                            ? ""
-                            : " (tests on " + std::string(stats::TransformName(m.transform)) + " scale)"),
+    w.Title(m.metric + " [" + stats::TierName(m.tier) + "]" +
+                (m.transform == stats::Transform::kNone
+                     ? ""
+                     : " (tests on " + std::string(stats::TransformName(m.transform)) + " scale)"),
             2);
+    if (!m.comparisons.empty()) {
+      Rows pairs;
+      for (const auto& c : m.comparisons) {
+        pairs.push_back({c.scenario, c.a + "/" + c.b, Fmt(c.ratio.ratio, 3),
+                         "[" + Fmt(c.ratio.ci_low, 3) + ", " + Fmt(c.ratio.ci_high, 3) + "]",
+                         FormatP(c.p_equivalence_adjusted), FormatP(c.p_difference_adjusted), c.outcome});
+      }
+      w.Title("Pairwise ratios", 3);
+      w.Table({"scenario", "pair", "ratio", "95% CI", "TOST p (Holm)", "difference p (Holm)", "verdict"}, pairs);
+    }
     Rows rows;
     for (const auto& c : m.descriptives) {
       rows.push_back({c.scenario, c.protocol, std::to_string(c.n), Fmt(c.mean), Fmt(c.sd), Fmt(c.median), Fmt(c.p90),
-                      Fmt(c.min), Fmt(c.max), "[" + Fmt(c.ci_low) + ", " + Fmt(c.ci_high) + "]",
+                      Fmt(c.min), Fmt(c.max), "[" + Fmt(c.ci_low) + ", " + Fmt(c.ci_high) + "]", Fmt(c.cv_pct, 2) + "%",
                       Delta(c.delta_pct, c.best)});
     }
     w.Title("Descriptives", 3);
-    w.Table({"scenario", "protocol", "n", "mean", "sd", "median", "p90", "min", "max", "95% CI of mean",
+    w.Table({"scenario", "protocol", "n", "mean", "sd", "median", "p90", "min", "max", "95% CI of mean", "CV",
              std::string("delta vs best (") + (m.higher_is_better ? "higher" : "lower") + " is better)"},
             rows);
 
@@ -98,7 +120,7 @@ std::string Document(const ReportInput& input, bool markdown) {
     w.Title("Per scenario", 3);
     rows.clear();
     for (const auto& s : m.per_scenario) {
-      if (s.protocols.size() < 2) continue;
+      if (s.protocols.size() < 2 || s.trusted_test.empty()) continue;
       rows.push_back({s.scenario, "F=" + Fmt(s.anova.f) + " p=" + FormatP(s.anova.p),
                       "F=" + Fmt(s.welch.f) + " p=" + FormatP(s.welch.p),
                       "H=" + Fmt(s.kruskal_wallis.h) + " p=" + FormatP(s.kruskal_wallis.p),
@@ -108,7 +130,7 @@ std::string Document(const ReportInput& input, bool markdown) {
     }
     w.Table({"scenario", "ANOVA", "Welch", "Kruskal-Wallis", "Levene (BF)", "Shapiro-Wilk", "trust", "omega^2"}, rows);
     for (const auto& s : m.per_scenario) {
-      if (s.protocols.size() < 2) continue;
+      if (s.protocols.size() < 2 || s.trusted_test.empty()) continue;
       rows.clear();
       for (std::size_t i = 0; i < s.tukey.size(); ++i) {
         const auto& t = s.tukey[i];
@@ -160,6 +182,7 @@ std::string RenderCsv(const ReportInput& input) {
                                                                                       {"max", c.max},
                                                                                       {"ci95_low", c.ci_low},
                                                                                       {"ci95_high", c.ci_high},
+                                                                                      {"cv_pct", c.cv_pct},
                                                                                       {"delta_pct", c.delta_pct}}) {
         add(m.metric, "descriptives", c.scenario, c.protocol, name, value);
       }
@@ -177,8 +200,17 @@ std::string RenderCsv(const ReportInput& input) {
         add(m.metric, "anova", "", r.effect, name, value);
       }
     }
+    for (const auto& c : m.comparisons) {
+      const std::string pair = c.a + " / " + c.b;
+      add(m.metric, "ratio", c.scenario, pair, "ratio", c.ratio.ratio);
+      add(m.metric, "ratio", c.scenario, pair, "ci95_low", c.ratio.ci_low);
+      add(m.metric, "ratio", c.scenario, pair, "ci95_high", c.ratio.ci_high);
+      add(m.metric, "ratio", c.scenario, pair, "p_difference_adjusted", c.p_difference_adjusted);
+      add(m.metric, "ratio", c.scenario, pair, "p_equivalence_adjusted", c.p_equivalence_adjusted);
+    }
     for (const auto& s : m.per_scenario) {
-      if (s.protocols.size() < 2) continue;
+      if (s.protocols.size() < 2 || s.trusted_test.empty()) continue;
+      add(m.metric, "per_scenario", s.scenario, "trusted", "p_adjusted", s.p_adjusted);
       add(m.metric, "per_scenario", s.scenario, "anova", "f", s.anova.f);
       add(m.metric, "per_scenario", s.scenario, "anova", "p", s.anova.p);
       add(m.metric, "per_scenario", s.scenario, "anova", "omega_sq", s.anova.omega_sq);
