@@ -287,19 +287,36 @@ json AnswerValues(const stats::AnalysisResult& a) {
   return values;
 }
 
+json NoLegend(json encoding) {
+  encoding["legend"] = nullptr;
+  return encoding;
+}
+
 json Filter(const char* kind) {
   return json::array({{{"filter", std::string("datum.kind === '") + kind + "'"}}});
 }
 
 Chart AnswerChart(const stats::AnalysisResult& a) {
   const std::string& reference = a.protocols.front();
-  json x_scale = {{"type", "log"}, {"zero", false}};
+  json values = AnswerValues(a);
+  // A linear axis just wide enough for every interval and the band: ratios near 1 read as percentages.
+  double low = 1 / (1 + a.equivalence_margin), high = 1 + a.equivalence_margin;
+  for (const auto& v : values) {
+    low = std::min(low, v["low"].get<double>());
+    high = std::max(high, v["high"].get<double>());
+  }
+  const double pad = 0.04 * (high - low);
+  json x_scale = {{"domain", {low - pad, high + pad}}, {"nice", false}, {"zero", false}};
   json x = {{"field", "ratio"}, {"type", "quantitative"}, {"scale", x_scale}, {"title", "ratio to " + reference}};
   json spec = Base("ratio");
   spec.erase("width");
   spec.erase("height");
-  spec["data"] = {{"values", AnswerValues(a)}};
-  spec["facet"] = {{"row", {{"field", "outcome"}, {"type", "nominal"}, {"title", nullptr}}},
+  spec["data"] = {{"values", values}};
+  spec["facet"] = {{"row",
+                    {{"field", "outcome"},
+                     {"type", "nominal"},
+                     {"title", nullptr},
+                     {"header", {{"labelAngle", 0}, {"labelAlign", "left"}, {"labelOrient", "top"}}}}},
                    {"column", {{"field", "scenario"}, {"type", "nominal"}, {"sort", a.scenarios}, {"title", nullptr}}}};
   spec["spec"] = {
       {"width", 210},
@@ -320,24 +337,22 @@ Chart AnswerChart(const stats::AnalysisResult& a) {
                 {{"field", "low"}, {"type", "quantitative"}, {"scale", x_scale}, {"title", "ratio to " + reference}}},
                {"x2", {{"field", "high"}}},
                {"y", {{"field", "protocol"}, {"type", "nominal"}, {"title", nullptr}}},
-               {"color", ProtocolColor(a.protocols)}}}},
+               {"color", NoLegend(ProtocolColor(a.protocols))}}}},
             {{"transform", Filter("ratio")},
              {"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
              {"encoding",
               {{"x", x},
                {"y", {{"field", "protocol"}, {"type", "nominal"}, {"title", nullptr}}},
-               {"color", ProtocolColor(a.protocols)},
+               {"color", NoLegend(ProtocolColor(a.protocols))},
                {"tooltip", json::array({{{"field", "protocol"}},
                                         {{"field", "ratio"}, {"format", ".3f"}},
                                         {{"field", "low"}, {"format", ".3f"}, {"title", "95% CI low"}},
                                         {{"field", "high"}, {"format", ".3f"}, {"title", "95% CI high"}},
                                         {{"field", "verdict"}}})}}}}})}};
-  return {"answer-chart", "Primary outcomes: each protocol relative to " + reference,
-          "Dots are ratios of means to " + reference +
-              " (1 = the same), lines their 95% confidence intervals; the "
-              "green band is the equivalence margin (\u00b1" +
+  return {"answer-chart", "Primary outcomes relative to " + reference,
+          "Dots: ratio of means to " + reference + "; lines: 95% CIs; green band: \u00b1" +
               std::to_string(static_cast<int>(std::lround(100 * a.equivalence_margin))) +
-              "%). A line inside the band is equivalent; a line clear of 1 is a difference.",
+              "% equivalence margin. Inside the band is equivalent; clear of 1 is a difference.",
           spec, "answer"};
 }
 

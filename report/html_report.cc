@@ -224,21 +224,21 @@ std::string Banner(const ReportInput& input) {
 std::string AnswerSection(const stats::AnalysisResult& a, const std::vector<Chart>& charts) {
   std::string h = "<section id=\"answer\"><h2>The answer</h2><ul class=\"stories\">";
   for (const auto& story : a.stories) h += "<li class=\"story\">" + Escape(story.sentence) + "</li>";
-  h += "</ul>\n";
+  h += "</ul>\n" + ChartsOf(charts, "answer");
   const auto primary = Tier(a, stats::OutcomeTier::kPrimary);
   if (primary.empty()) {
-    h += "<p class=\"note\">No outcomes were declared (no <code>outcomes</code> in manifest.json, no "
-         "<code>--primary</code>): every metric is exploratory and there are no equivalence verdicts.</p>\n";
-  } else {
-    std::vector<std::string> names;
-    for (const auto* m : primary) names.push_back(m->metric);
-    h += "<p class=\"muted\">Primary outcomes, declared before the data: " + Escape(Joined(names)) +
-         ". <b>Equivalent</b>: the two one-sided tests (TOST) reject a difference of &plusmn;" +
-         Fmt(100 * a.equivalence_margin, 3) +
-         "% or more; <b>different</b>: Welch's t-test rejects a ratio of 1. Both are Holm-adjusted over every primary "
-         "comparison; otherwise <b>inconclusive</b>, with the runs per cell that would likely settle it.</p>\n";
+    return h +
+           "<p class=\"note\">No outcomes were declared (no <code>outcomes</code> in manifest.json, no "
+           "<code>--primary</code>): every metric is exploratory and there are no equivalence verdicts.</p>\n"
+           "</section>\n";
   }
-  h += ChartsOf(charts, "answer");
+  std::vector<std::string> names;
+  for (const auto* m : primary) names.push_back(m->metric);
+  h += "<p class=\"muted\">Primary outcomes, declared before the data: " + Escape(Joined(names)) +
+       ". <b>Equivalent</b>: the two one-sided tests (TOST) reject a difference of &plusmn;" +
+       Fmt(100 * a.equivalence_margin, 3) +
+       "% or more; <b>different</b>: Welch's t-test rejects a ratio of 1. Both are Holm-adjusted over every primary "
+       "comparison; otherwise <b>inconclusive</b>, with the runs per cell that would likely settle it.</p>\n";
   return h + "</section>\n";
 }
 

@@ -240,21 +240,46 @@ std::string OmnibusStory(const AnalysisResult& result, const std::string& scenar
   return text + ".";
 }
 
-// The clause for one primary outcome in one scenario, e.g. "latency_ms: grpc is 8–12% slower than rest".
+// "14 runs" or "14-631 runs" per cell, over the inconclusive pairs.
+std::string RunsRange(int low, int high) {
+  auto text = [](int n) { return n >= 100000 ? std::string("more than 100000") : std::to_string(n); };
+  return (low == high ? text(low) : text(low) + "\u2013" + text(high)) + " runs per cell would be needed";
+}
+
+// The clause for one primary outcome in one scenario, e.g. "latency_ms: grpc is 8–12% slower than rest; rest and
+// thrift equivalent within 5%; inconclusive for grpc vs thrift (14 runs per cell would be needed)". Pairs with
+// the same outcome are grouped so the sentence stays short.
 std::string OutcomeClause(const MetricAnalysis& m, const std::string& scenario, double margin, bool& all_equivalent,
                           bool& descriptives_only) {
-  std::vector<std::string> phrases;
-  bool every_pair_equivalent = true;
+  std::vector<std::string> different, equivalent, inconclusive, untestable;
+  int fewest = 0, most = 0;
   for (const auto& pair : m.comparisons) {
     if (pair.scenario != scenario) continue;
+    const std::string name = pair.a + " vs " + pair.b;
     if (pair.outcome == "descriptives_only") descriptives_only = true;
-    every_pair_equivalent &= pair.outcome == "equivalent";
-    phrases.push_back(PairPhrase(pair, m, margin));
+    if (pair.outcome == "different") different.push_back(PairPhrase(pair, m, margin));
+    if (pair.outcome == "equivalent") equivalent.push_back(name);
+    if (pair.outcome == "not_testable") untestable.push_back(name);
+    if (pair.outcome != "inconclusive") continue;
+    inconclusive.push_back(name);
+    fewest = fewest == 0 ? pair.runs_needed : std::min(fewest, pair.runs_needed);
+    most = std::max(most, pair.runs_needed);
   }
-  all_equivalent &= every_pair_equivalent && !phrases.empty();
-  if (phrases.empty()) return m.metric + ": no pair of protocols has data";
-  if (every_pair_equivalent) return m.metric + ": all equivalent within " + MarginPercent(margin) + "%";
-  return m.metric + ": " + Join(phrases);
+  const std::size_t pairs = different.size() + equivalent.size() + inconclusive.size() + untestable.size();
+  all_equivalent &= pairs > 0 && equivalent.size() == pairs;
+  const std::string within = "equivalent within " + MarginPercent(margin) + "%";
+  if (pairs == 0) return m.metric + ": no pair of protocols has data";
+  if (equivalent.size() == pairs) return m.metric + ": all " + within;
+  if (inconclusive.size() == pairs) {
+    return m.metric + ": inconclusive for every pair (" + RunsRange(fewest, most) + ")";
+  }
+  std::vector<std::string> parts = different;
+  if (!equivalent.empty()) parts.push_back(within + " for " + Join(equivalent, " and "));
+  if (!inconclusive.empty()) {
+    parts.push_back("inconclusive for " + Join(inconclusive, " and ") + " (" + RunsRange(fewest, most) + ")");
+  }
+  if (!untestable.empty()) parts.push_back("not testable for " + Join(untestable, " and "));
+  return m.metric + ": " + Join(parts, ", ");
 }
 
 }  // namespace
