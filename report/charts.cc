@@ -87,11 +87,11 @@ Chart GroupedBars(const ReportInput& input, const stats::MetricAnalysis& m, int 
           spec, Section(m)};
 }
 
-Chart BoxPlot(const ReportInput& input, const stats::MetricAnalysis& m, int index) {
+// Boxes from every run (quartiles, Tukey whiskers); points from at most kMaxPointsPerCell runs per cell.
+void BoxValues(const ReportInput& input, const std::string& metric_name, json& boxes, json& points) {
   const auto& a = *input.analysis;
-  // Boxes from every run (quartiles, Tukey whiskers); points from at most kMaxPointsPerCell runs per cell.
   std::map<std::pair<std::string, std::string>, std::vector<double>> cells;
-  const int metric = input.table->FindMetric(m.metric);
+  const int metric = input.table->FindMetric(metric_name);
   const int scenario = input.table->FindFactor(a.scenario_factor);
   const int protocol = input.table->FindFactor(a.protocol_factor);
   for (std::size_t r = 0; r < input.table->row_count; ++r) {
@@ -100,7 +100,6 @@ Chart BoxPlot(const ReportInput& input, const stats::MetricAnalysis& m, int inde
       cells[{input.table->factor_values[scenario][r], input.table->factor_values[protocol][r]}].push_back(v);
     }
   }
-  json boxes = json::array(), points = json::array();
   for (auto& [key, values] : cells) {
     std::vector<double> sorted = stats::Sorted(values);
     const double q1 = stats::Quantile(sorted, 0.25), q3 = stats::Quantile(sorted, 0.75);
@@ -122,6 +121,12 @@ Chart BoxPlot(const ReportInput& input, const stats::MetricAnalysis& m, int inde
       points.push_back({{"scenario", key.first}, {"protocol", key.second}, {"value", values[i]}, {"run", i + 1}});
     }
   }
+}
+
+Chart BoxPlot(const ReportInput& input, const stats::MetricAnalysis& m, int index) {
+  const auto& a = *input.analysis;
+  json boxes = json::array(), points = json::array();
+  BoxValues(input, m.metric, boxes, points);
   json spec = Base(m.metric);
   json y_scale = {{"zero", false}};
   spec["encoding"] = {{"x", ScenarioX(a.scenarios)},

@@ -5,13 +5,15 @@
 namespace maestro::bench {
 
 nlohmann::json DeclaredOutcomes(double equivalence_margin, double alpha) {
-  return {{"primary", {"latency_ms", "p50_ms", "throughput_req_s"}},
-          {"secondary", {"cpu_usage_percent", "memory_usage_mb"}},
+  using nlohmann::json;
+  // json::array() everywhere: a two-element brace list of strings would otherwise become an object.
+  return {{"primary", json::array({"latency_ms", "p50_ms", "throughput_req_s"})},
+          {"secondary", json::array({"cpu_usage_percent", "memory_usage_mb"})},
           {"exploratory",
-           {{"columns", {"p90_ms", "p99_ms", "error_rate"}},
-            {"per_process_metrics", {"cpu_usage_percent", "memory_usage_mb", "memory_peak_mb"}},
+           {{"columns", json::array({"p90_ms", "p99_ms", "error_rate"})},
+            {"per_process_metrics", json::array({"cpu_usage_percent", "memory_usage_mb", "memory_peak_mb"})},
             {"processes", kServiceProcesses}}},
-          {"transforms", {{"latency_ms", "ln"}, {"p50_ms", "ln"}}},
+          {"transforms", json::object({{"latency_ms", "ln"}, {"p50_ms", "ln"}})},
           {"equivalence_margin", equivalence_margin},
           {"alpha", alpha},
           {"corrections",
@@ -69,7 +71,8 @@ Status ApplyDeclaredOutcomes(const nlohmann::json& outcomes, const stats::Table&
       if (present(metric + "@" + process)) options.metrics.push_back(metric + "@" + process);
     }
   }
-  for (const auto& [metric, name] : outcomes.value("transforms", nlohmann::json::object()).items()) {
+  const nlohmann::json transforms = outcomes.value("transforms", nlohmann::json::object());
+  for (const auto& [metric, name] : transforms.items()) {
     if (!name.is_string()) return InvalidArgument("manifest outcomes.transforms." + metric + " is not a name");
     auto transform = stats::ParseTransform(name.get<std::string>());
     if (!transform.ok()) return transform.status();
