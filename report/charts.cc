@@ -357,7 +357,8 @@ Chart AnswerChart(const stats::AnalysisResult& a) {
   return {"answer-chart", "Primary outcomes relative to " + reference,
           "Dots: ratio of means to " + reference + "; lines: 95% CIs; green band: \u00b1" +
               std::to_string(static_cast<int>(std::lround(100 * a.equivalence_margin))) +
-              "% equivalence margin. Inside the band is equivalent; clear of 1 is a difference.",
+              "% equivalence margin. The intervals are unadjusted; the verdicts above are Holm-adjusted over every "
+              "primary comparison, so a line just clear of 1 (or just inside the band) can still be inconclusive.",
           spec, "answer"};
 }
 

@@ -373,6 +373,7 @@ void ComparePairs(MetricAnalysis& metric, const MetricData& data, const Design& 
         pair.scenario = design.scenarios.names[s];
         pair.a = design.protocols.names[i];
         pair.b = design.protocols.names[j];
+        pair.runs = static_cast<int>(std::min(a.size(), b.size()));
         pair.p_difference_adjusted = pair.p_equivalence_adjusted = kNaN;
         const auto positive = [](const std::vector<double>& v) {
           return std::all_of(v.begin(), v.end(), [](double x) { return x > 0; });

@@ -90,7 +90,8 @@ struct PairComparison {
   RatioComparison ratio;  // a / b with its 95% CI, Welch and TOST p-values (unadjusted)
   double p_difference_adjusted = 0, p_equivalence_adjusted = 0;  // Holm within the primary family
   std::string outcome;  // "equivalent", "different", "inconclusive", "not_testable" or "descriptives_only"
-  int runs_needed = 0;  // for "inconclusive": runs per cell that would likely settle it
+  int runs = 0;         // the smaller of the two cells' run counts
+  int runs_needed = 0;  // for "inconclusive": runs per cell that would likely settle it (always more than runs)
   std::string verdict;  // plain words, e.g. "grpc is 8-12% slower than rest"
 };
 
@@ -139,7 +140,8 @@ struct AnalysisResult {
 // Runs descriptives, the two-way ANOVA, the per-scenario tests and (for primary outcomes) the pairwise ratio and
 // equivalence tests for every selected metric, then adjusts p-values per family and writes the verdicts.
 // RETURNS kInvalidArgument when a factor or metric named in `options` is missing, a transform meets a value
-// <= 0, a primary outcome has a value <= 0 (ratios need positive values), or there are fewer than two protocols.
+// <= 0, the margin or alpha is outside (0, 1), or there are fewer than two protocols. A primary outcome with a
+// value <= 0 in a cell makes that cell's comparisons "not_testable" (a ratio needs positive values).
 // Problems local to one metric or scenario (an empty cell, zero variance) are reported inside the result instead.
 // Thread-safe.
 Result<AnalysisResult> Analyze(const Table& table, const AnalysisOptions& options = {});

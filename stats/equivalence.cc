@@ -58,19 +58,31 @@ RatioComparison CompareRatio(const std::vector<double>& a, const std::vector<dou
 
 int RunsNeeded(double ln_difference, double sd_pooled, double margin, double alpha) {
   if (std::isnan(ln_difference) || std::isnan(sd_pooled) || !(alpha > 0 && alpha < 1)) return -1;
-  const double power_z = NormalQuantile(0.8);
   const double distance = std::fabs(ln_difference);
-  const double bound = std::log1p(margin);
-  // n per group so that the test's critical distance (z_alpha + z_power) * sd * sqrt(2 / n) fits into the gap.
-  auto runs_for = [&](double gap, double z_alpha) {
-    if (!(gap > 0)) return static_cast<double>(kMaxRuns);
-    const double z = z_alpha + power_z;
-    return 2 * sd_pooled * sd_pooled * z * z / (gap * gap);
+  const double equivalence_gap = std::log1p(margin) - distance;
+  // With n runs per cell, a test at level a has 80% power when (t_(1-a) + t_0.8) * sd * sqrt(2 / n) fits in the gap
+  // (Student's t on 2n - 2 df, so small n pay for their uncertain SD).
+  auto enough = [&](double n) {
+    const double df = 2 * n - 2;
+    const double spread = sd_pooled * std::sqrt(2 / n);
+    const double power_t = StudentTQuantile(0.8, df);
+    const bool equivalent =
+        equivalence_gap > 0 && (StudentTQuantile(1 - alpha, df) + power_t) * spread <= equivalence_gap;
+    const bool different = distance > 0 && (StudentTQuantile(1 - alpha / 2, df) + power_t) * spread <= distance;
+    return equivalent || different;
   };
-  const double equivalence = distance < bound ? runs_for(bound - distance, NormalQuantile(1 - alpha)) : kMaxRuns;
-  const double difference = runs_for(distance, NormalQuantile(1 - alpha / 2));
-  const double n = std::ceil(std::min(equivalence, difference));
-  return static_cast<int>(std::clamp(n, 2.0, static_cast<double>(kMaxRuns)));
+  if (enough(2)) return 2;
+  double low = 2, high = 4;  // enough(low) is false; grow high until it is enough
+  while (high < kMaxRuns && !enough(high)) {
+    low = high;
+    high *= 2;
+  }
+  if (!enough(std::min(high, static_cast<double>(kMaxRuns)))) return kMaxRuns;
+  while (high - low > 1) {
+    const double middle = std::floor((low + high) / 2);
+    (enough(middle) ? high : low) = middle;
+  }
+  return static_cast<int>(high);
 }
 
 }  // namespace maestro::stats

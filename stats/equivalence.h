@@ -23,10 +23,10 @@ struct RatioComparison {
 // values or neither group varies (Welch's standard error is zero). Pure, thread-safe.
 RatioComparison CompareRatio(const std::vector<double>& a, const std::vector<double>& b, double margin, double alpha);
 
-// Runs per cell that would let the comparison reach a verdict if the observed ln difference and SD held, with
-// 80% power (normal approximation): equivalence when |d| < ln(1 + margin), else a difference. `alpha` is the
-// level each test would face (e.g. alpha / m for a family of m). RETURNS a count >= 2, capped at 100000; NaN
-// inputs give -1.
+// Runs per cell that would let the comparison reach a verdict if the observed ln difference and SD held: the
+// smallest n at which a test at level `alpha` (e.g. alpha / m for a family of m) has 80% power, using Student's t
+// on 2n - 2 df, for equivalence (when |d| < ln(1 + margin)) or for a difference, whichever comes first.
+// RETURNS a count >= 2, capped at 100000; NaN inputs give -1.
 int RunsNeeded(double ln_difference, double sd_pooled, double margin, double alpha);
 
 }  // namespace maestro::stats

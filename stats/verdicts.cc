@@ -193,8 +193,9 @@ void WritePairVerdict(PairComparison& pair, const MetricAnalysis& metric, double
       pair.outcome = "different";
     } else {
       pair.outcome = "inconclusive";
-      pair.runs_needed =
-          RunsNeeded(std::log(pair.ratio.ratio), pair.ratio.sd_pooled, margin, alpha / std::max(family_size, 1));
+      // The runs at hand did not settle it, so more are needed whatever the planning formula says.
+      pair.runs_needed = std::max(pair.runs + 1, RunsNeeded(std::log(pair.ratio.ratio), pair.ratio.sd_pooled, margin,
+                                                            alpha / std::max(family_size, 1)));
     }
   }
   const std::string reason = pair.verdict;

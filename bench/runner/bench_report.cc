@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -48,11 +49,18 @@ std::vector<std::string> RepeatabilityWarnings(const stats::AnalysisResult& anal
   std::vector<std::string> warnings;
   for (const auto& m : analysis.metrics) {
     if (m.tier != stats::OutcomeTier::kPrimary) continue;
+    int over = 0, cells = 0;
+    const stats::CellSummary* worst = nullptr;
     for (const auto& c : m.descriptives) {
-      if (c.cv_pct > limit_pct) {
-        warnings.push_back(fmt::format("{} {} {}: runs vary by CV {:.1f}% (over {:g}%)", c.scenario, c.protocol,
-                                       m.metric, c.cv_pct, limit_pct));
-      }
+      if (std::isnan(c.cv_pct)) continue;
+      ++cells;
+      if (!(c.cv_pct > limit_pct)) continue;
+      ++over;
+      if (worst == nullptr || c.cv_pct > worst->cv_pct) worst = &c;
+    }
+    if (worst != nullptr) {
+      warnings.push_back(fmt::format("{}: run-to-run CV above {:g}% in {} of {} cells (worst {:.1f}%, {} {})", m.metric,
+                                     limit_pct, over, cells, worst->cv_pct, worst->scenario, worst->protocol));
     }
   }
   return warnings;

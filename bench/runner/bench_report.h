@@ -19,14 +19,15 @@ Status WriteMergedHistograms(const std::string& dir, const std::vector<RunRecord
 struct BenchReport {
   std::string html_path;
   std::vector<std::string> stories;   // one sentence per scenario: the answer
-  std::vector<std::string> warnings;  // cells whose run-to-run CV of a primary outcome exceeds 5%
+  std::vector<std::string> warnings;  // primary outcomes whose run-to-run CV exceeds 5% in some cell
 };
 
 // Analyses DIR/all_results.csv with the outcomes declared in DIR/manifest.json and writes DIR/report.html and
 // DIR/report.json. RETURNS the report's path and story, or the analysis's error.
 Result<BenchReport> WriteReport(const std::string& dir);
 
-// One line per primary outcome and cell whose run-to-run coefficient of variation exceeds `limit_pct`.
+// One line per primary outcome with cells whose run-to-run coefficient of variation exceeds `limit_pct`: how
+// many, and the worst.
 std::vector<std::string> RepeatabilityWarnings(const stats::AnalysisResult& analysis, double limit_pct = 5);
 
 }  // namespace maestro::bench

@@ -225,10 +225,16 @@ TEST(EquivalenceTest, RunsNeededGrowsWithNoiseAndShrinksWithRoom) {
   const int quiet = RunsNeeded(0, 0.02, 0.05, 0.05), noisy = RunsNeeded(0, 0.08, 0.05, 0.05);
   EXPECT_LT(quiet, noisy);
   EXPECT_LT(RunsNeeded(0, 0.05, 0.10, 0.05), RunsNeeded(0, 0.05, 0.05, 0.05));
-  // Normal approximation by hand: 2 sd^2 (z_0.95 + z_0.8)^2 / ln(1.05)^2 with sd = 0.05.
-  const double z = 1.6448536269514722 + 0.8416212335729143;
-  EXPECT_EQ(RunsNeeded(0, 0.05, 0.05, 0.05),
-            static_cast<int>(std::ceil(2 * 0.0025 * z * z / std::pow(std::log1p(0.05), 2))));
+  // The count is the first n at which (t_0.95 + t_0.8 on 2n - 2 df) * sd * sqrt(2 / n) fits within ln(1.05).
+  auto fits = [](double n) {
+    return (StudentTQuantile(0.95, 2 * n - 2) + StudentTQuantile(0.8, 2 * n - 2)) * 0.05 * std::sqrt(2 / n) <=
+           std::log1p(0.05);
+  };
+  const int n = RunsNeeded(0, 0.05, 0.05, 0.05);
+  EXPECT_TRUE(fits(n));
+  EXPECT_FALSE(fits(n - 1));
+  // A 10% difference with a small SD is quickly shown as a difference.
+  EXPECT_LE(RunsNeeded(std::log(1.1), 0.01, 0.05, 0.05), 3);
   EXPECT_EQ(RunsNeeded(std::nan(""), 0.05, 0.05, 0.05), -1);
 }
 
