@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "stats/summary.h"
@@ -43,8 +44,13 @@ std::string Unitless(const stats::MetricAnalysis& m) {
   return m.metric;
 }
 
+std::string Section(const stats::MetricAnalysis& m) {
+  return m.tier == stats::OutcomeTier::kExploratory ? "exploratory" : "main";
+}
+
 Chart GroupedBars(const ReportInput& input, const stats::MetricAnalysis& m, int index) {
   const auto& a = *input.analysis;
+  const PhysicalRange range = RangeOf(m.metric);
   json values = json::array();
   for (const auto& c : m.descriptives) {
     if (c.n == 0) continue;
@@ -52,8 +58,8 @@ Chart GroupedBars(const ReportInput& input, const stats::MetricAnalysis& m, int 
         {{"scenario", c.scenario},
          {"protocol", c.protocol},
          {"mean", c.mean},
-         {"ci_low", std::isnan(c.ci_low) ? c.mean : c.ci_low},
-         {"ci_high", std::isnan(c.ci_high) ? c.mean : c.ci_high},
+         {"ci_low", std::isnan(c.ci_low) ? c.mean : std::max(c.ci_low, range.low)},
+         {"ci_high", std::isnan(c.ci_high) ? c.mean : std::min(c.ci_high, range.high)},
          {"n", c.n},
          {"delta", c.best ? "best" : (c.delta_pct >= 0 ? "+" : "") + std::to_string(c.delta_pct).substr(0, 5) + "%"}});
   }
@@ -75,16 +81,17 @@ Chart GroupedBars(const ReportInput& input, const stats::MetricAnalysis& m, int 
        {{"mark", {{"type", "rule"}, {"color", "#222"}, {"strokeWidth", 1.5}}},
         {"encoding", {{"y", {{"field", "ci_low"}, {"type", "quantitative"}}}, {"y2", {{"field", "ci_high"}}}}}}});
   return {"bars-" + std::to_string(index), "Mean " + m.metric + " per scenario",
-          std::string("Bars are means, black lines their 95% confidence intervals; ") +
+          std::string("Bars are means, black lines their 95% confidence intervals (cut at the metric's possible "
+                      "range); ") +
               (m.higher_is_better ? "higher" : "lower") + " is better.",
-          spec};
+          spec, Section(m)};
 }
 
-Chart BoxPlot(const ReportInput& input, const stats::MetricAnalysis& m, int index) {
+// Boxes from every run (quartiles, Tukey whiskers); points from at most kMaxPointsPerCell runs per cell.
+void BoxValues(const ReportInput& input, const std::string& metric_name, json& boxes, json& points) {
   const auto& a = *input.analysis;
-  // Boxes from every run (quartiles, Tukey whiskers); points from at most kMaxPointsPerCell runs per cell.
   std::map<std::pair<std::string, std::string>, std::vector<double>> cells;
-  const int metric = input.table->FindMetric(m.metric);
+  const int metric = input.table->FindMetric(metric_name);
   const int scenario = input.table->FindFactor(a.scenario_factor);
   const int protocol = input.table->FindFactor(a.protocol_factor);
   for (std::size_t r = 0; r < input.table->row_count; ++r) {
@@ -93,7 +100,6 @@ Chart BoxPlot(const ReportInput& input, const stats::MetricAnalysis& m, int inde
       cells[{input.table->factor_values[scenario][r], input.table->factor_values[protocol][r]}].push_back(v);
     }
   }
-  json boxes = json::array(), points = json::array();
   for (auto& [key, values] : cells) {
     std::vector<double> sorted = stats::Sorted(values);
     const double q1 = stats::Quantile(sorted, 0.25), q3 = stats::Quantile(sorted, 0.75);
@@ -115,6 +121,12 @@ Chart BoxPlot(const ReportInput& input, const stats::MetricAnalysis& m, int inde
       points.push_back({{"scenario", key.first}, {"protocol", key.second}, {"value", values[i]}, {"run", i + 1}});
     }
   }
+}
+
+Chart BoxPlot(const ReportInput& input, const stats::MetricAnalysis& m, int index) {
+  const auto& a = *input.analysis;
+  json boxes = json::array(), points = json::array();
+  BoxValues(input, m.metric, boxes, points);
   json spec = Base(m.metric);
   json y_scale = {{"zero", false}};
   spec["encoding"] = {{"x", ScenarioX(a.scenarios)},
@@ -148,7 +160,7 @@ Chart BoxPlot(const ReportInput& input, const stats::MetricAnalysis& m, int inde
   return {"box-" + std::to_string(index), "Distribution of " + m.metric + " (each dot is a run)",
           "Boxes span the middle half of the runs with the median as a dark tick; whiskers reach the furthest run "
           "within 1.5 box-lengths.",
-          spec};
+          spec, Section(m)};
 }
 
 Chart LatencyCdf(const ReportInput& input) {
@@ -194,7 +206,7 @@ Chart LatencyCdf(const ReportInput& input) {
         {"tooltip",
          json::array({{{"field", "protocol"}}, {{"field", "le"}}, {{"field", "fraction"}, {"format", ".1%"}}})}}}};
   return {"cdf", "Latency CDF per scenario (from bench histograms)",
-          "A curve further left means more requests finished sooner.", spec};
+          "A curve further left means more requests finished sooner.", spec, "main"};
 }
 
 bool IsResource(const std::string& metric) {
@@ -245,26 +257,158 @@ Chart ResourceBars(const ReportInput& input) {
   return {"resources", per_process ? "Resource use per process" : "Resource use (whole run)",
           per_process ? "Mean CPU and memory of each process, by protocol."
                       : "The CSV has no per-process columns (<metric>@<process>), so these are the whole-run means.",
-          spec};
+          spec, per_process ? "exploratory" : "main"};
+}
+
+// One row per primary outcome and scenario: each protocol's ratio to the first protocol with its 95% CI, over the
+// shaded equivalence band. Ratios come from the analysis's comparisons (reference first, so they are inverted).
+json AnswerValues(const stats::AnalysisResult& a) {
+  json values = json::array();
+  const std::string& reference = a.protocols.front();
+  const double band_high = 1 + a.equivalence_margin, band_low = 1 / band_high;
+  for (const auto& m : a.metrics) {
+    if (m.tier != stats::OutcomeTier::kPrimary) continue;
+    for (const auto& scenario : a.scenarios) {
+      values.push_back({{"kind", "band"},
+                        {"outcome", m.metric},
+                        {"scenario", scenario},
+                        {"low", band_low},
+                        {"high", band_high},
+                        {"one", 1.0}});
+      for (const auto& c : m.comparisons) {
+        if (c.scenario != scenario || c.a != reference || std::isnan(c.ratio.ratio)) continue;
+        const bool has_ci = !std::isnan(c.ratio.ci_low);
+        values.push_back({{"kind", "ratio"},
+                          {"outcome", m.metric},
+                          {"scenario", scenario},
+                          {"protocol", c.b},
+                          {"ratio", 1 / c.ratio.ratio},
+                          {"low", has_ci ? 1 / c.ratio.ci_high : 1 / c.ratio.ratio},
+                          {"high", has_ci ? 1 / c.ratio.ci_low : 1 / c.ratio.ratio},
+                          {"verdict", c.outcome}});
+      }
+    }
+  }
+  return values;
+}
+
+json NoLegend(json encoding) {
+  encoding["legend"] = nullptr;
+  return encoding;
+}
+
+json Filter(const char* kind) {
+  return json::array({{{"filter", std::string("datum.kind === '") + kind + "'"}}});
+}
+
+Chart AnswerChart(const stats::AnalysisResult& a) {
+  const std::string& reference = a.protocols.front();
+  json values = AnswerValues(a);
+  // A linear axis just wide enough for every interval and the band: ratios near 1 read as percentages.
+  double low = 1 / (1 + a.equivalence_margin), high = 1 + a.equivalence_margin;
+  for (const auto& v : values) {
+    low = std::min(low, v["low"].get<double>());
+    high = std::max(high, v["high"].get<double>());
+  }
+  const double pad = 0.04 * (high - low);
+  json x_scale = {{"domain", {low - pad, high + pad}}, {"nice", false}, {"zero", false}};
+  json x = {{"field", "ratio"}, {"type", "quantitative"}, {"scale", x_scale}, {"title", "ratio to " + reference}};
+  json spec = Base("ratio");
+  spec.erase("width");
+  spec.erase("height");
+  spec["data"] = {{"values", values}};
+  spec["facet"] = {{"row",
+                    {{"field", "outcome"},
+                     {"type", "nominal"},
+                     {"title", nullptr},
+                     {"header", {{"labelAngle", 0}, {"labelAlign", "left"}, {"labelOrient", "top"}}}}},
+                   {"column", {{"field", "scenario"}, {"type", "nominal"}, {"sort", a.scenarios}, {"title", nullptr}}}};
+  spec["spec"] = {
+      {"width", 210},
+      {"height", 22.0 * static_cast<double>(a.protocols.size() - 1) + 8},
+      {"layer",
+       json::array(
+           {{{"transform", Filter("band")},
+             {"mark", {{"type", "rect"}, {"color", "#17803d"}, {"opacity", 0.15}}},
+             {"encoding",
+              {{"x", {{"field", "low"}, {"type", "quantitative"}, {"scale", x_scale}}}, {"x2", {{"field", "high"}}}}}},
+            {{"transform", Filter("band")},
+             {"mark", {{"type", "rule"}, {"color", "#5b6675"}, {"strokeDash", {3, 3}}}},
+             {"encoding", {{"x", {{"field", "one"}, {"type", "quantitative"}, {"scale", x_scale}}}}}},
+            {{"transform", Filter("ratio")},
+             {"mark", {{"type", "rule"}, {"strokeWidth", 2}}},
+             {"encoding",
+              {{"x",
+                {{"field", "low"}, {"type", "quantitative"}, {"scale", x_scale}, {"title", "ratio to " + reference}}},
+               {"x2", {{"field", "high"}}},
+               {"y", {{"field", "protocol"}, {"type", "nominal"}, {"title", nullptr}}},
+               {"color", NoLegend(ProtocolColor(a.protocols))}}}},
+            {{"transform", Filter("ratio")},
+             {"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
+             {"encoding",
+              {{"x", x},
+               {"y", {{"field", "protocol"}, {"type", "nominal"}, {"title", nullptr}}},
+               {"color", NoLegend(ProtocolColor(a.protocols))},
+               {"tooltip", json::array({{{"field", "protocol"}},
+                                        {{"field", "ratio"}, {"format", ".3f"}},
+                                        {{"field", "low"}, {"format", ".3f"}, {"title", "95% CI low"}},
+                                        {{"field", "high"}, {"format", ".3f"}, {"title", "95% CI high"}},
+                                        {{"field", "verdict"}}})}}}}})}};
+  return {"answer-chart", "Primary outcomes relative to " + reference,
+          "Dots: ratio of means to " + reference + "; lines: 95% CIs; green band: \u00b1" +
+              std::to_string(static_cast<int>(std::lround(100 * a.equivalence_margin))) +
+              "% equivalence margin. The intervals are unadjusted; the verdicts above are Holm-adjusted over every "
+              "primary comparison, so a line just clear of 1 (or just inside the band) can still be inconclusive.",
+          spec, "answer"};
+}
+
+bool HasValues(const Chart& chart) {
+  if (chart.spec.contains("data") && chart.spec["data"].contains("values"))
+    return !chart.spec["data"]["values"].empty();
+  for (const auto& layer : chart.spec.value("layer", json::array())) {
+    if (layer.contains("data") && !layer["data"]["values"].empty()) return true;
+  }
+  return false;
 }
 
 }  // namespace
 
+PhysicalRange RangeOf(const std::string& metric) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  if (metric.find("error_rate") != std::string::npos) return {0, 1};
+  for (const char* word : {"latency", "_ms", "cpu", "mem", "rss", "ram", "throughput", "req_s", "rps", "per_s", "bytes",
+                           "requests", "errors"}) {
+    if (metric.find(word) != std::string::npos) return {0, kInf};
+  }
+  return {-kInf, kInf};
+}
+
 std::vector<Chart> BuildCharts(const ReportInput& input) {
+  const auto& a = *input.analysis;
   std::vector<Chart> charts;
+  bool any_primary = false;
+  for (const auto& m : a.metrics) any_primary |= m.tier == stats::OutcomeTier::kPrimary;
+  if (any_primary) {
+    Chart answer = AnswerChart(a);
+    const auto& values = answer.spec["data"]["values"];
+    if (std::any_of(values.begin(), values.end(), [](const json& v) { return v["kind"] == "ratio"; })) {
+      charts.push_back(std::move(answer));
+    }
+  }
   int index = 0;
-  for (const auto& m : input.analysis->metrics) charts.push_back(GroupedBars(input, m, index++));
+  for (const auto& m : a.metrics) charts.push_back(GroupedBars(input, m, index++));
   if (input.table) {
     index = 0;
-    for (const auto& m : input.analysis->metrics) {
+    for (const auto& m : a.metrics) {
       if (input.table->FindMetric(m.metric) >= 0) charts.push_back(BoxPlot(input, m, index));
       ++index;
     }
   }
   if (!input.histograms.empty()) charts.push_back(LatencyCdf(input));
   bool any_resource = false;
-  for (const auto& m : input.analysis->metrics) any_resource |= IsResource(m.metric);
+  for (const auto& m : a.metrics) any_resource |= IsResource(m.metric);
   if (any_resource) charts.push_back(ResourceBars(input));
+  std::erase_if(charts, [](const Chart& chart) { return !HasValues(chart); });
   return charts;
 }
 

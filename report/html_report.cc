@@ -1,4 +1,5 @@
 // The HTML report: one self-contained file (styles, data and chart libraries inline) that opens offline.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -97,10 +98,6 @@ std::string Symbols(std::string text) {
   return text;
 }
 
-bool IsLatency(const std::string& metric) {
-  return metric.find("latency") != std::string::npos;
-}
-
 const char* kStyle = R"css(
 :root { --ink:#1d2430; --muted:#5b6675; --line:#e3e7ee; --bg:#f6f8fb; --good:#17803d; --bad:#b42318; --accent:#2f5bea; }
 * { box-sizing: border-box; }
@@ -143,6 +140,12 @@ details summary { cursor:pointer; color:var(--accent); margin:8px 0; }
 code { background:#f1f4f9; padding:1px 5px; border-radius:4px; }
 .scroll { overflow-x:auto; }
 table.wrap td { white-space:normal; }
+#answer { border-left:5px solid var(--accent); }
+ul.stories { margin:4px 0 10px; padding-left:20px; font-size:16px; }
+ul.stories li { margin:2px 0; }
+details.fold { background:#fff; border:1px solid var(--line); border-radius:10px; padding:6px 24px; margin:0 0 22px; }
+details.fold > summary { font-size:18px; font-weight:600; color:var(--ink); }
+td.warn { color:var(--bad); font-weight:600; }
 )css";
 
 void AppendManifest(const json& value, const std::string& prefix,
@@ -164,232 +167,355 @@ void AppendManifest(const json& value, const std::string& prefix,
   }
 }
 
-}  // namespace
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
 
-std::string RenderHtml(const ReportInput& input) {
-  const stats::AnalysisResult& a = *input.analysis;
-  const std::vector<Chart> charts = BuildCharts(input);
+std::vector<const stats::MetricAnalysis*> Tier(const stats::AnalysisResult& a, stats::OutcomeTier tier) {
+  std::vector<const stats::MetricAnalysis*> out;
+  for (const auto& m : a.metrics) {
+    if (m.tier == tier) out.push_back(&m);
+  }
+  return out;
+}
+
+std::string ChartBlock(const Chart& chart) {
+  const bool wide = chart.spec.contains("facet");
+  return std::string("<div") + (wide ? " class=\"wide\"" : "") + "><h3>" + Escape(chart.title) +
+         "</h3><p class=\"caption\">" + Escape(chart.caption) + "</p><div class=\"chart\" id=\"" + chart.id +
+         "\"></div></div>\n";
+}
+
+std::string ChartsOf(const std::vector<Chart>& charts, const std::string& section) {
   std::string h;
-  h.reserve(1 << 20);
-  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Maestro analysis: " +
-       Escape(input.source) + "</title>\n<style>" + kStyle + "</style>\n";
+  for (const auto& chart : charts) {
+    if (chart.section == section) h += ChartBlock(chart);
+  }
+  return h.empty() ? h : "<div class=\"charts\">\n" + h + "</div>\n";
+}
+
+std::string Head(const ReportInput& input) {
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Maestro analysis: " +
+      Escape(input.source) + "</title>\n<style>" + kStyle + "</style>\n";
   // Errors are collected before any library loads, so the page (and its test) can tell whether charts failed.
   h += "<script>window.maestroErrors=[];(function(){var e=console.error;console.error=function(){"
        "window.maestroErrors.push(Array.prototype.map.call(arguments,String).join(' '));e.apply(console,arguments);};"
        "window.addEventListener('error',function(x){window.maestroErrors.push(String(x.message));});})();</script>\n";
   h += "<script>" + LibraryInScript(VegaJs()) + "</script>\n<script>" + LibraryInScript(VegaLiteJs()) +
        "</script>\n<script>" + LibraryInScript(VegaEmbedJs()) + "</script>\n</head><body>\n";
+  return h;
+}
 
-  h += "<header><h1>Does the protocol matter?</h1><p>" + Escape(input.source) + " &middot; " + std::to_string(a.rows) +
-       " runs &middot; " + std::to_string(a.scenarios.size()) + " scenarios &times; " +
-       std::to_string(a.protocols.size()) + " protocols (" + Escape([&] {
-         std::string s;
-         for (const auto& p : a.protocols) s += (s.empty() ? "" : ", ") + p;
-         return s;
-       }()) +
-       ")</p></header>\n";
-  h += "<nav><a href=\"#verdicts\">Verdicts</a><a href=\"#tables\">Tables</a><a href=\"#charts\">Charts</a>"
-       "<a href=\"#anova\">ANOVA</a><a href=\"#assumptions\">Assumptions</a><a "
-       "href=\"#methods\">Methods</a></nav>\n<main>\n";
+std::string Banner(const ReportInput& input) {
+  const stats::AnalysisResult& a = *input.analysis;
+  return "<header><h1>Does the protocol matter?</h1><p>" + Escape(input.source) + " &middot; " +
+         std::to_string(a.rows) + " runs &middot; " + std::to_string(a.scenarios.size()) + " scenarios &times; " +
+         std::to_string(a.protocols.size()) + " protocols (" + Escape(Joined(a.protocols)) +
+         ")</p></header>\n<nav><a href=\"#answer\">Answer</a><a href=\"#tables\">Tables</a><a "
+         "href=\"#charts\">Charts</a><a href=\"#assumptions\">Tests and assumptions</a><a "
+         "href=\"#exploratory\">Exploratory</a><a href=\"#methods\">Methods</a></nav>\n<main>\n";
+}
 
-  // Verdicts.
-  h += "<section id=\"verdicts\"><h2>Verdicts</h2><p class=\"muted\">One card per scenario and metric. Each names the "
-       "test that suits the data (chosen from the assumption checks below) and the effect size &omega;&sup2; "
-       "(share of variance explained by protocol: 0.01 small, 0.06 medium, 0.14 large).</p>\n";
-  h += "<ul class=\"summary\">";
-  for (const auto& m : a.metrics) h += "<li>" + Escape(m.summary) + "</li>";
-  h += "</ul>\n";
+// The first screen: one sentence per scenario and the chart of the primary outcomes.
+std::string AnswerSection(const stats::AnalysisResult& a, const std::vector<Chart>& charts) {
+  std::string h = "<section id=\"answer\"><h2>The answer</h2><ul class=\"stories\">";
+  for (const auto& story : a.stories) h += "<li class=\"story\">" + Escape(story.sentence) + "</li>";
+  h += "</ul>\n" + ChartsOf(charts, "answer");
+  const auto primary = Tier(a, stats::OutcomeTier::kPrimary);
+  if (primary.empty()) {
+    return h +
+           "<p class=\"note\">No outcomes were declared (no <code>outcomes</code> in manifest.json, no "
+           "<code>--primary</code>): every metric is exploratory and there are no equivalence verdicts.</p>\n"
+           "</section>\n";
+  }
+  std::vector<std::string> names;
+  for (const auto* m : primary) names.push_back(m->metric);
+  h += "<p class=\"muted\">Primary outcomes, declared before the data: " + Escape(Joined(names)) +
+       ". <b>Equivalent</b>: the two one-sided tests (TOST) reject a difference of &plusmn;" +
+       Fmt(100 * a.equivalence_margin, 3) +
+       "% or more; <b>different</b>: Welch's t-test rejects a ratio of 1. Both are Holm-adjusted over every primary "
+       "comparison; otherwise <b>inconclusive</b>, with the runs per cell that would likely settle it.</p>\n";
+  return h + "</section>\n";
+}
+
+const char* kCvLimitNote =
+    "CV is the run-to-run coefficient of variation (SD / mean); above 5% on a primary outcome "
+    "the runs disagree enough to blur small differences.";
+
+std::string CellText(const stats::CellSummary& c) {
+  return std::string("<td") + (c.best ? " class=\"best\"" : "") + ">" + Fmt(c.mean) + " <span class=\"muted\">(" +
+         Delta(c.delta_pct, c.best) + ")</span></td>";
+}
+
+std::string CvText(const stats::CellSummary& c, bool primary) {
+  const bool high = primary && c.cv_pct > 5;
+  return std::string("<td") + (high ? " class=\"warn\"" : "") + ">" +
+         (std::isnan(c.cv_pct) ? "n/a" : Fmt(c.cv_pct, 2) + "%") + "</td>";
+}
+
+std::string ScenarioTable(const stats::AnalysisResult& a, const std::string& scenario,
+                          const std::vector<const stats::MetricAnalysis*>& metrics) {
+  std::string h = "<h3>" + Escape(scenario) + "</h3><div class=\"scroll\"><table><tr><th>protocol</th><th>runs</th>";
+  for (const auto* m : metrics) {
+    h += "<th>" + Escape(m->metric) + (m->higher_is_better ? " &uarr;" : " &darr;") + "</th><th>CV</th>";
+  }
+  h += "</tr>\n";
+  for (const auto& protocol : a.protocols) {
+    std::string row;
+    int runs = 0;
+    for (const auto* m : metrics) {
+      for (const auto& c : m->descriptives) {
+        if (c.scenario != scenario || c.protocol != protocol) continue;
+        runs = std::max(runs, c.n);
+        row += CellText(c) + CvText(c, m->tier == stats::OutcomeTier::kPrimary);
+      }
+    }
+    if (runs > 0) h += "<tr><td>" + Escape(protocol) + "</td><td>" + std::to_string(runs) + "</td>" + row + "</tr>\n";
+  }
+  return h + "</table></div>\n";
+}
+
+std::string ComparisonTable(const std::vector<const stats::MetricAnalysis*>& primary) {
+  std::string h =
+      "<h3>Pairwise ratios of the primary outcomes</h3><div class=\"scroll\"><table class=\"wrap\"><tr>"
+      "<th>scenario</th><th>outcome</th><th>pair</th><th>ratio</th><th>95% CI</th><th>TOST p (Holm)</th>"
+      "<th>difference p (Holm)</th><th>verdict</th></tr>\n";
+  for (const auto* m : primary) {
+    for (const auto& c : m->comparisons) {
+      h += "<tr><td>" + Escape(c.scenario) + "</td><td>" + Escape(m->metric) + "</td><td>" + Escape(c.a) + " / " +
+           Escape(c.b) + "</td><td>" + Fmt(c.ratio.ratio, 3) + "</td><td>[" + Fmt(c.ratio.ci_low, 3) + ", " +
+           Fmt(c.ratio.ci_high, 3) + "]</td><td>" + FormatP(c.ratio.p_equivalence) + " (" +
+           FormatP(c.p_equivalence_adjusted) + ")</td><td>" + FormatP(c.ratio.p_difference) + " (" +
+           FormatP(c.p_difference_adjusted) + ")</td><td style=\"text-align:left\">" + Escape(c.verdict) +
+           "</td></tr>\n";
+    }
+  }
+  return h + "</table></div>\n";
+}
+
+std::string TablesSection(const stats::AnalysisResult& a) {
+  auto shown = Tier(a, stats::OutcomeTier::kPrimary);
+  const auto secondary = Tier(a, stats::OutcomeTier::kSecondary);
+  shown.insert(shown.end(), secondary.begin(), secondary.end());
+  if (shown.empty()) shown = Tier(a, stats::OutcomeTier::kExploratory);
+  std::string h =
+      "<section id=\"tables\"><h2>Results per scenario</h2><p class=\"muted\">Means over runs of the "
+      "primary and secondary outcomes; in brackets the difference from the best protocol of the "
+      "scenario (green). " +
+      std::string(kCvLimitNote) + "</p>\n";
+  for (const auto& scenario : a.scenarios) h += ScenarioTable(a, scenario, shown);
+  const auto primary = Tier(a, stats::OutcomeTier::kPrimary);
+  if (!primary.empty()) h += ComparisonTable(primary);
+  return h + "</section>\n";
+}
+
+std::string ChartsSection(const ReportInput& input, const std::vector<Chart>& charts) {
+  std::string h = "<section id=\"charts\"><h2>Charts</h2>\n" + ChartsOf(charts, "main");
+  if (input.histograms.empty()) {
+    h += "<p class=\"muted\">No latency histograms were found beside the CSV, so there is no latency CDF.</p>\n";
+  }
+  return h + "</section>\n";
+}
+
+// Verdict cards of the omnibus tests, one per scenario and metric of the given tiers.
+std::string VerdictCards(const stats::AnalysisResult& a, const std::vector<const stats::MetricAnalysis*>& metrics) {
+  std::string h;
   for (const auto& scenario : a.scenarios) {
     h += "<h3>" + Escape(scenario) + "</h3><div class=\"verdicts\">\n";
-    for (const auto& m : a.metrics) {
-      for (const auto& s : m.per_scenario) {
+    for (const auto* m : metrics) {
+      for (const auto& s : m->per_scenario) {
         if (s.scenario != scenario) continue;
         const char* cls = s.protocol_matters ? "yes" : "no";
-        const char* tag = s.protocol_matters        ? "protocol matters"
+        const char* tag = s.protocol_matters       ? "protocol matters"
+                          : s.descriptives_only    ? "descriptives only"
                           : s.trusted_test.empty() ? "not testable"
                                                    : "no evidence of a difference";
-        h += std::string("<div class=\"card ") + cls + "\"><h4>" + Escape(m.metric) + "<span class=\"tag " + cls +
+        h += std::string("<div class=\"card ") + cls + "\"><h4>" + Escape(m->metric) + "<span class=\"tag " + cls +
              "\">" + tag + "</span></h4><p>" + Escape(Symbols(s.verdict)) + "</p></div>\n";
       }
     }
     h += "</div>\n";
   }
-  h += "</section>\n";
+  return h;
+}
 
-  // Thesis-style tables: one per scenario, metrics as columns with delta against the best protocol.
-  h += "<section id=\"tables\"><h2>Results per scenario</h2><p class=\"muted\">Means over runs (p90 for latency); in "
-       "brackets the difference from the best protocol of the scenario. Green marks the best.</p>\n";
-  for (const auto& scenario : a.scenarios) {
-    h += "<h3>" + Escape(scenario) + "</h3><div class=\"scroll\"><table><tr><th>protocol</th><th>runs</th>";
-    for (const auto& m : a.metrics) {
-      h += "<th>" + Escape(m.metric) + (m.higher_is_better ? " &uarr;" : " &darr;") + "</th>";
-      if (IsLatency(m.metric)) h += "<th>" + Escape(m.metric) + " p90</th>";
-    }
-    h += "</tr>\n";
-    for (const auto& protocol : a.protocols) {
-      std::string row;
-      int runs = 0;
-      for (const auto& m : a.metrics) {
-        for (const auto& c : m.descriptives) {
-          if (c.scenario != scenario || c.protocol != protocol) continue;
-          runs = std::max(runs, c.n);
-          row += std::string("<td") + (c.best ? " class=\"best\"" : "") + ">" + Fmt(c.mean) +
-                 " <span class=\"muted\">(" + Delta(c.delta_pct, c.best) + ")</span></td>";
-          if (IsLatency(m.metric)) row += "<td>" + Fmt(c.p90) + "</td>";
-        }
-      }
-      if (runs == 0) continue;
-      h += "<tr><td>" + Escape(protocol) + "</td><td>" + std::to_string(runs) + "</td>" + row + "</tr>\n";
-    }
-    h += "</table></div>\n";
+std::string AnovaTable(const stats::MetricAnalysis& m) {
+  std::string h =
+      "<h3>" + Escape(m.metric) +
+      (m.transform == stats::Transform::kNone
+           ? std::string()
+           : " <span class=\"muted\">(analysed as " + std::string(stats::TransformName(m.transform)) + ")</span>") +
+      "</h3>\n";
+  if (!m.anova_ok) return h + "<p class=\"note\">Not run: " + Escape(m.anova_error) + ".</p>\n";
+  h += "<table><tr><th>effect</th><th>SS</th><th>df</th><th>MS</th><th>F</th><th>p</th><th>&eta;&sup2;</th>"
+       "<th>partial &eta;&sup2;</th><th>&omega;&sup2;</th></tr>\n";
+  for (const auto& r : m.anova) {
+    const bool residual = r.effect == "residual";
+    h += "<tr><td>" + Escape(r.effect) + "</td><td>" + Fmt(r.ss) + "</td><td>" + Fmt(r.df) + "</td><td>" + Fmt(r.ms) +
+         "</td><td>" + (residual ? "" : Fmt(r.f)) + "</td><td>" + (residual ? "" : FormatP(r.p)) + "</td><td>" +
+         (residual ? "" : Fmt(r.eta_sq, 3)) + "</td><td>" + (residual ? "" : Fmt(r.partial_eta_sq, 3)) + "</td><td>" +
+         (residual ? "" : Fmt(r.omega_sq, 3)) + "</td></tr>\n";
   }
-  h += "</section>\n";
+  h += "</table>\n";
+  const bool failed = m.anova_normality == stats::Check::kFailed || m.anova_equal_variance == stats::Check::kFailed;
+  for (const auto& note : m.anova_notes) {
+    h += std::string("<p class=\"") + (failed ? "note" : "good") + "\">" + Escape(Symbols(note)) + "</p>\n";
+  }
+  return h;
+}
 
-  // Charts.
-  h += "<section id=\"charts\"><h2>Charts</h2><div class=\"charts\">\n";
-  for (const auto& chart : charts) {
-    const bool wide = chart.spec.contains("facet");
-    h += std::string("<div") + (wide ? " class=\"wide\"" : "") + "><h3>" + Escape(chart.title) +
-         "</h3><p class=\"caption\">" + Escape(chart.caption) + "</p><div class=\"chart\" id=\"" + chart.id +
-         "\"></div></div>\n";
-  }
-  h += "</div>\n";
-  if (input.histograms.empty()) {
-    h += "<p class=\"muted\">No latency histograms were found beside the CSV, so there is no latency CDF.</p>\n";
-  }
-  h += "</section>\n";
-
-  // ANOVA tables.
+std::string AnovaSection(const stats::AnalysisResult& a, const std::vector<const stats::MetricAnalysis*>& metrics) {
   const char* ss_type = a.ss_type == stats::SumOfSquaresType::kTypeII ? "II" : "III";
-  h +=
-      "<section id=\"anova\"><h2>Two-way ANOVA (scenario &times; protocol)</h2><p class=\"muted\">Type " +
-      std::string(ss_type) + " sums of squares" +
-      (a.ss_type == stats::SumOfSquaresType::kTypeIII ? " with sum-to-zero coding" : "") +
+  std::string h =
+      "<h3>Two-way ANOVA (scenario &times; protocol)</h3><p class=\"muted\">Type " + std::string(ss_type) +
+      " sums of squares" + (a.ss_type == stats::SumOfSquaresType::kTypeIII ? " with sum-to-zero coding" : "") +
       ". &eta;&sup2; = SS<sub>effect</sub>/SS<sub>total</sub>; partial &eta;&sup2; = "
       "SS<sub>effect</sub>/(SS<sub>effect</sub>+SS<sub>residual</sub>); &omega;&sup2; = "
-      "(SS<sub>effect</sub> &minus; df&middot;MS<sub>residual</sub>)/(SS<sub>total</sub>+MS<sub>residual</sub>).</p>\n";
-  for (const auto& m : a.metrics) {
-    h += "<h3>" + Escape(m.metric) +
-         (m.transform == stats::Transform::kNone
-              ? std::string()
-              : " <span class=\"muted\">(analysed as " + std::string(stats::TransformName(m.transform)) + ")</span>") +
-         "</h3>\n";
-    if (!m.anova_ok) {
-      h += "<p class=\"note\">Not run: " + Escape(m.anova_error) + ".</p>\n";
-      continue;
-    }
-    h += "<table><tr><th>effect</th><th>SS</th><th>df</th><th>MS</th><th>F</th><th>p</th><th>&eta;&sup2;</th>"
-         "<th>partial &eta;&sup2;</th><th>&omega;&sup2;</th></tr>\n";
-    for (const auto& r : m.anova) {
-      const bool residual = r.effect == "residual";
-      h += "<tr><td>" + Escape(r.effect) + "</td><td>" + Fmt(r.ss) + "</td><td>" + Fmt(r.df) + "</td><td>" + Fmt(r.ms) +
-           "</td><td>" + (residual ? "" : Fmt(r.f)) + "</td><td>" + (residual ? "" : FormatP(r.p)) + "</td><td>" +
-           (residual ? "" : Fmt(r.eta_sq, 3)) + "</td><td>" + (residual ? "" : Fmt(r.partial_eta_sq, 3)) + "</td><td>" +
-           (residual ? "" : Fmt(r.omega_sq, 3)) + "</td></tr>\n";
-    }
-    h += "</table>\n";
-    const bool failed = m.anova_normality == stats::Check::kFailed || m.anova_equal_variance == stats::Check::kFailed;
-    for (const auto& note : m.anova_notes) {
-      h += std::string("<p class=\"") + (failed ? "note" : "good") + "\">" + Escape(Symbols(note)) + "</p>\n";
+      "(SS<sub>effect</sub> &minus; df&middot;MS<sub>residual</sub>)/(SS<sub>total</sub>+MS<sub>residual</sub>). "
+      "Unadjusted p-values.</p>\n";
+  for (const auto* m : metrics) h += AnovaTable(*m);
+  return h;
+}
+
+std::string PairwiseDetails(const stats::ScenarioAnalysis& s) {
+  std::string h = "<details><summary>" + Escape(s.scenario) + ": pairwise comparisons (" + Test(s.trusted_posthoc) +
+                  " is the one to trust)</summary><table><tr><th>pair</th><th>difference</th><th>Tukey p</th>"
+                  "<th>Tukey 95% CI</th><th>Games&ndash;Howell df</th><th>Games&ndash;Howell p</th></tr>";
+  for (std::size_t i = 0; i < s.tukey.size(); ++i) {
+    const auto& t = s.tukey[i];
+    const auto& g = s.games_howell[i];
+    h += "<tr><td>" + Escape(t.a) + " &minus; " + Escape(t.b) + "</td><td>" + Fmt(t.diff) + "</td><td>" + FormatP(t.p) +
+         "</td><td>[" + Fmt(t.ci_low) + ", " + Fmt(t.ci_high) + "]</td><td>" + Fmt(g.df, 3) + "</td><td>" +
+         FormatP(g.p) + "</td></tr>";
+  }
+  return h + "</table></details>\n";
+}
+
+std::string AssumptionTable(const stats::MetricAnalysis& m) {
+  std::string h = "<h3>" + Escape(m.metric) +
+                  "</h3><div class=\"scroll\"><table class=\"wrap\"><tr><th>scenario</th><th>normality</th>"
+                  "<th>equal variances</th><th>ANOVA</th><th>Welch</th><th>Kruskal&ndash;Wallis</th><th>trusted</th>"
+                  "<th>p adjusted</th><th>&omega;&sup2;</th></tr>\n";
+  for (const auto& s : m.per_scenario) {
+    if (s.protocols.size() < 2 || s.trusted_test.empty()) continue;
+    h += "<tr><td>" + Escape(s.scenario) + "</td><td>" + CheckBadge(s.normality) +
+         (s.shapiro.n ? " W=" + Fmt(s.shapiro.w) + ", p=" + FormatP(s.shapiro.p) : std::string()) + "</td><td>" +
+         CheckBadge(s.equal_variance) + " W=" + Fmt(s.levene.w) + ", p=" + FormatP(s.levene.p) +
+         "</td><td>F=" + Fmt(s.anova.f) + ", p=" + FormatP(s.anova.p) + "</td><td>F=" + Fmt(s.welch.f) +
+         ", p=" + FormatP(s.welch.p) + "</td><td>H=" + Fmt(s.kruskal_wallis.h) + ", p=" + FormatP(s.kruskal_wallis.p) +
+         "</td><td><b>" + Test(s.trusted_test) + "</b></td><td>" + FormatP(s.p_adjusted) + " (" +
+         (s.adjustment == "holm" ? "Holm" : "BH") + ")</td><td>" + Fmt(s.anova.omega_sq, 3) + " (" +
+         stats::EffectSizeWord(s.anova.omega_sq) + ")</td></tr>\n";
+  }
+  h += "</table></div>\n";
+  for (const auto& s : m.per_scenario) {
+    const bool failed = s.normality == stats::Check::kFailed || s.equal_variance == stats::Check::kFailed;
+    for (const auto& note : s.assumption_notes) {
+      h += std::string("<p class=\"") + (failed ? "note" : "good") + "\"><b>" + Escape(s.scenario) + ":</b> " +
+           Escape(Symbols(note)) + "</p>\n";
     }
   }
-  h += "</section>\n";
-
-  // Assumptions and per-scenario tests.
-  h += "<section id=\"assumptions\"><h2>Assumptions and per-scenario tests</h2><p class=\"muted\">Shapiro&ndash;Wilk "
-       "tests the residuals for normality; Levene's test (Brown&ndash;Forsythe, deviations from the median) tests "
-       "equal variances. When normality fails, Kruskal&ndash;Wallis is trusted; when only equal variances fail, "
-       "Welch's ANOVA and Games&ndash;Howell are.</p>\n";
-  for (const auto& m : a.metrics) {
-    h += "<h3>" + Escape(m.metric) +
-         "</h3><div class=\"scroll\"><table class=\"wrap\"><tr><th>scenario</th><th>normality</th>"
-         "<th>equal variances</th><th>ANOVA</th><th>Welch</th><th>Kruskal&ndash;Wallis</th><th>trusted</th>"
-         "<th>&omega;&sup2;</th></tr>\n";
-    for (const auto& s : m.per_scenario) {
-      if (s.protocols.size() < 2) continue;
-      h += "<tr><td>" + Escape(s.scenario) + "</td><td>" + CheckBadge(s.normality) +
-           (s.shapiro.n ? " W=" + Fmt(s.shapiro.w) + ", p=" + FormatP(s.shapiro.p) : std::string()) + "</td><td>" +
-           CheckBadge(s.equal_variance) + " W=" + Fmt(s.levene.w) + ", p=" + FormatP(s.levene.p) +
-           "</td><td>F=" + Fmt(s.anova.f) + ", p=" + FormatP(s.anova.p) + "</td><td>F=" + Fmt(s.welch.f) +
-           ", p=" + FormatP(s.welch.p) + "</td><td>H=" + Fmt(s.kruskal_wallis.h) +
-           ", p=" + FormatP(s.kruskal_wallis.p) + "</td><td><b>" + Test(s.trusted_test) + "</b></td><td>" +
-           Fmt(s.anova.omega_sq, 3) + " (" + stats::EffectSizeWord(s.anova.omega_sq) + ")</td></tr>\n";
-    }
-    h += "</table></div>\n";
-    for (const auto& s : m.per_scenario) {
-      const bool failed = s.normality == stats::Check::kFailed || s.equal_variance == stats::Check::kFailed;
-      for (const auto& note : s.assumption_notes) {
-        h += std::string("<p class=\"") + (failed ? "note" : "good") + "\"><b>" + Escape(s.scenario) + ":</b> " +
-             Escape(Symbols(note)) + "</p>\n";
-      }
-    }
-    for (const auto& s : m.per_scenario) {
-      if (s.protocols.size() < 2) continue;
-      h += "<details><summary>" + Escape(s.scenario) + ": pairwise comparisons (" + Test(s.trusted_posthoc) +
-           " is the one to trust)</summary>";
-      h += "<table><tr><th>pair</th><th>difference</th><th>Tukey p</th><th>Tukey 95% CI</th><th>Games&ndash;Howell "
-           "df</th><th>Games&ndash;Howell p</th></tr>";
-      for (std::size_t i = 0; i < s.tukey.size(); ++i) {
-        const auto& t = s.tukey[i];
-        const auto& g = s.games_howell[i];
-        h += "<tr><td>" + Escape(t.a) + " &minus; " + Escape(t.b) + "</td><td>" + Fmt(t.diff) + "</td><td>" +
-             FormatP(t.p) + "</td><td>[" + Fmt(t.ci_low) + ", " + Fmt(t.ci_high) + "]</td><td>" + Fmt(g.df, 3) +
-             "</td><td>" + FormatP(g.p) + "</td></tr>";
-      }
-      h += "</table></details>\n";
-    }
+  for (const auto& s : m.per_scenario) {
+    if (!s.trusted_test.empty()) h += PairwiseDetails(s);
   }
-  h += "</section>\n";
+  return h;
+}
 
-  // Methods.
-  h += "<section id=\"methods\"><h2>Methods</h2>\n<p>Computed by <code>maestro analyze</code> from <code>" +
-       Escape(input.source) +
-       "</code>: descriptives per scenario &times; protocol cell (mean, SD, median, p90 by "
-       "linear interpolation, 95% t-interval of the mean); a two-way ANOVA with interaction per metric; per "
-       "scenario a one-way ANOVA, Welch's ANOVA, Kruskal&ndash;Wallis (tie-corrected), Tukey HSD (Tukey&ndash;Kramer) "
-       "and Games&ndash;Howell on the studentized range distribution, Levene (Brown&ndash;Forsythe) and "
-       "Shapiro&ndash;Wilk (Royston's AS R94) on the residuals. &alpha; = " +
-       Fmt(a.alpha, 1) +
-       ". p-values are "
-       "printed as computed (3 significant digits), never rounded to a bound.</p>\n";
+// Omnibus verdicts, ANOVA and assumption checks of the primary and secondary outcomes, collapsed by default.
+std::string TestsSection(const stats::AnalysisResult& a) {
+  auto metrics = Tier(a, stats::OutcomeTier::kPrimary);
+  const auto secondary = Tier(a, stats::OutcomeTier::kSecondary);
+  metrics.insert(metrics.end(), secondary.begin(), secondary.end());
+  if (metrics.empty()) return "";
+  std::string h =
+      "<details class=\"fold\" id=\"assumptions\"><summary>Tests and assumptions (primary and secondary "
+      "outcomes)</summary>\n<p class=\"muted\">Does protocol matter at all? One omnibus test per "
+      "scenario and metric, chosen by the assumption checks; p-values Holm-adjusted within the primary "
+      "family and Benjamini&ndash;Hochberg-adjusted across the secondary and exploratory tests. "
+      "&omega;&sup2; is the share of variance explained by protocol (0.01 small, 0.06 medium, 0.14 "
+      "large).</p>\n<ul class=\"summary\">";
+  for (const auto* m : metrics) h += "<li>" + Escape(m->summary) + "</li>";
+  h += "</ul>\n" + VerdictCards(a, metrics) + AnovaSection(a, metrics);
+  h += "<h3>Assumptions and per-scenario tests</h3><p class=\"muted\">Shapiro&ndash;Wilk tests the residuals for "
+       "normality; Levene's test (Brown&ndash;Forsythe) tests equal variances. When normality fails, "
+       "Kruskal&ndash;Wallis is trusted; when only equal variances fail, Welch's ANOVA and Games&ndash;Howell "
+       "are.</p>\n";
+  for (const auto* m : metrics) h += AssumptionTable(*m);
+  return h + "</details>\n";
+}
+
+std::string ExploratorySection(const stats::AnalysisResult& a, const std::vector<Chart>& charts) {
+  const auto metrics = Tier(a, stats::OutcomeTier::kExploratory);
+  if (metrics.empty()) return "";
+  std::string h = "<details class=\"fold\" id=\"exploratory\"><summary>Exploratory metrics (" +
+                  std::to_string(metrics.size()) +
+                  ", not declared as outcomes)</summary>\n<p class=\"muted\">These metrics were not declared "
+                  "before the data. Their p-values are Benjamini&ndash;Hochberg-adjusted with the secondary ones; "
+                  "read them as leads for the next experiment, not as findings.</p>\n<ul class=\"summary\">";
+  for (const auto* m : metrics) h += "<li>" + Escape(m->summary) + "</li>";
+  h += "</ul>\n" + ChartsOf(charts, "exploratory") + VerdictCards(a, metrics);
+  for (const auto* m : metrics) h += AnovaTable(*m) + AssumptionTable(*m);
+  return h + "</details>\n";
+}
+
+std::string ManifestTable(const std::string& manifest_json) {
+  if (manifest_json.empty()) {
+    return "<p class=\"muted\">No manifest.json beside the CSV, so machine, versions and configuration are "
+           "unknown.</p>\n";
+  }
+  json manifest = json::parse(manifest_json, nullptr, false);
+  if (manifest.is_discarded()) return "<p class=\"note\">manifest.json is not valid JSON; it was not read.</p>\n";
+  std::vector<std::pair<std::string, std::string>> entries;
+  AppendManifest(manifest, "", entries);
+  std::string h = "<h3>Experiment (from manifest.json)</h3><table class=\"kv\">";
+  for (const auto& [key, value] : entries) {
+    h += "<tr><td>" + Escape(key) + "</td><td style=\"text-align:left;white-space:normal\">" + Escape(value) +
+         "</td></tr>";
+  }
+  return h + "</table>\n";
+}
+
+std::string MethodsSection(const ReportInput& input) {
+  const stats::AnalysisResult& a = *input.analysis;
+  std::string h =
+      "<details class=\"fold\" id=\"methods\"><summary>Methods</summary>\n<p>Computed by <code>maestro "
+      "analyze</code> from <code>" +
+      Escape(input.source) +
+      "</code>. Outcomes were declared before the data: primary outcomes get ratios of means (exp of the "
+      "difference of ln means, Welch 95% CI), Welch's t-test of no difference and the two one-sided tests (TOST) of "
+      "equivalence within &plusmn;" +
+      Fmt(100 * a.equivalence_margin, 3) +
+      "%, each Holm-adjusted over all primary comparisons; omnibus tests are Holm-adjusted within the primary "
+      "family and Benjamini&ndash;Hochberg-adjusted across the rest. With fewer than " +
+      std::to_string(a.min_runs) +
+      " runs in a cell only descriptives are shown; a protocol whose runs never vary is not testable. Descriptives "
+      "per cell: mean, SD, coefficient of variation, median, p90, 95% t-interval. Per scenario: one-way ANOVA, "
+      "Welch's ANOVA, Kruskal&ndash;Wallis, Tukey HSD and Games&ndash;Howell, with Levene (Brown&ndash;Forsythe) "
+      "and Shapiro&ndash;Wilk choosing which to trust; a two-way ANOVA per metric. &alpha; = " +
+      Fmt(a.alpha, 1) + ". p-values are printed as computed (3 significant digits), never rounded to a bound.</p>\n";
   std::string transforms;
   for (const auto& m : a.metrics) {
     if (m.transform != stats::Transform::kNone) {
       transforms += (transforms.empty() ? "" : ", ") + m.metric + " &rarr; " + stats::TransformName(m.transform);
     }
   }
-  h += "<p>Transforms for the tests: " + (transforms.empty() ? std::string("none") : transforms) +
-       " (descriptives and charts stay on the original scale).</p>\n";
+  h += "<p>Transforms for the omnibus tests: " + (transforms.empty() ? std::string("none") : transforms) +
+       " (descriptives and charts stay on the original scale; ratios always use ln).</p>\n";
   if (!a.ignored_columns.empty()) {
-    std::string ignored;
-    for (const auto& c : a.ignored_columns) ignored += (ignored.empty() ? "" : ", ") + c;
-    h += "<p class=\"muted\">Non-numeric columns left out: " + Escape(ignored) + ".</p>\n";
+    h += "<p class=\"muted\">Non-numeric columns left out: " + Escape(Joined(a.ignored_columns)) + ".</p>\n";
   }
-  if (!input.manifest_json.empty()) {
-    json manifest = json::parse(input.manifest_json, nullptr, false);
-    if (manifest.is_discarded()) {
-      h += "<p class=\"note\">manifest.json is not valid JSON; it was not read.</p>\n";
-    } else {
-      std::vector<std::pair<std::string, std::string>> entries;
-      AppendManifest(manifest, "", entries);
-      h += "<h3>Experiment (from manifest.json)</h3><table class=\"kv\">";
-      for (const auto& [key, value] : entries) {
-        h += "<tr><td>" + Escape(key) + "</td><td style=\"text-align:left;white-space:normal\">" + Escape(value) +
-             "</td></tr>";
-      }
-      h += "</table>\n";
-    }
-  } else {
-    h +=
-        "<p class=\"muted\">No manifest.json beside the CSV, so machine, versions and configuration are unknown.</p>\n";
-  }
-  h += "</section>\n</main>\n";
+  return h + ManifestTable(input.manifest_json) + "</details>\n";
+}
 
+std::string ChartScript(const std::vector<Chart>& charts) {
   json specs = json::object();
   for (const auto& chart : charts) specs[chart.id] = chart.spec;
-  h += "<script>\nconst maestroSpecs = " + JsonInScript(specs.dump()) + ";\n" +
-       R"js(Promise.allSettled(Object.entries(maestroSpecs).map(function (entry) {
+  return "<script>\nconst maestroSpecs = " + JsonInScript(specs.dump()) + ";\n" +
+         R"js(Promise.allSettled(Object.entries(maestroSpecs).map(function (entry) {
   var element = document.getElementById(entry[0]);
   return vegaEmbed(element, entry[1], {renderer: 'svg', actions: false}).then(function () {
     element.dataset.rendered = 'true';
@@ -404,6 +530,19 @@ std::string RenderHtml(const ReportInput& input) {
 </script>
 </body></html>
 )js";
+}
+
+}  // namespace
+
+std::string RenderHtml(const ReportInput& input) {
+  const stats::AnalysisResult& a = *input.analysis;
+  const std::vector<Chart> charts = BuildCharts(input);
+  std::string h;
+  h.reserve(1 << 20);
+  h += Head(input) + Banner(input);
+  h += AnswerSection(a, charts) + TablesSection(a) + ChartsSection(input, charts);
+  h += TestsSection(a) + ExploratorySection(a, charts) + MethodsSection(input);
+  h += "</main>\n" + ChartScript(charts);
   return h;
 }
 

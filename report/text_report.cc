@@ -39,9 +39,8 @@ std::string Test(const std::string& name) {
   return name;
 }
 
-std::string Document(const ReportInput& input, bool markdown) {
+void Overview(Writer& w, const ReportInput& input) {
   const stats::AnalysisResult& a = *input.analysis;
-  Writer w{markdown, {}};
   w.Title("Maestro analysis: " + (input.source.empty() ? std::string("results") : input.source), 1);
   w.Paragraph(std::to_string(a.rows) + " runs; " + std::to_string(a.scenarios.size()) + " scenarios x " +
               std::to_string(a.protocols.size()) + " protocols. Two-way ANOVA with Type " +
@@ -49,7 +48,16 @@ std::string Document(const ReportInput& input, bool markdown) {
               " sums of squares; alpha = " + Fmt(a.alpha, 1) +
               ". Effect sizes: eta^2 = SS_effect/SS_total, partial eta^2 = SS_effect/(SS_effect + "
               "SS_residual), omega^2 = (SS_effect - df MS_residual)/(SS_total + MS_residual).");
-
+  w.Title("Answer", 2);
+  for (const auto& story : a.stories) w.Bullet(story.sentence);
+  w.out += "\n";
+  w.Paragraph(
+      "Primary outcomes: ratios of means (exp of the difference of ln means, Welch 95% CI), TOST equivalence "
+      "within +-" +
+      Fmt(100 * a.equivalence_margin, 3) +
+      "% and Welch's t-test, both Holm-adjusted over every primary comparison. Omnibus tests: Holm within "
+      "the primary family, Benjamini-Hochberg across the rest. Fewer than " +
+      std::to_string(a.min_runs) + " runs in a cell: descriptives only.");
   w.Title("Verdicts", 2);
   for (const auto& m : a.metrics) w.Bullet(m.summary);
   w.out += "\n";
@@ -57,70 +65,95 @@ std::string Document(const ReportInput& input, bool markdown) {
     for (const auto& s : m.per_scenario) w.Bullet(s.verdict);
   }
   w.out += "\n";
+}
 
-  for (const auto& m : a.metrics) {
-    w.Title(m.metric + (m.transform == stats::Transform::kNone
-                            ? ""
-                            : " (tests on " + std::string(stats::TransformName(m.transform)) + " scale)"),
-            2);
-    Rows rows;
-    for (const auto& c : m.descriptives) {
-      rows.push_back({c.scenario, c.protocol, std::to_string(c.n), Fmt(c.mean), Fmt(c.sd), Fmt(c.median), Fmt(c.p90),
-                      Fmt(c.min), Fmt(c.max), "[" + Fmt(c.ci_low) + ", " + Fmt(c.ci_high) + "]",
-                      Delta(c.delta_pct, c.best)});
+void RatiosAndDescriptives(Writer& w, const stats::MetricAnalysis& m) {
+  if (!m.comparisons.empty()) {
+    Rows pairs;
+    for (const auto& c : m.comparisons) {
+      pairs.push_back({c.scenario, c.a + "/" + c.b, Fmt(c.ratio.ratio, 3),
+                       "[" + Fmt(c.ratio.ci_low, 3) + ", " + Fmt(c.ratio.ci_high, 3) + "]",
+                       FormatP(c.p_equivalence_adjusted), FormatP(c.p_difference_adjusted), c.outcome});
     }
-    w.Title("Descriptives", 3);
-    w.Table({"scenario", "protocol", "n", "mean", "sd", "median", "p90", "min", "max", "95% CI of mean",
-             std::string("delta vs best (") + (m.higher_is_better ? "higher" : "lower") + " is better)"},
-            rows);
+    w.Title("Pairwise ratios", 3);
+    w.Table({"scenario", "pair", "ratio", "95% CI", "TOST p (Holm)", "difference p (Holm)", "verdict"}, pairs);
+  }
+  Rows rows;
+  for (const auto& c : m.descriptives) {
+    rows.push_back({c.scenario, c.protocol, std::to_string(c.n), Fmt(c.mean), Fmt(c.sd), Fmt(c.median), Fmt(c.p90),
+                    Fmt(c.min), Fmt(c.max), "[" + Fmt(c.ci_low) + ", " + Fmt(c.ci_high) + "]", Fmt(c.cv_pct, 2) + "%",
+                    Delta(c.delta_pct, c.best)});
+  }
+  w.Title("Descriptives", 3);
+  w.Table({"scenario", "protocol", "n", "mean", "sd", "median", "p90", "min", "max", "95% CI of mean", "CV",
+           std::string("delta vs best (") + (m.higher_is_better ? "higher" : "lower") + " is better)"},
+          rows);
+}
 
-    w.Title("Two-way ANOVA", 3);
-    if (!m.anova_ok) {
-      w.Paragraph("Not run: " + m.anova_error + ".");
-    } else {
-      rows.clear();
-      for (const auto& r : m.anova) {
-        const bool residual = r.effect == "residual";
-        rows.push_back({r.effect, Fmt(r.ss), Fmt(r.df), Fmt(r.ms), residual ? "" : Fmt(r.f),
-                        residual ? "" : FormatP(r.p), residual ? "" : Fmt(r.eta_sq, 3),
-                        residual ? "" : Fmt(r.partial_eta_sq, 3), residual ? "" : Fmt(r.omega_sq, 3)});
-      }
-      w.Table({"effect", "SS", "df", "MS", "F", "p", "eta^2", "partial eta^2", "omega^2"}, rows);
-      std::string checks = "Assumptions: Shapiro-Wilk on residuals ";
-      checks += m.anova_shapiro.n > 0 ? "W = " + Fmt(m.anova_shapiro.w) + ", p = " + FormatP(m.anova_shapiro.p)
-                                      : std::string("not run");
-      checks += "; Levene (Brown-Forsythe) across cells W = " + Fmt(m.anova_levene.w) +
-                ", p = " + FormatP(m.anova_levene.p) + ".";
-      w.Paragraph(checks);
-      for (const auto& note : m.anova_notes) w.Paragraph(note);
-    }
+void TwoWaySection(Writer& w, const stats::MetricAnalysis& m) {
+  w.Title("Two-way ANOVA", 3);
+  if (!m.anova_ok) {
+    w.Paragraph("Not run: " + m.anova_error + ".");
+    return;
+  }
+  Rows rows;
+  for (const auto& r : m.anova) {
+    const bool residual = r.effect == "residual";
+    rows.push_back({r.effect, Fmt(r.ss), Fmt(r.df), Fmt(r.ms), residual ? "" : Fmt(r.f), residual ? "" : FormatP(r.p),
+                    residual ? "" : Fmt(r.eta_sq, 3), residual ? "" : Fmt(r.partial_eta_sq, 3),
+                    residual ? "" : Fmt(r.omega_sq, 3)});
+  }
+  w.Table({"effect", "SS", "df", "MS", "F", "p", "eta^2", "partial eta^2", "omega^2"}, rows);
+  std::string checks = "Assumptions: Shapiro-Wilk on residuals ";
+  checks += m.anova_shapiro.n > 0 ? "W = " + Fmt(m.anova_shapiro.w) + ", p = " + FormatP(m.anova_shapiro.p)
+                                  : std::string("not run");
+  checks += "; Levene (Brown-Forsythe) across cells W = " + Fmt(m.anova_levene.w) +
+            ", p = " + FormatP(m.anova_levene.p) + ".";
+  w.Paragraph(checks);
+  for (const auto& note : m.anova_notes) w.Paragraph(note);
+}
 
-    w.Title("Per scenario", 3);
+void PerScenarioSection(Writer& w, const stats::MetricAnalysis& m) {
+  w.Title("Per scenario", 3);
+  Rows rows;
+  for (const auto& s : m.per_scenario) {
+    if (s.protocols.size() < 2 || s.trusted_test.empty()) continue;
+    rows.push_back({s.scenario, "F=" + Fmt(s.anova.f) + " p=" + FormatP(s.anova.p),
+                    "F=" + Fmt(s.welch.f) + " p=" + FormatP(s.welch.p),
+                    "H=" + Fmt(s.kruskal_wallis.h) + " p=" + FormatP(s.kruskal_wallis.p),
+                    "W=" + Fmt(s.levene.w) + " p=" + FormatP(s.levene.p),
+                    s.shapiro.n > 0 ? "W=" + Fmt(s.shapiro.w) + " p=" + FormatP(s.shapiro.p) : "not run",
+                    Test(s.trusted_test), Fmt(s.anova.omega_sq, 3)});
+  }
+  w.Table({"scenario", "ANOVA", "Welch", "Kruskal-Wallis", "Levene (BF)", "Shapiro-Wilk", "trust", "omega^2"}, rows);
+  for (const auto& s : m.per_scenario) {
+    if (s.protocols.size() < 2 || s.trusted_test.empty()) continue;
     rows.clear();
-    for (const auto& s : m.per_scenario) {
-      if (s.protocols.size() < 2) continue;
-      rows.push_back({s.scenario, "F=" + Fmt(s.anova.f) + " p=" + FormatP(s.anova.p),
-                      "F=" + Fmt(s.welch.f) + " p=" + FormatP(s.welch.p),
-                      "H=" + Fmt(s.kruskal_wallis.h) + " p=" + FormatP(s.kruskal_wallis.p),
-                      "W=" + Fmt(s.levene.w) + " p=" + FormatP(s.levene.p),
-                      s.shapiro.n > 0 ? "W=" + Fmt(s.shapiro.w) + " p=" + FormatP(s.shapiro.p) : "not run",
-                      Test(s.trusted_test), Fmt(s.anova.omega_sq, 3)});
+    for (std::size_t i = 0; i < s.tukey.size(); ++i) {
+      const auto& t = s.tukey[i];
+      const auto& g = s.games_howell[i];
+      rows.push_back({t.a + " - " + t.b, Fmt(t.diff), FormatP(t.p), "[" + Fmt(t.ci_low) + ", " + Fmt(t.ci_high) + "]",
+                      Fmt(g.df, 3), FormatP(g.p)});
     }
-    w.Table({"scenario", "ANOVA", "Welch", "Kruskal-Wallis", "Levene (BF)", "Shapiro-Wilk", "trust", "omega^2"}, rows);
-    for (const auto& s : m.per_scenario) {
-      if (s.protocols.size() < 2) continue;
-      rows.clear();
-      for (std::size_t i = 0; i < s.tukey.size(); ++i) {
-        const auto& t = s.tukey[i];
-        const auto& g = s.games_howell[i];
-        rows.push_back({t.a + " - " + t.b, Fmt(t.diff), FormatP(t.p), "[" + Fmt(t.ci_low) + ", " + Fmt(t.ci_high) + "]",
-                        Fmt(g.df, 3), FormatP(g.p)});
-      }
-      w.Paragraph(s.scenario + " pairwise (" + Test(s.trusted_posthoc) + " is the one to trust):");
-      w.Table({"pair", "diff", "Tukey p", "Tukey 95% CI", "G-H df", "Games-Howell p"}, rows);
-      for (const auto& note : s.assumption_notes) w.Bullet(note);
-      w.out += "\n";
-    }
+    w.Paragraph(s.scenario + " pairwise (" + Test(s.trusted_posthoc) + " is the one to trust):");
+    w.Table({"pair", "diff", "Tukey p", "Tukey 95% CI", "G-H df", "Games-Howell p"}, rows);
+    for (const auto& note : s.assumption_notes) w.Bullet(note);
+    w.out += "\n";
+  }
+}
+
+std::string Document(const ReportInput& input, bool markdown) {
+  Writer w{markdown, {}};
+  Overview(w, input);
+  for (const auto& m : input.analysis->metrics) {
+    w.Title(m.metric + " [" + stats::TierName(m.tier) + "]" +
+                (m.transform == stats::Transform::kNone
+                     ? ""
+                     : " (tests on " + std::string(stats::TransformName(m.transform)) + " scale)"),
+            2);
+    RatiosAndDescriptives(w, m);
+    TwoWaySection(w, m);
+    PerScenarioSection(w, m);
   }
   return w.out;
 }
@@ -160,6 +193,7 @@ std::string RenderCsv(const ReportInput& input) {
                                                                                       {"max", c.max},
                                                                                       {"ci95_low", c.ci_low},
                                                                                       {"ci95_high", c.ci_high},
+                                                                                      {"cv_pct", c.cv_pct},
                                                                                       {"delta_pct", c.delta_pct}}) {
         add(m.metric, "descriptives", c.scenario, c.protocol, name, value);
       }
@@ -177,8 +211,17 @@ std::string RenderCsv(const ReportInput& input) {
         add(m.metric, "anova", "", r.effect, name, value);
       }
     }
+    for (const auto& c : m.comparisons) {
+      const std::string pair = c.a + " / " + c.b;
+      add(m.metric, "ratio", c.scenario, pair, "ratio", c.ratio.ratio);
+      add(m.metric, "ratio", c.scenario, pair, "ci95_low", c.ratio.ci_low);
+      add(m.metric, "ratio", c.scenario, pair, "ci95_high", c.ratio.ci_high);
+      add(m.metric, "ratio", c.scenario, pair, "p_difference_adjusted", c.p_difference_adjusted);
+      add(m.metric, "ratio", c.scenario, pair, "p_equivalence_adjusted", c.p_equivalence_adjusted);
+    }
     for (const auto& s : m.per_scenario) {
-      if (s.protocols.size() < 2) continue;
+      if (s.protocols.size() < 2 || s.trusted_test.empty()) continue;
+      add(m.metric, "per_scenario", s.scenario, "trusted", "p_adjusted", s.p_adjusted);
       add(m.metric, "per_scenario", s.scenario, "anova", "f", s.anova.f);
       add(m.metric, "per_scenario", s.scenario, "anova", "p", s.anova.p);
       add(m.metric, "per_scenario", s.scenario, "anova", "omega_sq", s.anova.omega_sq);

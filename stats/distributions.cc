@@ -132,6 +132,11 @@ double StudentTQuantile(double p, double df) {
   return quantile(boost::math::students_t_distribution<double, Policy>(df), p);
 }
 
+double StudentTSurvival(double t, double df) {
+  if (!(df > 0) || std::isnan(t)) return kNaN;
+  return cdf(complement(boost::math::students_t_distribution<double, Policy>(df), t));
+}
+
 double NormalQuantile(double p) {
   if (!(p > 0 && p < 1)) return kNaN;
   return quantile(kStandardNormal, p);

@@ -11,6 +11,8 @@ double FSurvival(double f, double df1, double df2);
 double ChiSquaredSurvival(double x, double df);
 // Quantile of Student's t: the t with P(T <= t) = p.
 double StudentTQuantile(double p, double df);
+// Upper tail P(T > t) of Student's t with `df` (possibly fractional) degrees of freedom.
+double StudentTSurvival(double t, double df);
 // Standard normal: the quantile for probability p, and the CDF.
 double NormalQuantile(double p);
 double NormalCdf(double z);

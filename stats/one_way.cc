@@ -46,7 +46,8 @@ OneWayAnovaResult OneWayAnova(const std::vector<Group>& groups) {
   r.ss_total = r.ss_between + r.ss_within;
   r.df_between = k - 1;
   r.df_within = n_total - k;
-  if (!(r.df_within > 0) || !(r.df_between > 0)) {
+  // No spread within groups leaves nothing to test against: the statistic is undefined, not infinite.
+  if (!(r.df_within > 0) || !(r.df_between > 0) || !(r.ss_within > 0)) {
     r.f = r.p = r.eta_sq = r.omega_sq = kNaN;
     return r;
   }

@@ -144,7 +144,8 @@ Result<TwoWayAnovaResult> TwoWayAnova(const std::vector<double>& y, const std::v
     row.ss = std::max(ss, 0.0);
     row.df = df;
     row.ms = row.ss / df;
-    row.f = row.ms / ms_residual;
+    // Zero residual spread would give F = inf: undefined, reported as not testable.
+    row.f = ms_residual > 0 ? row.ms / ms_residual : std::numeric_limits<double>::quiet_NaN();
     row.p = FSurvival(row.f, df, df_residual);
     row.eta_sq = row.ss / ss_total;
     row.partial_eta_sq = row.ss / (row.ss + ss_residual);

@@ -2,9 +2,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "apps/maestro/command_registry.h"
+#include "bench/runner/outcomes.h"
 #include "report/report.h"
 #include "stats/analysis.h"
 
@@ -25,6 +27,8 @@ struct AnalyzeArgs {
   std::vector<std::string> higher_is_better;
   std::string manifest;
   std::string histograms;
+  std::vector<std::string> primary, secondary;
+  double equivalence_margin = 0;  // 0: the manifest's, else 0.05
 };
 
 int Fail(const Status& status) {
@@ -41,10 +45,33 @@ std::string ReadIfPresent(const std::filesystem::path& path) {
   return text.str();
 }
 
-int Run(const AnalyzeArgs& args) {
-  auto format = report::ParseFormat(args.format);
-  if (!format.ok()) return Fail(format.status());
+// The outcomes: --primary/--secondary when given, else the declaration in the manifest (bench writes one),
+// else none (every metric exploratory). Explicit --transform and --equivalence-margin win over the manifest.
+Status ApplyOutcomes(const AnalyzeArgs& args, const std::string& manifest_text, const stats::Table& table,
+                     stats::AnalysisOptions& options) {
+  if (!args.primary.empty() || !args.secondary.empty()) {
+    options.primary = args.primary;
+    options.secondary = args.secondary;
+  } else if (args.metrics.empty() && !manifest_text.empty()) {
+    const auto manifest = nlohmann::json::parse(manifest_text, nullptr, false);
+    if (manifest.is_object() && manifest.contains("outcomes")) {
+      if (auto status = bench::ApplyDeclaredOutcomes(manifest["outcomes"], table, options); !status.ok()) {
+        return status;
+      }
+    }
+  }
+  if (args.equivalence_margin > 0) options.equivalence_margin = args.equivalence_margin;
+  for (const auto& spec : args.transforms) {
+    const auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) return InvalidArgument("--transform wants METRIC=ln|log10|none");
+    auto transform = stats::ParseTransform(spec.substr(eq + 1));
+    if (!transform.ok()) return transform.status();
+    options.transforms[spec.substr(0, eq)] = *transform;
+  }
+  return Status::Ok();
+}
 
+Result<stats::AnalysisOptions> BaseOptions(const AnalyzeArgs& args) {
   stats::AnalysisOptions options;
   options.scenario_column = args.scenario_column;
   options.protocol_column = args.protocol_column;
@@ -56,28 +83,25 @@ int Run(const AnalyzeArgs& args) {
   } else if (args.ss_type == "3" || args.ss_type == "III") {
     options.ss_type = stats::SumOfSquaresType::kTypeIII;
   } else {
-    return Fail(InvalidArgument("--ss-type must be 2 or 3"));
+    return InvalidArgument("--ss-type must be 2 or 3");
   }
-  for (const auto& spec : args.transforms) {
-    const auto eq = spec.find('=');
-    if (eq == std::string::npos || eq == 0) return Fail(InvalidArgument("--transform wants METRIC=ln|log10|none"));
-    auto transform = stats::ParseTransform(spec.substr(eq + 1));
-    if (!transform.ok()) return Fail(transform.status());
-    options.transforms[spec.substr(0, eq)] = *transform;
-  }
+  return options;
+}
 
+int Run(const AnalyzeArgs& args) {
+  auto format = report::ParseFormat(args.format);
+  if (!format.ok()) return Fail(format.status());
+  auto options = BaseOptions(args);
+  if (!options.ok()) return Fail(options.status());
   stats::CsvOptions csv_options;
   csv_options.factor_columns = args.extra_factors;
   csv_options.factor_columns.push_back(args.scenario_column);
   csv_options.factor_columns.push_back(args.protocol_column);
   auto table = stats::LoadCsv(args.csv, csv_options);
   if (!table.ok()) return Fail(table.status());
-  auto analysis = stats::Analyze(*table, options);
-  if (!analysis.ok()) return Fail(analysis.status());
 
   const std::filesystem::path csv_path(args.csv);
   report::ReportInput input;
-  input.analysis = &*analysis;
   input.table = &*table;
   input.source = csv_path.filename().string();
   // bench writes manifest.json and histograms.csv beside its results; explicit flags override.
@@ -87,6 +111,10 @@ int Run(const AnalyzeArgs& args) {
   if (!args.manifest.empty() && input.manifest_json.empty()) {
     return Fail(Status(StatusCode::kNotFound, "cannot read manifest '" + args.manifest + "'"));
   }
+  if (auto status = ApplyOutcomes(args, input.manifest_json, *table, *options); !status.ok()) return Fail(status);
+  auto analysis = stats::Analyze(*table, *options);
+  if (!analysis.ok()) return Fail(analysis.status());
+  input.analysis = &*analysis;
   const std::filesystem::path histograms =
       args.histograms.empty() ? beside / "histograms.csv" : std::filesystem::path(args.histograms);
   if (!args.histograms.empty() || std::filesystem::exists(histograms)) {
@@ -126,6 +154,14 @@ RegisterCommand analyze_command(
       app.add_option("--factor", args->extra_factors, "Other label columns, not metrics (default: run)");
       app.add_option("--higher-is-better", args->higher_is_better,
                      "Metrics where larger is better (default: names with throughput/rps/req_s)");
+      app.add_option("--primary", args->primary,
+                     "Primary outcomes (default: the manifest's declaration): Holm, ratios and equivalence tests")
+          ->delimiter(',');
+      app.add_option("--secondary", args->secondary, "Secondary outcomes (Benjamini-Hochberg with the rest)")
+          ->delimiter(',');
+      app.add_option("--equivalence-margin", args->equivalence_margin,
+                     "Ratio margin for equivalence of primary outcomes (default: the manifest's, else 0.05 = +-5%)")
+          ->check(CLI::Range(0.001, 0.5));
       app.add_option("--manifest", args->manifest, "bench manifest.json (default: manifest.json beside the CSV)");
       app.add_option("--histograms", args->histograms,
                      "Latency histograms CSV scenario,protocol,le,count (default: histograms.csv beside the CSV)");

@@ -40,6 +40,7 @@ struct BenchFlags {
   uint64_t seed = 42;
   int max_inflight = 0, connections = 0;
   std::string thrift_transport, thrift_protocol;
+  double equivalence_margin = 0.05;
   bool no_report = false;
 };
 
@@ -159,7 +160,30 @@ Status Apply(const BenchFlags& flags, bench::BenchConfig& config) {
   config.seed = flags.seed;
   config.out_dir = flags.out;
   config.write_report = !flags.no_report;
+  config.equivalence_margin = flags.equivalence_margin;
   return bench::ValidateBenchConfig(config);
+}
+
+// The end of the run in the terminal: the report's answer per scenario, then every reason to doubt it.
+void PrintStory(const bench::BenchConfig& config, const std::vector<bench::RunRecord>& records) {
+  std::vector<std::string> warnings = bench::MachineWarnings(records, std::thread::hardware_concurrency());
+  if (config.write_report && !records.empty()) {
+    auto report = bench::WriteReport(config.out_dir);
+    if (report.ok()) {
+      std::cout << fmt::format(
+          "\nAnswer (primary outcomes latency_ms, p50_ms, throughput_req_s; equivalence "
+          "margin +-{:g}%):\n",
+          100 * config.equivalence_margin);
+      for (const auto& story : report->stories) std::cout << "  " << story << "\n";
+      warnings.insert(warnings.end(), report->warnings.begin(), report->warnings.end());
+      std::cout << "Report: " << report->html_path << "\n";
+    } else {
+      std::cout << "Report not written: " << report.status().message() << "\n";
+    }
+  }
+  if (warnings.empty()) return;
+  std::cout << "Warnings:\n";
+  for (const auto& warning : warnings) std::cout << "  ! " << warning << "\n";
 }
 
 RegisterCommand bench_command(
@@ -197,6 +221,11 @@ RegisterCommand bench_command(
       command.add_option("--thrift-protocol", flags->thrift_protocol)->check(CLI::IsMember({"binary", "compact"}));
       command.add_option("--emulated-profile", flags->profiles,
                          "Emulated service times of a scenario: scenario=stt_ms,llm_ms,tts_ms (repeatable)");
+      command
+          .add_option("--equivalence-margin", flags->equivalence_margin,
+                      "Primary outcomes within this ratio margin count as equivalent (0.05 = +-5%)")
+          ->check(CLI::Range(0.001, 0.5))
+          ->capture_default_str();
       command.add_flag("--no-report", flags->no_report, "Skip the analysis report at the end");
       return [flags] {
         InitLogging("bench", "warn");
@@ -254,15 +283,10 @@ RegisterCommand bench_command(
         (*writer)->WriteManifest(manifest);
 
         std::cout << "\n" << bench::FormatExperimentSummary(outcome->records);
-        bench::WriteMergedHistograms(config.out_dir, outcome->records);
-        if (config.write_report && !outcome->records.empty()) {
-          auto report = bench::WriteReport(config.out_dir);
-          if (report.ok()) {
-            std::cout << "Report: " << *report << "\n";
-          } else {
-            std::cout << "Report not written: " << report.status().message() << "\n";
-          }
+        if (auto status = bench::WriteMergedHistograms(config.out_dir, outcome->records); !status.ok()) {
+          std::cout << "Histograms not written: " << status.message() << "\n";
         }
+        PrintStory(config, outcome->records);
         std::cout << "Results: " << (*writer)->csv_path() << " (" << outcome->records.size() << " runs), "
                   << config.out_dir << "/runs/, " << config.out_dir << "/histograms/, " << config.out_dir
                   << "/manifest.json\n";

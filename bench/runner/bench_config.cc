@@ -18,14 +18,14 @@ std::map<std::string, EmulatedProfile> ThesisEmulatedProfiles() {
 Status ApplyPreset(const std::string& preset, BenchConfig& config) {
   config.preset = preset;
   if (preset == "quick") {
-    // All three protocols over all three scenarios in under three minutes on two cores.
+    // All three protocols over all three scenarios, three runs a cell, in about three minutes on two cores.
     config.protocols = {"rest", "grpc", "thrift"};
     config.scenarios = {"simple", "traditional", "complex"};
-    config.users = 4;
+    config.users = QuickPreset::kUsers;
     config.rates.clear();
-    config.duration = std::chrono::milliseconds(5000);
-    config.warmup = std::chrono::milliseconds(1000);
-    config.runs = 2;
+    config.duration = QuickPreset::kDuration;
+    config.warmup = QuickPreset::kWarmup;
+    config.runs = QuickPreset::kRuns;
     return Status::Ok();
   }
   if (preset == "thesis") {
@@ -100,6 +100,9 @@ Status ValidateBenchConfig(const BenchConfig& config) {
   if (auto engines = ResolveEngineSet(config.engines); !engines.ok()) return engines.status();
   if (config.max_inflight < 1 || config.connections < 1) return InvalidArgument("limits must be positive");
   if (config.out_dir.empty()) return InvalidArgument("--out is empty");
+  if (!(config.equivalence_margin > 0 && config.equivalence_margin < 1)) {
+    return InvalidArgument("--equivalence-margin must be between 0 and 1 (0.05 is 5%)");
+  }
   return Status::Ok();
 }
 

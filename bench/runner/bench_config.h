@@ -18,17 +18,27 @@ struct EmulatedProfile {
   double tts_ms = 0;
 };
 
+// The quick preset's load, in one place. Three runs a cell is the analysis's minimum for tests; the short
+// windows keep 27 runs near two and a half minutes. With neural engines at 1-3 s a request, 4 VUs over a 4 s
+// window complete about 5-16 requests a run: enough for a mean, too few for a p99.
+struct QuickPreset {
+  static constexpr int kUsers = 4;
+  static constexpr int kRuns = 3;
+  static constexpr std::chrono::milliseconds kWarmup{1000};
+  static constexpr std::chrono::milliseconds kDuration{4000};
+};
+
 struct BenchConfig {
   std::string preset = "quick";
   std::vector<std::string> protocols = {"rest", "grpc", "thrift"};
   std::vector<std::string> scenarios = {"simple", "traditional", "complex"};
   // Closed loop with `users` virtual users, or, when `rates` is non-empty, open loop at each rate (a sweep:
   // every rate is a level of the scenario factor, named "<scenario>@<rate>rps").
-  int users = 4;
+  int users = QuickPreset::kUsers;
   std::vector<double> rates;
-  std::chrono::milliseconds duration{5000};
-  std::chrono::milliseconds warmup{1000};
-  int runs = 2;
+  std::chrono::milliseconds duration = QuickPreset::kDuration;
+  std::chrono::milliseconds warmup = QuickPreset::kWarmup;
+  int runs = QuickPreset::kRuns;
   std::string engines = "neural";  // neural | classic | emulated (orchestrator/engine_sets.h)
   bool cache = false;
   uint64_t seed = 42;
@@ -43,6 +53,8 @@ struct BenchConfig {
   std::map<std::string, EmulatedProfile> emulated_profiles;
   std::string maestro_binary;  // empty: this process's own executable
   bool write_report = true;
+  // Ratios of primary outcomes within [1/(1+m), 1+m] count as equivalent (manifest outcomes.equivalence_margin).
+  double equivalence_margin = 0.05;
 };
 
 // The thesis's end-to-end times per scenario (simple ~0.3 s, traditional ~2.7 s, complex ~5.5 s), split over the

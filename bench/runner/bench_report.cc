@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "bench/runner/outcomes.h"
 #include "report/report.h"
 #include "stats/analysis.h"
 #include "stats/table.h"
@@ -42,36 +45,56 @@ Status WriteMergedHistograms(const std::string& dir, const std::vector<RunRecord
   return out ? Status::Ok() : Unavailable("cannot write " + dir + "/histograms.csv");
 }
 
-Result<std::string> WriteReport(const std::string& dir) {
+std::vector<std::string> RepeatabilityWarnings(const stats::AnalysisResult& analysis, double limit_pct) {
+  std::vector<std::string> warnings;
+  for (const auto& m : analysis.metrics) {
+    if (m.tier != stats::OutcomeTier::kPrimary) continue;
+    int over = 0, cells = 0;
+    const stats::CellSummary* worst = nullptr;
+    for (const auto& c : m.descriptives) {
+      if (std::isnan(c.cv_pct)) continue;
+      ++cells;
+      if (!(c.cv_pct > limit_pct)) continue;
+      ++over;
+      if (worst == nullptr || c.cv_pct > worst->cv_pct) worst = &c;
+    }
+    if (worst != nullptr) {
+      warnings.push_back(fmt::format("{}: run-to-run CV above {:g}% in {} of {} cells (worst {:.1f}%, {} {})", m.metric,
+                                     limit_pct, over, cells, worst->cv_pct, worst->scenario, worst->protocol));
+    }
+  }
+  return warnings;
+}
+
+Result<BenchReport> WriteReport(const std::string& dir) {
   auto table = stats::LoadCsv(dir + "/all_results.csv");
   if (!table.ok()) return table.status();
+  report::ReportInput input;
+  input.manifest_json = ReadAll(dir + "/manifest.json");
+  const auto manifest = nlohmann::json::parse(input.manifest_json, nullptr, false);
   stats::AnalysisOptions options;
-  for (const auto& metric :
-       {"latency_ms", "cpu_usage_percent", "memory_usage_mb", "throughput_req_s", "p90_ms", "p99_ms", "error_rate"}) {
-    options.metrics.push_back(metric);
-  }
-  for (const auto& name : table->metric_names) {
-    if (name.find('@') != std::string::npos) options.metrics.push_back(name);
-  }
-  options.transforms["latency_ms"] = stats::Transform::kLn;
+  const bool declared = manifest.is_object() && manifest.contains("outcomes");
+  auto applied = ApplyDeclaredOutcomes(declared ? manifest["outcomes"] : DeclaredOutcomes(0.05, 0.05), *table, options);
+  if (!applied.ok()) return applied;
   auto analysis = stats::Analyze(*table, options);
   if (!analysis.ok()) return analysis.status();
 
-  report::ReportInput input;
   input.analysis = &*analysis;
   input.table = &*table;
   input.source = "all_results.csv";
-  input.manifest_json = ReadAll(dir + "/manifest.json");
   auto histograms = report::LoadHistograms(dir + "/histograms.csv");
   if (histograms.ok()) input.histograms = std::move(histograms).value();
 
-  const std::string html_path = dir + "/report.html";
-  std::ofstream html(html_path, std::ios::trunc);
+  BenchReport result;
+  result.html_path = dir + "/report.html";
+  std::ofstream html(result.html_path, std::ios::trunc);
   html << report::Render(report::Format::kHtml, input);
   std::ofstream json(dir + "/report.json", std::ios::trunc);
   json << report::Render(report::Format::kJson, input);
   if (!html || !json) return Unavailable("cannot write the report in " + dir);
-  return html_path;
+  for (const auto& story : analysis->stories) result.stories.push_back(story.sentence);
+  result.warnings = RepeatabilityWarnings(*analysis);
+  return result;
 }
 
 }  // namespace maestro::bench

@@ -1,5 +1,6 @@
-// The analysis at the end of an experiment: `maestro analyze` on the experiment's own CSV, with its manifest
-// and merged latency histograms, written as report.html (and report.json for tools).
+// The analysis at the end of an experiment: `maestro analyze` on the experiment's own CSV, with the outcomes its
+// manifest declared and the merged latency histograms, written as report.html (and report.json for tools), plus
+// the same story for the terminal.
 #pragma once
 
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "bench/runner/results_writer.h"
 #include "common/status.h"
+#include "stats/analysis.h"
 
 namespace maestro::bench {
 
@@ -14,8 +16,18 @@ namespace maestro::bench {
 // (le, count) points, le in milliseconds, the format `maestro analyze --histograms` reads.
 Status WriteMergedHistograms(const std::string& dir, const std::vector<RunRecord>& records);
 
-// Analyses DIR/all_results.csv (ln of the latency metrics, as the thesis did) and writes DIR/report.html and
-// DIR/report.json. RETURNS the HTML report's path, or the analysis's error (e.g. too few runs per cell).
-Result<std::string> WriteReport(const std::string& dir);
+struct BenchReport {
+  std::string html_path;
+  std::vector<std::string> stories;   // one sentence per scenario: the answer
+  std::vector<std::string> warnings;  // primary outcomes whose run-to-run CV exceeds 5% in some cell
+};
+
+// Analyses DIR/all_results.csv with the outcomes declared in DIR/manifest.json and writes DIR/report.html and
+// DIR/report.json. RETURNS the report's path and story, or the analysis's error.
+Result<BenchReport> WriteReport(const std::string& dir);
+
+// One line per primary outcome with cells whose run-to-run coefficient of variation exceeds `limit_pct`: how
+// many, and the worst.
+std::vector<std::string> RepeatabilityWarnings(const stats::AnalysisResult& analysis, double limit_pct = 5);
 
 }  // namespace maestro::bench

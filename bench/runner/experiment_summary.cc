@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 namespace maestro::bench {
@@ -39,6 +40,47 @@ std::string FormatExperimentSummary(const std::vector<RunRecord>& records) {
   }
   out += "CPU % and RSS MB: sum over maestro, stt, llm and tts (inproc: maestro alone), mean over the window.\n";
   return out;
+}
+
+std::vector<std::string> MachineWarnings(const std::vector<RunRecord>& records, unsigned cores) {
+  const double capacity = 100.0 * std::max(1u, cores);
+  int busy_machine = 0, busy_loadgen = 0, saturated = 0;
+  double worst_other = 0, worst_load = 0, worst_loadgen = 0;
+  for (const auto& record : records) {
+    if (record.other_cpu_percent > kOtherCpuLimit * capacity) {
+      ++busy_machine;
+      worst_other = std::max(worst_other, record.other_cpu_percent);
+      worst_load = std::max(worst_load, record.load_average_1m);
+    }
+    for (const auto& process : record.resources) {
+      if (process.name == "loadgen" && process.cpu_percent_mean > kLoadgenCpuLimit * capacity) {
+        ++busy_loadgen;
+        worst_loadgen = std::max(worst_loadgen, process.cpu_percent_mean);
+      }
+    }
+    saturated += record.load.generator_bottleneck ? 1 : 0;
+  }
+  std::vector<std::string> warnings;
+  const auto runs = records.size();
+  if (busy_machine > 0) {
+    warnings.push_back(fmt::format(
+        "machine busy: in {} of {} runs other processes used more than {:.0f}% of the {} cores (up to {:.0f}% of a "
+        "core, load average up to {:.1f}); rerun on a quiet machine before trusting small differences",
+        busy_machine, runs, 100 * kOtherCpuLimit, cores, worst_other, worst_load));
+  }
+  if (busy_loadgen > 0) {
+    warnings.push_back(fmt::format(
+        "load generator heavy: in {} of {} runs it used more than {:.0f}% of the machine (up to {:.0f}% of a core), "
+        "competing with the services it measures",
+        busy_loadgen, runs, 100 * kLoadgenCpuLimit, worst_loadgen));
+  }
+  if (saturated > 0) {
+    warnings.push_back(
+        fmt::format("load generator saturated in {} of {} runs (its busiest thread above 85% of a "
+                    "core): those runs measure the generator, not the services",
+                    saturated, runs));
+  }
+  return warnings;
 }
 
 }  // namespace maestro::bench

@@ -5,10 +5,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <vector>
 
 #include "audio/wav.h"
 #include "bench/load/load_generator.h"
+#include "bench/runner/outcomes.h"
 #include "domain/blocking.h"
 #include "engines/analyst/scenarios.h"
 #include "engines/engine_registry.h"
@@ -118,6 +120,57 @@ LoadConfig LoadFor(const BenchConfig& config, const std::string& url, const Plan
   return load;
 }
 
+// Busy time of the whole machine (every CPU's user, nice, system, irq, softirq and steal) in seconds, or NaN.
+double MachineBusySeconds() {
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  if (!(stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) || cpu != "cpu") {
+    return std::nan("");
+  }
+  return static_cast<double>(user + nice + system + irq + softirq + steal) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double LoadAverage1m() {
+  std::ifstream loadavg("/proc/loadavg");
+  double load = 0;
+  loadavg >> load;
+  return load;
+}
+
+// One run under load with its processes sampled over the measured window, and the CPU the rest of the machine
+// used meanwhile (the machine's busy time minus what the sampled processes used).
+Result<RunRecord> MeasureRun(const BenchConfig& config, const Stack& stack, const PlannedRun& run,
+                             const std::string& wav, const std::atomic<bool>* cancel) {
+  ResourceSampler sampler;
+  for (const auto& process : stack.processes()) sampler.Watch(process.name, process.pid);
+  sampler.Watch("loadgen", getpid());
+  double busy_start = 0, busy_end = 0;
+  std::chrono::steady_clock::time_point started, ended;
+  WindowHooks hooks{[&] {
+                      sampler.Start();
+                      busy_start = MachineBusySeconds();
+                      started = std::chrono::steady_clock::now();
+                    },
+                    [&] {
+                      sampler.Stop();
+                      busy_end = MachineBusySeconds();
+                      ended = std::chrono::steady_clock::now();
+                    }};
+  auto load = RunLoad(LoadFor(config, stack.url(), run, wav), cancel, &hooks);
+  sampler.Stop();
+  if (!load.ok()) return load.status();
+  RunRecord record{run, std::move(load).value(), sampler.Summary()};
+  const double window_s = std::chrono::duration<double>(ended - started).count();
+  if (window_s > 0 && !std::isnan(busy_start) && !std::isnan(busy_end)) {
+    double ours = 0;
+    for (const auto& process : record.resources) ours += process.cpu_percent_mean;
+    record.other_cpu_percent = std::max(0.0, 100 * (busy_end - busy_start) / window_s - ours);
+  }
+  record.load_average_1m = LoadAverage1m();
+  return record;
+}
+
 }  // namespace
 
 nlohmann::json MakeManifest(const BenchConfig& config, const std::vector<PlanBlock>& plan) {
@@ -161,6 +214,7 @@ nlohmann::json MakeManifest(const BenchConfig& config, const std::vector<PlanBlo
             {"cpu_usage_percent", "sum over maestro, stt, llm and tts of mean CPU (user+sys, % of one core)"},
             {"memory_usage_mb", "sum over maestro, stt, llm and tts of mean RSS"},
             {"throughput_req_s", "successful responses completed in the measured window / window"}}},
+          {"outcomes", DeclaredOutcomes(config.equivalence_margin, 0.05)},
           {"run_order", order}};
 }
 
@@ -189,15 +243,9 @@ Result<ExperimentOutcome> RunExperiment(const BenchConfig& config, ResultsWriter
     for (const auto& run : block.runs) {
       if (cancelled()) break;
       if (events.run_starting) events.run_starting(run, run_index, total_runs);
-      ResourceSampler sampler;
-      for (const auto& process : stack.processes()) sampler.Watch(process.name, process.pid);
-      sampler.Watch("loadgen", getpid());
-      WindowHooks hooks{[&sampler] { sampler.Start(); }, [&sampler] { sampler.Stop(); }};
-      auto load =
-          RunLoad(LoadFor(config, stack.url(), run, questions->wav_by_scenario.at(run.base_scenario)), cancel, &hooks);
-      sampler.Stop();
-      if (!load.ok()) return load.status();
-      RunRecord record{run, std::move(load).value(), sampler.Summary()};
+      auto measured = MeasureRun(config, stack, run, questions->wav_by_scenario.at(run.base_scenario), cancel);
+      if (!measured.ok()) return measured.status();
+      RunRecord record = std::move(measured).value();
       if (auto status = writer.Write(record); !status.ok()) return status;
       if (events.run_finished) events.run_finished(record, run_index, total_runs);
       outcome.records.push_back(std::move(record));

@@ -4,6 +4,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <thread>
 
@@ -53,8 +54,9 @@ std::vector<std::string> CsvColumns() {
   for (const auto& process : kServiceProcesses) columns.push_back("cpu_usage_percent@" + process);
   for (const auto& process : kServiceProcesses) columns.push_back("memory_usage_mb@" + process);
   for (const auto& process : kServiceProcesses) columns.push_back("memory_peak_mb@" + process);
-  for (const auto& column : {"cpu_usage_percent@loadgen", "memory_usage_mb@loadgen", "requests", "errors",
-                             "bytes_sent_per_request", "bytes_received_per_request", "loadgen_bottleneck"}) {
+  for (const auto& column :
+       {"cpu_usage_percent@loadgen", "memory_usage_mb@loadgen", "requests", "errors", "bytes_sent_per_request",
+        "bytes_received_per_request", "loadgen_bottleneck", "machine_other_cpu_percent", "load_average_1m"}) {
     columns.push_back(column);
   }
   return columns;
@@ -104,6 +106,8 @@ std::vector<std::string> CsvRow(const RunRecord& record) {
   row.push_back(Fixed(static_cast<double>(load.bytes_sent) / requests, 1));
   row.push_back(Fixed(static_cast<double>(load.bytes_received) / requests, 1));
   row.push_back(load.generator_bottleneck ? "1" : "0");
+  row.push_back(std::isnan(record.other_cpu_percent) ? "" : Fixed(record.other_cpu_percent));
+  row.push_back(Fixed(record.load_average_1m, 2));
   return row;
 }
 
@@ -133,6 +137,10 @@ Status ResultsWriter::Write(const RunRecord& record) {
   summary["protocol"] = record.run.protocol;
   summary["run"] = record.run.run;
   summary["resources"] = ResourcesToJson(record.resources);
+  summary["machine"] = {
+      {"other_cpu_percent",
+       std::isnan(record.other_cpu_percent) ? nlohmann::json(nullptr) : nlohmann::json(record.other_cpu_percent)},
+      {"load_average_1m", record.load_average_1m}};
   std::ofstream run_file(dir_ + "/runs/" + record.run.id + ".json");
   run_file << summary.dump(2) << "\n";
   std::ofstream histogram_file(dir_ + "/histograms/" + record.run.id + ".json");

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ struct RunRecord {
   PlannedRun run;
   LoadSummary load;
   std::vector<ProcessResources> resources;  // the services, and "loadgen" for this process
+  // CPU the rest of the machine used during the window (all CPUs' busy time minus the sampled processes'), in
+  // percent of one core; NaN when /proc/stat could not be read. Other work here blurs the measurements.
+  double other_cpu_percent = std::numeric_limits<double>::quiet_NaN();
+  double load_average_1m = 0;  // /proc/loadavg when the run ended
 };
 
 // The CSV header; the thesis's seven columns first.

@@ -2,17 +2,17 @@
 // drew an SVG with marks and that the console stayed silent.
 #include <gtest/gtest.h>
 
-#include "tests/support/test_support.h"
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
 
 #include "tests/stats/dataset.h"
+#include "tests/support/test_support.h"
 
 namespace maestro::report {
 namespace {
@@ -67,6 +67,7 @@ class HtmlReportTest : public ::testing::Test {
     const fs::path profile = dir_ / "profile";
     const std::string command =
         "timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
+        "--window-size=1280,1000 "
         "--disable-component-update --disable-sync --no-first-run --user-data-dir=" +
         profile.string() + " --enable-logging=stderr --v=0 --virtual-time-budget=20000 --dump-dom file://" +
         html.string() + " > " + (dir_ / "dom.html").string() + " 2> " + (dir_ / "chromium.log").string();
@@ -78,9 +79,69 @@ class HtmlReportTest : public ::testing::Test {
     return ReadFile(dir_ / "dom.html");
   }
 
+  // Writes the report for the thesis-shaped CSV with its primary outcomes declared. RETURNS the HTML's path.
+  fs::path WriteDeclaredReport() {
+    std::ofstream(dir_ / "results.csv") << ThesisCsv();
+    const fs::path html = dir_ / "report.html";
+    EXPECT_EQ(RunShell(binary_ + " analyze " + (dir_ / "results.csv").string() +
+                       " --primary latency_ms,throughput_req_s --secondary cpu_usage_percent,memory_usage_mb"
+                       " --transform latency_ms=ln --format html --out " +
+                       html.string()),
+              0);
+    return html;
+  }
+
+  // Adds a probe to a copy of `page` that records, once the charts are drawn, where each scenario sentence and
+  // the answer chart end relative to the first screen (the window is 1280 x 1000). RETURNS the probe's JSON.
+  nlohmann::json FirstScreen(const std::string& page) {
+    const std::string probe = R"(<script>(function probe() {
+  if (document.body.dataset.chartsDone !== 'true') { setTimeout(probe, 20); return; }
+  var chart = document.getElementById('answer-chart');
+  var stories = Array.prototype.map.call(document.querySelectorAll('#answer li.story'), function (li) {
+    return {text: li.textContent, bottom: li.getBoundingClientRect().bottom};
+  });
+  document.body.dataset.firstScreen = JSON.stringify({height: window.innerHeight, stories: stories,
+    chart_bottom: chart ? chart.getBoundingClientRect().bottom : null,
+    chart_drawn: !!(chart && chart.querySelector('svg .mark-symbol'))});
+})();</script></body>)";
+    std::string probed = page;
+    probed.replace(probed.rfind("</body>"), 7, probe);
+    const fs::path path = dir_ / "probed.html";
+    std::ofstream(path) << probed;
+    std::string console;
+    const std::string dom = RenderInChromium(path, console);
+    std::smatch match;
+    if (!std::regex_search(dom, match, std::regex("data-first-screen=\"([^\"]*)\""))) return nullptr;
+    std::string text = match[1];
+    for (std::size_t at = text.find("&quot;"); at != std::string::npos; at = text.find("&quot;", at + 1)) {
+      text.replace(at, 6, "\"");
+    }
+    for (std::size_t at = text.find("&amp;"); at != std::string::npos; at = text.find("&amp;", at + 1)) {
+      text.replace(at, 5, "&");
+    }
+    return nlohmann::json::parse(text, nullptr, false);
+  }
+
   std::string binary_;
   fs::path dir_;
 };
+
+// The verdicts a first screen must show: one sentence per scenario in equivalence terms, and the chart.
+void ExpectVerdictsOnFirstScreen(const nlohmann::json& screen) {
+  ASSERT_TRUE(screen.is_object()) << "the probe did not run";
+  const double height = screen["height"];
+  ASSERT_EQ(screen["stories"].size(), 3u);
+  for (const auto& story : screen["stories"]) {
+    const std::string text = story["text"];
+    EXPECT_LE(story["bottom"].get<double>(), height) << "below the first screen: " << text;
+    EXPECT_TRUE(text.find("equivalent within") != std::string::npos || text.find("slower than") != std::string::npos ||
+                text.find("higher than") != std::string::npos || text.find("inconclusive") != std::string::npos)
+        << "not an equivalence verdict: " << text;
+  }
+  ASSERT_TRUE(screen["chart_bottom"].is_number()) << "no answer chart";
+  EXPECT_LE(screen["chart_bottom"].get<double>(), height) << "the answer chart ends below the first screen";
+  EXPECT_TRUE(screen["chart_drawn"].get<bool>()) << "the answer chart drew no points";
+}
 
 TEST_F(HtmlReportTest, EveryChartDrawsAndTheConsoleIsClean) {
   std::ofstream(dir_ / "results.csv") << ThesisCsv();
@@ -132,8 +193,34 @@ TEST_F(HtmlReportTest, EveryChartDrawsAndTheConsoleIsClean) {
     EXPECT_NE(body.find("class=\"mark-"), std::string::npos) << id << " drew no marks";
     EXPECT_NE(body.find("<path"), std::string::npos) << id << " drew no shapes";
   }
-  // 8 metrics x (bars + box) + CDF + per-process resources.
+  // 8 metrics x (bars + box) + CDF + per-process resources; no answer chart, since no outcomes were declared.
   EXPECT_EQ(charts, 8 * 2 + 2);
+}
+
+TEST_F(HtmlReportTest, FirstScreenHoldsOneVerdictPerScenarioAndTheAnswerChart) {
+  const std::string page = ReadFile(WriteDeclaredReport());
+  // The answer comes before the tables, and the details come collapsed.
+  ASSERT_NE(page.find("id=\"answer\""), std::string::npos);
+  EXPECT_LT(page.find("id=\"answer\""), page.find("id=\"tables\""));
+  EXPECT_NE(page.find("<details class=\"fold\" id=\"assumptions\">"), std::string::npos);
+  EXPECT_NE(page.find("<details class=\"fold\" id=\"exploratory\">"), std::string::npos);
+  ExpectVerdictsOnFirstScreen(FirstScreen(page));
+}
+
+TEST_F(HtmlReportTest, FirstScreenCheckCatchesAnAnswerPushedDown) {
+  // The probe above must be able to fail: the same report with its answer moved below everything else.
+  std::string page = ReadFile(WriteDeclaredReport());
+  const auto start = page.find("<section id=\"answer\">");
+  ASSERT_NE(start, std::string::npos);
+  const auto end = page.find("</section>", start) + 10;
+  const std::string answer = page.substr(start, end - start);
+  page.erase(start, end - start);
+  page.insert(page.rfind("</main>"), answer);
+  const auto screen = FirstScreen(page);
+  ASSERT_TRUE(screen.is_object());
+  for (const auto& story : screen["stories"]) {
+    EXPECT_GT(story["bottom"].get<double>(), screen["height"].get<double>());
+  }
 }
 
 TEST_F(HtmlReportTest, BrokenChartIsCaught) {

@@ -3,14 +3,14 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/test_support.h"
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "report/charts.h"
 #include "tests/stats/dataset.h"
+#include "tests/support/test_support.h"
 
 namespace maestro::report {
 namespace {
@@ -34,7 +34,7 @@ TEST(ReportTest, JsonFollowsTheDocumentedSchema) {
   ASSERT_TRUE(analysis.ok());
   ReportInput input{&*analysis, &table, "thesis.csv", "", {}};
   auto doc = nlohmann::json::parse(RenderJson(input));
-  EXPECT_EQ(doc["schema"], "maestro.analyze/1");
+  EXPECT_EQ(doc["schema"], "maestro.analyze/2");
   const auto& latency = doc["metrics"]["latency_ms"];
   EXPECT_EQ(latency["transform"], "ln");
   ASSERT_EQ(latency["anova"].size(), 4u);
@@ -54,6 +54,72 @@ TEST(ReportTest, JsonFollowsTheDocumentedSchema) {
   EXPECT_TRUE(s1["protocol_matters"].get<bool>());
   EXPECT_TRUE(doc["metrics"]["throughput_req_s"]["higher_is_better"].get<bool>());
   EXPECT_NE(latency["summary"].get<std::string>().find("Protocol matters for latency_ms"), std::string::npos);
+  EXPECT_TRUE(s1["p_adjusted"].is_number());
+  EXPECT_EQ(s1["adjustment"], "bh");  // nothing declared: every metric is exploratory
+  EXPECT_EQ(latency["tier"], "exploratory");
+  EXPECT_TRUE(latency["descriptives"][0]["cv_pct"].is_number());
+  EXPECT_FALSE(latency.contains("comparisons"));
+  EXPECT_EQ(doc["stories"].size(), 3u);
+}
+
+TEST(ReportTest, JsonCarriesTiersAdjustedPValuesAndEquivalence) {
+  const stats::Table table = Thesis();
+  stats::AnalysisOptions options;
+  options.primary = {"latency_ms"};
+  options.transforms["latency_ms"] = stats::Transform::kLn;
+  auto analysis = stats::Analyze(table, options);
+  ASSERT_TRUE(analysis.ok());
+  ReportInput input{&*analysis, &table, "thesis.csv", "", {}};
+  auto doc = nlohmann::json::parse(RenderJson(input));
+  EXPECT_EQ(doc["equivalence_margin"], 0.05);
+  EXPECT_EQ(doc["corrections"]["primary"], "holm");
+  const auto& latency = doc["metrics"]["latency_ms"];
+  EXPECT_EQ(latency["tier"], "primary");
+  EXPECT_EQ(latency["per_scenario"]["S1"]["adjustment"], "holm");
+  EXPECT_EQ(doc["metrics"]["throughput_req_s"]["per_scenario"]["S1"]["adjustment"], "bh");
+  ASSERT_EQ(latency["comparisons"].size(), 9u);  // 3 scenarios x 3 pairs
+  for (const auto& c : latency["comparisons"]) {
+    for (const char* key : {"ratio", "ci95_low", "ci95_high", "p_difference", "p_difference_adjusted", "p_equivalence",
+                            "p_equivalence_adjusted"}) {
+      EXPECT_TRUE(c[key].is_number()) << key;
+    }
+    EXPECT_GE(c["p_difference_adjusted"].get<double>(), c["p_difference"].get<double>());
+    EXPECT_FALSE(c["verdict"].get<std::string>().empty());
+  }
+  // rest is 150 ms slower in every scenario, around 20-30%: the verdict says so in those terms.
+  EXPECT_EQ(latency["comparisons"][0]["outcome"], "different");
+  EXPECT_NE(latency["comparisons"][0]["verdict"].get<std::string>().find("slower than grpc"), std::string::npos)
+      << latency["comparisons"][0]["verdict"];
+  const std::string story = doc["stories"][0]["sentence"];
+  EXPECT_EQ(story.rfind("S1: ", 0), 0u) << story;
+  EXPECT_NE(story.find("rest is"), std::string::npos) << story;
+}
+
+TEST(ChartTest, ErrorBarsStayInsideThePhysicalRangeAndEmptyChartsAreLeftOut) {
+  // Two runs of 1% and 60% CPU: the t interval's lower end is far below zero, which CPU cannot be.
+  auto table = stats::ParseCsv(
+      "scenario,protocol,cpu_usage_percent,empty@stt\nS1,rest,1,\nS1,rest,60,\nS1,rest,2,\nS1,grpc,30,\n"
+      "S1,grpc,31,\nS1,grpc,29,\n");
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  stats::AnalysisOptions options;
+  options.metrics = {"cpu_usage_percent", "empty@stt"};
+  auto analysis = stats::Analyze(*table, options);
+  ASSERT_TRUE(analysis.ok()) << analysis.status().ToString();
+  ASSERT_LT(analysis->metrics[0].descriptives[0].ci_low, 0);
+  ReportInput input{&*analysis, &*table, "cpu.csv", "", {}};
+  bool found = false;
+  for (const auto& chart : BuildCharts(input)) {
+    EXPECT_NE(chart.id, "answer-chart");  // no primary outcome: nothing to draw there
+    EXPECT_NE(chart.id, "bars-1");        // empty@stt has no value at all
+    EXPECT_NE(chart.id, "box-1");
+    if (chart.id != "bars-0") continue;
+    found = true;
+    for (const auto& value : chart.spec["data"]["values"]) EXPECT_GE(value["ci_low"].get<double>(), 0) << value;
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(RangeOf("error_rate").high, 1);
+  EXPECT_EQ(RangeOf("latency_ms").low, 0);
+  EXPECT_TRUE(std::isinf(RangeOf("temperature_delta").low));
 }
 
 TEST(ReportTest, TextMarkdownAndCsvCarryTheNumbers) {

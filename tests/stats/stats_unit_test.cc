@@ -5,6 +5,8 @@
 
 #include "stats/analysis.h"
 #include "stats/distributions.h"
+#include "stats/equivalence.h"
+#include "stats/multiple_comparisons.h"
 
 namespace maestro::stats {
 namespace {
@@ -114,15 +116,126 @@ namespace maestro::stats {
 namespace {
 
 TEST(AnalyzeTest, ConstantMetricIsReportedAsUntestableNotAsNoEffect) {
-  auto table = ParseCsv("scenario,protocol,const\nS1,rest,1\nS1,rest,1\nS1,grpc,1\nS1,grpc,1\n");
+  auto table = ParseCsv("scenario,protocol,const\nS1,rest,1\nS1,rest,1\nS1,rest,1\nS1,grpc,1\nS1,grpc,1\nS1,grpc,1\n");
   ASSERT_TRUE(table.ok());
   auto result = Analyze(*table);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   const auto& s = result->metrics[0].per_scenario[0];
   EXPECT_FALSE(s.protocol_matters);
+  EXPECT_TRUE(s.not_testable);
   EXPECT_TRUE(s.trusted_test.empty());
-  EXPECT_NE(s.verdict.find("Cannot test"), std::string::npos) << s.verdict;
+  EXPECT_NE(s.verdict.find("Not testable"), std::string::npos) << s.verdict;
   EXPECT_NE(result->metrics[0].summary.find("could not be tested"), std::string::npos);
+}
+
+// memory_peak_mb@llm in the quick preset: every run of each protocol gives the same peak, but the protocols
+// differ. That is "not testable", never F = inf and p = 0.
+TEST(AnalyzeTest, ZeroVarianceGroupsAreNotTestableNeverInfinite) {
+  auto table =
+      ParseCsv("scenario,protocol,peak\nS1,rest,10\nS1,rest,10\nS1,rest,10\nS1,grpc,12\nS1,grpc,12\nS1,grpc,12\n");
+  ASSERT_TRUE(table.ok());
+  auto result = Analyze(*table);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const auto& s = result->metrics[0].per_scenario[0];
+  EXPECT_TRUE(s.not_testable);
+  EXPECT_FALSE(s.protocol_matters);
+  EXPECT_EQ(s.verdict.find("inf"), std::string::npos) << s.verdict;
+  EXPECT_NE(s.verdict.find("same value in every run"), std::string::npos) << s.verdict;
+  EXPECT_TRUE(std::isnan(OneWayAnova({{"a", {10, 10, 10}}, {"b", {12, 12, 12}}}).f));
+}
+
+TEST(AnalyzeTest, BelowThreeRunsACellGivesDescriptivesOnlyAndSaysWhy) {
+  auto table = ParseCsv("scenario,protocol,latency_ms\nS1,rest,10\nS1,rest,11\nS1,grpc,20\nS1,grpc,21\n");
+  ASSERT_TRUE(table.ok());
+  AnalysisOptions options;
+  options.primary = {"latency_ms"};
+  auto result = Analyze(*table, options);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const auto& m = result->metrics[0];
+  EXPECT_EQ(m.descriptives[0].n, 2);
+  EXPECT_TRUE(m.per_scenario[0].descriptives_only);
+  EXPECT_FALSE(m.anova_ok);
+  EXPECT_NE(m.anova_error.find("descriptives only"), std::string::npos) << m.anova_error;
+  EXPECT_NE(m.per_scenario[0].verdict.find("at least 3 runs"), std::string::npos) << m.per_scenario[0].verdict;
+  ASSERT_EQ(m.comparisons.size(), 1u);
+  EXPECT_EQ(m.comparisons[0].outcome, "descriptives_only");
+  ASSERT_EQ(result->stories.size(), 1u);
+  EXPECT_NE(result->stories[0].sentence.find("descriptives only"), std::string::npos) << result->stories[0].sentence;
+}
+
+TEST(MultipleComparisonsTest, HandWorkedHolmAndBenjaminiHochberg) {
+  // Sorted 0.01, 0.03, 0.04, 0.2. Holm: 4*0.01, max(., 3*0.03), max(., 2*0.04), 0.2. BH: min over the tail of
+  // m/rank * p: 0.04, 0.04*4/3, 0.04*4/3, 0.2.
+  const std::vector<double> p = {0.01, 0.04, 0.03, 0.2};
+  const auto holm = HolmAdjust(p), bh = BenjaminiHochbergAdjust(p);
+  const std::vector<double> holm_expected = {0.04, 0.09, 0.09, 0.2}, bh_expected = {0.04, 0.16 / 3, 0.16 / 3, 0.2};
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_NEAR(holm[i], holm_expected[i], 1e-15) << i;
+    EXPECT_NEAR(bh[i], bh_expected[i], 1e-15) << i;
+  }
+  // Untested (NaN) entries stay NaN and do not enlarge the family.
+  const auto with_nan = HolmAdjust({0.01, std::nan(""), 0.04});
+  EXPECT_NEAR(with_nan[0], 0.02, 1e-15);
+  EXPECT_TRUE(std::isnan(with_nan[1]));
+  EXPECT_NEAR(with_nan[2], 0.04, 1e-15);
+  EXPECT_EQ(HolmAdjust({0.6, 0.7})[1], 1.0);  // capped at 1
+}
+
+// A 3 x 1 design whose three protocols are equivalent, 10% apart, or too noisy to tell.
+Table ThreeWays(double grpc_ratio, double thrift_sigma) {
+  std::string csv = "scenario,protocol,latency_ms\n";
+  const double wiggle[] = {-1, 0, 1, 0.5, -0.5};
+  for (int r = 0; r < 5; ++r) {
+    csv += "S1,rest," + std::to_string(100 * (1 + 0.002 * wiggle[r])) + "\n";
+    csv += "S1,grpc," + std::to_string(100 * grpc_ratio * (1 + 0.002 * wiggle[(r + 2) % 5])) + "\n";
+    csv += "S1,thrift," + std::to_string(100 * std::exp(thrift_sigma * wiggle[(r + 1) % 5])) + "\n";
+  }
+  return ParseCsv(csv).value();
+}
+
+TEST(EquivalenceTest, VerdictsSpeakInRatiosAndRunCounts) {
+  AnalysisOptions options;
+  options.primary = {"latency_ms"};
+  auto result = Analyze(ThreeWays(1.10, 0.2), options);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const auto& pairs = result->metrics[0].comparisons;
+  ASSERT_EQ(pairs.size(), 3u);  // rest/grpc, rest/thrift, grpc/thrift
+  EXPECT_EQ(pairs[0].outcome, "different");
+  EXPECT_NE(pairs[0].verdict.find("grpc is 9"), std::string::npos) << pairs[0].verdict;
+  EXPECT_NE(pairs[0].verdict.find("% slower than rest"), std::string::npos) << pairs[0].verdict;
+  EXPECT_EQ(pairs[1].outcome, "inconclusive");
+  EXPECT_GT(pairs[1].runs_needed, 5);
+  EXPECT_NE(pairs[1].verdict.find(std::to_string(pairs[1].runs_needed) + " runs per cell would be needed"),
+            std::string::npos)
+      << pairs[1].verdict;
+
+  auto same = Analyze(ThreeWays(1.0, 0.002), options);
+  ASSERT_TRUE(same.ok());
+  for (const auto& pair : same->metrics[0].comparisons) EXPECT_EQ(pair.outcome, "equivalent") << pair.verdict;
+  ASSERT_EQ(same->stories.size(), 1u);
+  EXPECT_NE(same->stories[0].sentence.find("equivalent within 5%"), std::string::npos) << same->stories[0].sentence;
+  // The margin is a setting: at 0.1% the same data are no longer equivalent.
+  options.equivalence_margin = 0.001;
+  auto strict = Analyze(ThreeWays(1.0, 0.002), options);
+  ASSERT_TRUE(strict.ok());
+  EXPECT_NE(strict->metrics[0].comparisons[0].outcome, "equivalent");
+}
+
+TEST(EquivalenceTest, RunsNeededGrowsWithNoiseAndShrinksWithRoom) {
+  const int quiet = RunsNeeded(0, 0.02, 0.05, 0.05), noisy = RunsNeeded(0, 0.08, 0.05, 0.05);
+  EXPECT_LT(quiet, noisy);
+  EXPECT_LT(RunsNeeded(0, 0.05, 0.10, 0.05), RunsNeeded(0, 0.05, 0.05, 0.05));
+  // The count is the first n at which (t_0.95 + t_0.8 on 2n - 2 df) * sd * sqrt(2 / n) fits within ln(1.05).
+  auto fits = [](double n) {
+    return (StudentTQuantile(0.95, 2 * n - 2) + StudentTQuantile(0.8, 2 * n - 2)) * 0.05 * std::sqrt(2 / n) <=
+           std::log1p(0.05);
+  };
+  const int n = RunsNeeded(0, 0.05, 0.05, 0.05);
+  EXPECT_TRUE(fits(n));
+  EXPECT_FALSE(fits(n - 1));
+  // A 10% difference with a small SD is quickly shown as a difference.
+  EXPECT_LE(RunsNeeded(std::log(1.1), 0.01, 0.05, 0.05), 3);
+  EXPECT_EQ(RunsNeeded(std::nan(""), 0.05, 0.05, 0.05), -1);
 }
 
 }  // namespace
