@@ -41,6 +41,7 @@ struct BenchFlags {
   int max_inflight = 0, connections = 0;
   std::string thrift_transport, thrift_protocol;
   bool no_report = false;
+  bool stream = false;
 };
 
 std::string Clock(double seconds) {
@@ -159,6 +160,7 @@ Status Apply(const BenchFlags& flags, bench::BenchConfig& config) {
   config.seed = flags.seed;
   config.out_dir = flags.out;
   config.write_report = !flags.no_report;
+  config.stream = flags.stream;
   return bench::ValidateBenchConfig(config);
 }
 
@@ -198,6 +200,8 @@ RegisterCommand bench_command(
       command.add_option("--emulated-profile", flags->profiles,
                          "Emulated service times of a scenario: scenario=stt_ms,llm_ms,tts_ms (repeatable)");
       command.add_flag("--no-report", flags->no_report, "Skip the analysis report at the end");
+      command.add_flag("--stream", flags->stream,
+                       "Drive POST /assist/stream (answers as chunked audio): the ttfa_* columns become TTFA");
       return [flags] {
         InitLogging("bench", "warn");
         // The services' info logs would bury the progress display; MAESTRO_LOG_LEVEL still wins when set.

@@ -43,6 +43,9 @@ struct BenchConfig {
   std::map<std::string, EmulatedProfile> emulated_profiles;
   std::string maestro_binary;  // empty: this process's own executable
   bool write_report = true;
+  // Drive POST /assist/stream instead of /assist: the same questions, the answer as chunked audio, so the
+  // ttfa_* columns measure the first audio byte rather than (almost) the whole answer.
+  bool stream = false;
 };
 
 // The thesis's end-to-end times per scenario (simple ~0.3 s, traditional ~2.7 s, complex ~5.5 s), split over the

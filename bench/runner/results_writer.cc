@@ -53,8 +53,9 @@ std::vector<std::string> CsvColumns() {
   for (const auto& process : kServiceProcesses) columns.push_back("cpu_usage_percent@" + process);
   for (const auto& process : kServiceProcesses) columns.push_back("memory_usage_mb@" + process);
   for (const auto& process : kServiceProcesses) columns.push_back("memory_peak_mb@" + process);
-  for (const auto& column : {"cpu_usage_percent@loadgen", "memory_usage_mb@loadgen", "requests", "errors",
-                             "bytes_sent_per_request", "bytes_received_per_request", "loadgen_bottleneck"}) {
+  for (const auto& column :
+       {"cpu_usage_percent@loadgen", "memory_usage_mb@loadgen", "requests", "errors", "bytes_sent_per_request",
+        "bytes_received_per_request", "loadgen_bottleneck", "ttfa_p50_ms", "ttfa_p90_ms", "ttfa_p99_ms"}) {
     columns.push_back(column);
   }
   return columns;
@@ -104,6 +105,10 @@ std::vector<std::string> CsvRow(const RunRecord& record) {
   row.push_back(Fixed(static_cast<double>(load.bytes_sent) / requests, 1));
   row.push_back(Fixed(static_cast<double>(load.bytes_received) / requests, 1));
   row.push_back(load.generator_bottleneck ? "1" : "0");
+  const auto& first = load.first_byte;
+  for (double percentile : {50.0, 90.0, 99.0}) {
+    row.push_back(Fixed(first.count() ? ms(static_cast<double>(first.ValueAtPercentile(percentile))) : 0));
+  }
   return row;
 }
 
