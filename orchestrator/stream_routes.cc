@@ -1,7 +1,5 @@
 #include "orchestrator/stream_routes.h"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/write.hpp>
@@ -21,7 +19,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = net::http;
 using json = nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 std::string_view Path(const net::HttpRequest& request) {
   std::string_view target(request.target().data(), request.target().size());
