@@ -11,7 +11,8 @@ const TEXT = {
     protocol: "Protocol to the services", hop: "Hop", firstToken: "First token (TTFT)",
     firstAudio: "First audio (TTFA)", played: "Audio chunks played", connecting: "Connecting…",
     ready: "Ready. Press the microphone button and ask a question.", listening: "Listening…",
-    thinking: "Thinking…", speaking: "Answering…", closed: "Disconnected. Reload the page to reconnect.",
+    thinking: "Thinking…", speaking: "Answering…",
+    closed: "Disconnected (the session was idle or ended). Press the microphone button or Ask to reconnect.",
     noMic: "The microphone is not available: ",
   },
   "pt-BR": {
@@ -21,13 +22,14 @@ const TEXT = {
     protocol: "Protocolo até os serviços", hop: "Etapa", firstToken: "Primeiro token (TTFT)",
     firstAudio: "Primeiro áudio (TTFA)", played: "Trechos de áudio tocados", connecting: "Conectando…",
     ready: "Pronto. Aperte o botão do microfone e faça uma pergunta.", listening: "Ouvindo…",
-    thinking: "Pensando…", speaking: "Respondendo…", closed: "Desconectado. Recarregue a página.",
+    thinking: "Pensando…", speaking: "Respondendo…",
+    closed: "Desconectado (sessão ociosa ou encerrada). Aperte o microfone ou Perguntar para reconectar.",
     noMic: "O microfone não está disponível: ",
   },
 };
 
 const $ = (id) => document.getElementById(id);
-const state = { socket: null, language: "en-US", mic: null, turn: 0, expectAudio: null, played: 0,
+const state = { socket: null, ready: null, language: "en-US", mic: null, turn: 0, expectAudio: null, played: 0,
                 player: null, playAt: 0, events: [] };
 window.maestro = state; // read by the browser test
 
@@ -49,21 +51,39 @@ function send(command) {
   if (state.socket && state.socket.readyState === WebSocket.OPEN) state.socket.send(JSON.stringify(command));
 }
 
+// Opens the session; RETURNS a promise settled by its "ready" event. A closed session (idle or length limit) is
+// reopened on the next click.
 function connect() {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const socket = new WebSocket(`${scheme}//${location.host}/ws`);
   socket.binaryType = "arraybuffer";
-  socket.onopen = () => send({ type: "config", language: state.language });
-  socket.onmessage = (message) => {
-    if (typeof message.data === "string") onEvent(JSON.parse(message.data));
-    else onAudio(message.data);
-  };
-  socket.onclose = () => {
-    setStatus("closed");
-    $("mic").disabled = true;
-    $("ask").disabled = true;
-  };
+  state.ready = new Promise((resolve, reject) => {
+    socket.onopen = () => send({ type: "config", language: state.language });
+    socket.onmessage = (message) => {
+      if (typeof message.data === "string") {
+        const event = JSON.parse(message.data);
+        if (event.type === "ready") resolve();
+        onEvent(event);
+      } else {
+        onAudio(message.data);
+      }
+    };
+    socket.onclose = () => {
+      reject(new Error("closed"));
+      if (state.socket !== socket) return;
+      state.socket = null;
+      if (state.mic) stopMic(false);
+      setStatus("closed");
+    };
+  });
+  state.ready.catch(() => {});
   state.socket = socket;
+  return state.ready;
+}
+
+async function connected() {
+  if (!state.socket) await connect();
+  else await state.ready;
 }
 
 function newTurn(turn) {
@@ -169,7 +189,7 @@ async function startMic() {
     for (const sample of message.data) {
       pending[filled++] = Math.max(-32768, Math.min(32767, Math.round(sample * 32767)));
       if (filled === FRAME_SAMPLES) {
-        if (state.socket.readyState === WebSocket.OPEN) state.socket.send(pending.buffer);
+        if (state.socket && state.socket.readyState === WebSocket.OPEN) state.socket.send(pending.buffer);
         pending = new Int16Array(FRAME_SAMPLES);
         filled = 0;
       }
@@ -182,8 +202,8 @@ async function startMic() {
   setStatus("listening");
 }
 
-function stopMic() {
-  send({ type: "stop" }); // whatever was said so far is the question
+function stopMic(endQuestion = true) {
+  if (endQuestion) send({ type: "stop" }); // whatever was said so far is the question
   state.mic.stream.getTracks().forEach((track) => track.stop());
   state.mic.context.close();
   state.mic = null;
@@ -191,15 +211,18 @@ function stopMic() {
   $("mic").textContent = t("micStart");
 }
 
-$("mic").addEventListener("click", () => {
+$("mic").addEventListener("click", async () => {
   if (!state.player) state.player = new AudioContext(); // created on a click, so the browser lets it play
-  if (state.mic) stopMic(); else startMic();
+  if (state.mic) return stopMic();
+  await connected();
+  startMic();
 });
-$("ask-form").addEventListener("submit", (event) => {
+$("ask-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const question = $("question").value.trim();
   if (!question) return;
   if (!state.player) state.player = new AudioContext();
+  await connected();
   setStatus("thinking");
   send({ type: "ask", text: question });
 });
