@@ -63,6 +63,26 @@ auto& HopsTotal() {
   return family;
 }
 
+auto& FirstTokenSeconds() {
+  static auto& family = prometheus::BuildHistogram()
+                            .Name("maestro_time_to_first_token_seconds")
+                            .Help("Streamed answers: time to the first piece of text (TTFT), by protocol and scope")
+                            .Register(Registry());
+  return family;
+}
+
+auto& FirstAudioSeconds() {
+  static auto& family = prometheus::BuildHistogram()
+                            .Name("maestro_time_to_first_audio_seconds")
+                            .Help("Streamed answers: time to the first audio (TTFA), by protocol and scope")
+                            .Register(Registry());
+  return family;
+}
+
+double Seconds(std::chrono::steady_clock::duration elapsed) {
+  return std::chrono::duration<double>(elapsed).count();
+}
+
 }  // namespace
 
 std::string RenderText() {
@@ -96,6 +116,24 @@ HopMetrics::HopMetrics(const std::string& hop)
 void HopMetrics::Observe(std::chrono::steady_clock::duration elapsed, StatusCode outcome) {
   latency_->Observe(std::chrono::duration<double>(elapsed).count());
   HopsTotal().Add({{"hop", hop_}, {"outcome", StatusCodeName(outcome)}}).Increment();
+}
+
+FirstByteMetrics::FirstByteMetrics(const std::string& protocol)
+    : token_hop_(&FirstTokenSeconds().Add({{"protocol", protocol}, {"scope", "hop"}}, LatencyBuckets())),
+      token_request_(&FirstTokenSeconds().Add({{"protocol", protocol}, {"scope", "request"}}, LatencyBuckets())),
+      audio_hop_(&FirstAudioSeconds().Add({{"protocol", protocol}, {"scope", "hop"}}, LatencyBuckets())),
+      audio_request_(&FirstAudioSeconds().Add({{"protocol", protocol}, {"scope", "request"}}, LatencyBuckets())) {}
+
+void FirstByteMetrics::FirstToken(std::chrono::steady_clock::duration from_hop,
+                                  std::chrono::steady_clock::duration from_request) {
+  token_hop_->Observe(Seconds(from_hop));
+  token_request_->Observe(Seconds(from_request));
+}
+
+void FirstByteMetrics::FirstAudio(std::chrono::steady_clock::duration from_hop,
+                                  std::chrono::steady_clock::duration from_request) {
+  audio_hop_->Observe(Seconds(from_hop));
+  audio_request_->Observe(Seconds(from_request));
 }
 
 }  // namespace maestro::metrics

@@ -46,4 +46,20 @@ class HopMetrics {
   prometheus::Histogram* latency_;
 };
 
+// Times the first byte of a streamed answer: the first piece of text (TTFT) and the first audio (TTFA), both as
+// the hop alone sees it (`scope="hop"`: from the LLM or first TTS call) and end to end (`scope="request"`: from
+// the end of the upload or of the speech). One instance per protocol label.
+class FirstByteMetrics {
+ public:
+  explicit FirstByteMetrics(const std::string& protocol);
+  void FirstToken(std::chrono::steady_clock::duration from_hop, std::chrono::steady_clock::duration from_request);
+  void FirstAudio(std::chrono::steady_clock::duration from_hop, std::chrono::steady_clock::duration from_request);
+
+ private:
+  prometheus::Histogram* token_hop_;
+  prometheus::Histogram* token_request_;
+  prometheus::Histogram* audio_hop_;
+  prometheus::Histogram* audio_request_;
+};
+
 }  // namespace maestro::metrics

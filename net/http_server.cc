@@ -27,9 +27,10 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
-struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+struct HttpServer::Impl : ConnectionContext, std::enable_shared_from_this<HttpServer::Impl> {
   HttpServerOptions options;
   HttpHandler handler;
+  TakeOverRoute take_over;
   // One event loop per thread, each connection pinned to one: a request's read, handler continuation and
   // write stay on one thread, so no hop between cores (measured: ~10 us less per round trip than a shared loop).
   std::vector<std::unique_ptr<asio::io_context>> loops;
@@ -50,6 +51,16 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
   asio::awaitable<void> Accept();
   asio::awaitable<void> Serve(beast::tcp_stream stream);
+
+  void Post(const asio::any_io_executor& executor, std::function<void()> work) override {
+    std::unique_lock lock(loops_mutex);
+    if (loops_stopped) {
+      lock.unlock();
+      return;  // `work` is destroyed here, outside the lock
+    }
+    asio::post(executor, std::move(work));
+  }
+  bool shutting_down() const override { return stopping.load(); }
 };
 
 namespace {
@@ -186,6 +197,15 @@ asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
       break;
     }
     HttpRequest request = parser.release();
+    if (TakeOverHandler owner = take_over ? take_over(request) : TakeOverHandler{}) {
+      stream.expires_never();
+      requests_in_flight++;
+      co_await owner(std::move(request), std::move(stream), shared_from_this());
+      requests_in_flight--;
+      if (admitted) gate->Release();
+      connections--;
+      co_return;
+    }
     const bool keep_alive = request.keep_alive();
     const unsigned version = request.version();
     stream.expires_never();
@@ -211,10 +231,12 @@ HttpServer::~HttpServer() {
   Shutdown(std::chrono::milliseconds(0));
 }
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options, HttpHandler handler) {
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options, HttpHandler handler,
+                                                      TakeOverRoute take_over) {
   auto impl = std::make_shared<Impl>();
   impl->options = options;
   impl->handler = std::move(handler);
+  impl->take_over = std::move(take_over);
   impl->gate = std::make_unique<AdmissionGate>(options.max_inflight, options.max_waiting);
   boost::system::error_code ec;
   auto address = asio::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host, ec);
@@ -242,7 +264,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-uint16_t HttpServer::port() const { return impl_->port; }
+uint16_t HttpServer::port() const {
+  return impl_->port;
+}
 
 void HttpServer::Shutdown(std::chrono::milliseconds grace) {
   std::lock_guard lock(impl_->shutdown_mutex);

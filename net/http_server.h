@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "net/connection_takeover.h"
 #include "net/http_types.h"
 
 namespace maestro::net {
@@ -35,8 +36,10 @@ struct HttpServerOptions {
 
 class HttpServer {
  public:
-  // Binds and starts serving. RETURNS kUnavailable when the address cannot be bound.
-  static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options, HttpHandler handler);
+  // Binds and starts serving. Requests that `take_over` claims are served by the handler it returns (streams,
+  // WebSockets); all others by `handler`. RETURNS kUnavailable when the address cannot be bound.
+  static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options, HttpHandler handler,
+                                                   TakeOverRoute take_over = {});
 
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

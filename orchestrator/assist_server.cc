@@ -6,11 +6,10 @@
 #include <boost/beast/core/detail/base64.hpp>
 #include <nlohmann/json.hpp>
 
-#include "audio/wav.h"
 #include "metrics/metrics.h"
 #include "net/admin_routes.h"
 #include "net/http_server.h"
-#include "net/multipart.h"
+#include "orchestrator/upload.h"
 
 namespace maestro {
 namespace {
@@ -21,12 +20,6 @@ namespace http = net::http;
 std::string Base64(const std::string& data) {
   std::string out(boost::beast::detail::base64::encoded_size(data.size()), '\0');
   out.resize(boost::beast::detail::base64::encode(out.data(), data.data(), data.size()));
-  return out;
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
   return out;
 }
 
@@ -55,57 +48,19 @@ struct AssistServer::Impl {
   AssistServerOptions options;
   metrics::RequestMetrics metrics{"maestro", "http"};
   std::atomic<bool> ready{false};
+  std::unique_ptr<StreamRoutes> streams;  // null without a streaming pipeline
   std::unique_ptr<net::HttpServer> http;
 
   Impl(Pipeline& p, const AssistServerOptions& o) : pipeline(p), options(o) {}
 
   void Handle(net::HttpRequest&& request, net::Respond respond);
-  Result<AudioClip> ReadUpload(const net::HttpRequest& request) const;
-  Deadline DeadlineFor(const net::HttpRequest& request) const;
 };
-
-Result<AudioClip> AssistServer::Impl::ReadUpload(const net::HttpRequest& request) const {
-  auto header = request[http::field::content_type];
-  std::string content_type = Lower(std::string_view(header.data(), header.size()));
-  AudioClip clip;
-  if (content_type.rfind("multipart/form-data", 0) == 0) {
-    auto parts = net::ParseMultipart(request.body(), std::string_view(header.data(), header.size()));
-    if (!parts.ok()) return parts.status();
-    auto file = std::find_if(parts->begin(), parts->end(), [](const net::FormPart& p) { return p.name == "file"; });
-    if (file == parts->end()) return InvalidArgument("multipart field 'file' is missing");
-    clip = AudioClip{std::string(file->data), file->filename, file->content_type};
-  } else if (content_type.rfind("audio/", 0) == 0 || content_type.rfind("application/octet-stream", 0) == 0) {
-    clip = AudioClip{request.body(), "upload", std::string(header.data(), header.size())};
-  } else {
-    return Status(StatusCode::kUnsupportedMedia,
-                  "send multipart/form-data with a 'file' field, or an audio/* body; got '" + content_type + "'");
-  }
-  if (clip.bytes.empty()) return InvalidArgument("the uploaded audio is empty");
-  if (clip.bytes.size() > options.max_upload_bytes) {
-    return Status(StatusCode::kPayloadTooLarge,
-                  "the uploaded audio is above the " + std::to_string(options.max_upload_bytes) + "-byte limit");
-  }
-  if (audio::SniffContainer(clip.bytes).empty()) {
-    return Status(StatusCode::kUnsupportedMedia, "the upload is not WAV, FLAC, OGG or MP3 audio");
-  }
-  return clip;
-}
-
-Deadline AssistServer::Impl::DeadlineFor(const net::HttpRequest& request) const {
-  auto budget = options.timeout;
-  auto it = request.find(net::kDeadlineHeader);
-  if (it != request.end()) {
-    try {
-      budget = std::min(budget, std::chrono::milliseconds(std::max<int64_t>(0, std::stoll(std::string(it->value())))));
-    } catch (const std::exception&) {
-      // A malformed budget header is ignored: the server's own timeout still bounds the request.
-    }
-  }
-  return Deadline::In(budget);
-}
 
 void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond) {
   if (net::HandleAdminRoute(request, respond, ready)) return;
+  if (streams) {
+    if (auto page = StreamRoutes::Page(request)) return respond(std::move(*page));
+  }
   const std::string_view path = Path(request);
   if (path != "/assist" && path != "/ask") {
     return respond(net::ErrorResponse(Status(StatusCode::kNotFound, "no route " + std::string(path))));
@@ -113,10 +68,8 @@ void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond
   if (request.method() != http::verb::post) {
     return respond(net::ErrorResponse(InvalidArgument(std::string(path) + " takes POST")));
   }
-  auto accept = request[http::field::accept];
-  const bool want_json =
-      Lower(std::string_view(accept.data(), accept.size())).find("application/json") != std::string::npos;
-  const Deadline deadline = DeadlineFor(request);
+  const bool want_json = Accepts(request, "application/json");
+  const Deadline deadline = RequestDeadline(request, options.timeout);
 
   auto started = metrics.Start();
   auto finish = [this, started, want_json, respond](Result<AssistOutcome> outcome) {
@@ -155,7 +108,7 @@ void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond
     }
     return pipeline.AssistText(body["question"].get<std::string>(), deadline, finish);
   }
-  auto clip = ReadUpload(request);
+  auto clip = ReadAudioUpload(request, options.max_upload_bytes);
   if (!clip.ok()) return finish(clip.status());
   pipeline.Assist(std::move(clip).value(), deadline, finish);
 }
@@ -165,8 +118,17 @@ AssistServer::~AssistServer() {
   Shutdown();
 }
 
-Result<std::unique_ptr<AssistServer>> AssistServer::Start(Pipeline& pipeline, const AssistServerOptions& options) {
+Result<std::unique_ptr<AssistServer>> AssistServer::Start(Pipeline& pipeline, const AssistServerOptions& options,
+                                                          StreamingPipeline* streaming) {
   auto impl = std::make_unique<Impl>(pipeline, options);
+  net::TakeOverRoute take_over;
+  if (streaming) {
+    StreamRoutesOptions stream_options = options.streaming;
+    stream_options.max_upload_bytes = options.max_upload_bytes;
+    stream_options.timeout = options.timeout;
+    impl->streams = std::make_unique<StreamRoutes>(*streaming, stream_options);
+    take_over = [routes = impl->streams.get()](const net::HttpRequest& request) { return routes->Route(request); };
+  }
   net::HttpServerOptions http_options;
   http_options.host = options.host;
   http_options.port = options.port;
@@ -176,9 +138,10 @@ Result<std::unique_ptr<AssistServer>> AssistServer::Start(Pipeline& pipeline, co
   http_options.max_inflight = static_cast<size_t>(options.max_inflight);
   http_options.max_waiting = static_cast<size_t>(options.max_queued);
   Impl* raw = impl.get();
-  auto http = net::HttpServer::Start(http_options, [raw](net::HttpRequest&& request, net::Respond respond) {
-    raw->Handle(std::move(request), std::move(respond));
-  });
+  auto http = net::HttpServer::Start(
+      http_options,
+      [raw](net::HttpRequest&& request, net::Respond respond) { raw->Handle(std::move(request), std::move(respond)); },
+      std::move(take_over));
   if (!http.ok()) return http.status();
   impl->http = std::move(http).value();
   impl->ready = true;

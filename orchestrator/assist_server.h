@@ -2,6 +2,7 @@
 //   POST /assist  multipart field `file`, or a raw audio/* body -> audio/wav (or JSON with Accept: application/json)
 //   POST /ask     JSON {"question": "..."}                      -> the same, skipping speech recognition
 //   GET  /health, /healthz, /readyz, /metrics
+// and, when started with a StreamingPipeline, the streamed routes of StreamRoutes (/assist/stream, /ws, the page).
 // Uploads are validated before STT is called; every hop's failure comes back as JSON naming the hop.
 #pragma once
 
@@ -10,7 +11,9 @@
 #include <string>
 
 #include "common/status.h"
+#include "orchestrator/stream_routes.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/streaming_pipeline.h"
 
 namespace maestro {
 
@@ -25,12 +28,16 @@ struct AssistServerOptions {
   int max_queued = 4096;
   size_t max_upload_bytes = 25u << 20;      // the audio file's limit (413 above it)
   std::chrono::milliseconds timeout{6000};  // each request's deadline, propagated to every hop
+  // The streamed routes' limits; its upload limit and timeout are taken from the fields above.
+  StreamRoutesOptions streaming;
 };
 
 class AssistServer {
  public:
-  // REQUIRES: `pipeline` outlives the server. RETURNS kUnavailable when the port cannot be bound.
-  static Result<std::unique_ptr<AssistServer>> Start(Pipeline& pipeline, const AssistServerOptions& options);
+  // REQUIRES: `pipeline` (and `streaming`, when given) outlive the server. Without `streaming` only the unary
+  // routes exist. RETURNS kUnavailable when the port cannot be bound.
+  static Result<std::unique_ptr<AssistServer>> Start(Pipeline& pipeline, const AssistServerOptions& options,
+                                                     StreamingPipeline* streaming = nullptr);
   AssistServer(const AssistServer&) = delete;
   AssistServer& operator=(const AssistServer&) = delete;
   ~AssistServer();

@@ -12,7 +12,7 @@ packages=(
   libboost-dev libboost-system-dev
   # engines and audio
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sphinxbase-utils
-  libespeak-ng-dev espeak-ng libsndfile1-dev libsoxr-dev sox lame
+  libespeak-ng-dev espeak-ng libsndfile1-dev libsoxr-dev sox lame libwebrtc-audio-processing-dev
   # RHVoice, the default voice (pt-BR Letícia-F123 and English): in Debian's non-free component, enabled below
   librhvoice-dev rhvoice-brazilian-portuguese rhvoice-english
   # libraries

@@ -42,6 +42,7 @@ struct BenchFlags {
   std::string thrift_transport, thrift_protocol;
   double equivalence_margin = 0.05;
   bool no_report = false;
+  bool stream = false;
 };
 
 std::string Clock(double seconds) {
@@ -161,6 +162,7 @@ Status Apply(const BenchFlags& flags, bench::BenchConfig& config) {
   config.out_dir = flags.out;
   config.write_report = !flags.no_report;
   config.equivalence_margin = flags.equivalence_margin;
+  config.stream = flags.stream;
   return bench::ValidateBenchConfig(config);
 }
 
@@ -227,6 +229,8 @@ RegisterCommand bench_command(
           ->check(CLI::Range(0.001, 0.5))
           ->capture_default_str();
       command.add_flag("--no-report", flags->no_report, "Skip the analysis report at the end");
+      command.add_flag("--stream", flags->stream,
+                       "Drive POST /assist/stream (answers as chunked audio): the ttfa_* columns become TTFA");
       return [flags] {
         InitLogging("bench", "warn");
         // The services' info logs would bury the progress display; MAESTRO_LOG_LEVEL still wins when set.

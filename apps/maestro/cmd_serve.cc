@@ -6,6 +6,7 @@
 #include "common/logging.h"
 #include "orchestrator/assist_server.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/streaming_pipeline.h"
 #include "transport/transport.h"
 
 namespace maestro::cli {
@@ -26,6 +27,10 @@ struct ServeFlags {
   std::string cache = "off";
   size_t cache_mb = 64;
   TransportOptions transport;
+  StreamRoutesOptions streaming;
+  int idle_timeout_ms = 30000;
+  int max_session_s = 600;
+  int end_silence_ms = 600;
 };
 
 RegisterCommand serve_command(
@@ -61,6 +66,21 @@ RegisterCommand serve_command(
           ->envname("MAESTRO_CACHE")
           ->check(CLI::IsMember({"on", "off"}));
       command.add_option("--cache-mb", flags->cache_mb, "Answer cache size")->check(CLI::Range(1, 65536));
+      command.add_option("--max-sessions", flags->streaming.max_sessions, "WebSocket voice sessions at once")
+          ->envname("MAESTRO_MAX_SESSIONS")
+          ->check(CLI::Range(size_t{1}, size_t{100000}));
+      command.add_option("--max-frame-bytes", flags->streaming.max_frame_bytes, "Largest WebSocket message")
+          ->envname("MAESTRO_MAX_FRAME_BYTES")
+          ->check(CLI::Range(size_t{320}, size_t{16} << 20));
+      command.add_option("--idle-timeout-ms", flags->idle_timeout_ms, "A voice session silent this long is closed")
+          ->envname("MAESTRO_IDLE_TIMEOUT_MS")
+          ->check(CLI::Range(100, 3600000));
+      command.add_option("--max-session-s", flags->max_session_s, "No voice session lasts longer")
+          ->envname("MAESTRO_MAX_SESSION_S")
+          ->check(CLI::Range(1, 86400));
+      command.add_option("--end-silence-ms", flags->end_silence_ms, "Silence that ends a spoken question (VAD)")
+          ->envname("MAESTRO_END_SILENCE_MS")
+          ->check(CLI::Range(100, 5000));
       AddTransportFlags(command, flags->transport);
       return [flags] {
         InitLogging("maestro");
@@ -82,6 +102,8 @@ RegisterCommand serve_command(
         Pipeline pipeline(
             **stt, **llm, **tts,
             {.generation = {}, .voice = flags->voice, .cache_bytes = flags->cache == "on" ? flags->cache_mb << 20 : 0});
+        StreamingPipeline streaming(**stt, **llm, **tts,
+                                    {.generation = {}, .voice = flags->voice, .protocol = flags->protocol});
         auto address = SplitHostPort(flags->listen);
         if (!address.ok()) return Fail("serve", address.status().message(), 2);
         AssistServerOptions options;
@@ -92,7 +114,12 @@ RegisterCommand serve_command(
         options.max_queued = flags->max_queued;
         options.max_upload_bytes = flags->max_upload_bytes;
         options.timeout = std::chrono::milliseconds(flags->timeout_ms);
-        auto server = AssistServer::Start(pipeline, options);
+        options.streaming = flags->streaming;
+        options.streaming.protocol = flags->protocol;
+        options.streaming.idle_timeout = std::chrono::milliseconds(flags->idle_timeout_ms);
+        options.streaming.max_session = std::chrono::seconds(flags->max_session_s);
+        options.streaming.utterance.end_silence = std::chrono::milliseconds(flags->end_silence_ms);
+        auto server = AssistServer::Start(pipeline, options, &streaming);
         if (!server.ok()) return Fail("serve", server.status().message());
         spdlog::info("maestro serving POST /assist on {}:{} over {}", options.host, (*server)->port(), flags->protocol);
         AnnounceReady((*server)->port());

@@ -85,7 +85,9 @@ RegisterCommand up_command(
           if (process.admin_port != process.port) std::cout << ", metrics on port " << process.admin_port;
           std::cout << "\n";
         }
-        std::cout << "Try: curl -F file=@question.wav " << stack.url() << "/assist -o answer.wav\n"
+        std::cout << "Talk to it: open " << stack.url()
+                  << "/ in a browser (microphone, live transcript, spoken answer)\n"
+                  << "Try: curl -F file=@question.wav " << stack.url() << "/assist -o answer.wav\n"
                   << "Ctrl-C stops everything." << std::endl;
         sigset_t set;
         sigemptyset(&set);

@@ -75,6 +75,7 @@ struct WorkerShare {
 
 struct WorkerResult {
   LatencyHistogram latency;
+  LatencyHistogram first_byte;
   LoadErrors errors;
   uint64_t requests = 0;
   uint64_t succeeded = 0;
@@ -136,6 +137,7 @@ class Worker {
     uint64_t generation = 0;  // bumped when pending operations are abandoned, so their handlers do nothing
     Clock::time_point intended;
     Clock::time_point deadline;
+    std::optional<Clock::time_point> first_body_byte;  // when the response's body began (streamed answers)
     uint64_t received = 0;
     uint64_t sent = 0;
   };
@@ -165,6 +167,7 @@ class Worker {
 
   void Send(Connection& c) {
     c.deadline = Clock::now() + config_.timeout;
+    c.first_body_byte.reset();
     if (c.open) {
       Write(c);
     } else {
@@ -249,6 +252,7 @@ class Worker {
       }
       if (used == 0) break;
     }
+    if (!c.first_body_byte && c.parser->body_bytes() > 0) c.first_body_byte = Clock::now();
     if (c.parser->is_done()) {
       // Bytes past the response would be an unsolicited extra response: the connection is not reusable.
       const bool clean = offset == c.buffered;
@@ -313,6 +317,8 @@ class Worker {
         case Outcome::kOk:
           ++result_.succeeded;
           result_.latency.Record(std::chrono::duration_cast<nanoseconds>(now - c.intended).count());
+          result_.first_byte.Record(
+              std::chrono::duration_cast<nanoseconds>(c.first_body_byte.value_or(now) - c.intended).count());
           break;
         case Outcome::kConnect:
           ++result_.errors.connect;
@@ -599,6 +605,7 @@ Result<LoadSummary> RunLoad(const LoadConfig& config, const std::atomic<bool>* c
   for (auto& worker : workers) {
     WorkerResult& r = worker->result();
     summary.latency.Merge(r.latency);
+    summary.first_byte.Merge(r.first_byte);
     summary.errors.Merge(r.errors);
     summary.requests += r.requests;
     summary.succeeded += r.succeeded;

@@ -85,6 +85,12 @@ nlohmann::json SummaryToJson(const LoadSummary& s, bool include_histogram) {
         {"p99", Ms(h.ValueAtPercentile(99))},
         {"p99_9", Ms(h.ValueAtPercentile(99.9))},
         {"max", Ms(h.max())}}},
+      {"first_byte_ms",
+       {{"count", s.first_byte.count()},
+        {"mean", s.first_byte.mean() / 1e6},
+        {"p50", Ms(s.first_byte.ValueAtPercentile(50))},
+        {"p90", Ms(s.first_byte.ValueAtPercentile(90))},
+        {"p99", Ms(s.first_byte.ValueAtPercentile(99))}}},
       {"generator",
        {{"process_cpu_percent", s.process_cpu_percent},
         {"max_thread_cpu_percent", s.max_thread_cpu_percent},
@@ -120,6 +126,10 @@ std::string FormatSummaryTable(const LoadSummary& s) {
       fmt::format("  latency ms .. mean={:.3f} p50={:.3f} p90={:.3f} p95={:.3f} p99={:.3f} p99.9={:.3f} max={:.3f}\n",
                   h.mean() / 1e6, Ms(h.ValueAtPercentile(50)), Ms(h.ValueAtPercentile(90)), Ms(h.ValueAtPercentile(95)),
                   Ms(h.ValueAtPercentile(99)), Ms(h.ValueAtPercentile(99.9)), Ms(h.max()));
+  const auto& f = s.first_byte;
+  out += fmt::format("  first byte .. mean={:.3f} p50={:.3f} p90={:.3f} p99={:.3f} ms (TTFA on /assist/stream)\n",
+                     f.mean() / 1e6, Ms(f.ValueAtPercentile(50)), Ms(f.ValueAtPercentile(90)),
+                     Ms(f.ValueAtPercentile(99)));
   out += fmt::format("  data ........ sent={} B received={} B\n", s.bytes_sent, s.bytes_received);
   out += fmt::format("  generator ... process CPU {:.1f}% of a core, busiest thread {:.1f}%\n", s.process_cpu_percent,
                      s.max_thread_cpu_percent);

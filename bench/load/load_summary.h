@@ -53,6 +53,9 @@ struct LoadSummary {
 
   // Latency of succeeded requests: from the send (closed loop) or the intended start (open loop).
   LatencyHistogram latency;
+  // Time to the first byte of the response's body, measured like `latency`: for /assist/stream the first audio
+  // byte (TTFA as the client sees it); for a unary answer almost the whole latency.
+  LatencyHistogram first_byte;
 
   // The generator's CPU: the whole process (user+sys over the run's wall time) and its busiest io thread, in
   // percent of one core. bottleneck is set when the busiest thread exceeds 85%: the numbers then measure

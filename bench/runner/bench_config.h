@@ -55,6 +55,9 @@ struct BenchConfig {
   bool write_report = true;
   // Ratios of primary outcomes within [1/(1+m), 1+m] count as equivalent (manifest outcomes.equivalence_margin).
   double equivalence_margin = 0.05;
+  // Drive POST /assist/stream instead of /assist: the same questions, the answer as chunked audio, so the
+  // ttfa_* columns measure the first audio byte rather than (almost) the whole answer.
+  bool stream = false;
 };
 
 // The thesis's end-to-end times per scenario (simple ~0.3 s, traditional ~2.7 s, complex ~5.5 s), split over the

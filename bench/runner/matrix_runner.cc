@@ -98,7 +98,7 @@ StackOptions StackFor(const BenchConfig& config, const EngineSet& engines, const
 
 LoadConfig LoadFor(const BenchConfig& config, const std::string& url, const PlannedRun& run, const std::string& wav) {
   LoadConfig load;
-  load.url = url + "/assist";
+  load.url = url + (config.stream ? "/assist/stream" : "/assist");
   load.method = "POST";
   load.body = wav;
   load.body_file_name = "question.wav";
@@ -200,6 +200,7 @@ nlohmann::json MakeManifest(const BenchConfig& config, const std::vector<PlanBlo
             {"engines", config.engines},
             {"engine_set", engines.ok() ? engines->Describe() : config.engines},
             {"cache", config.cache ? "on" : "off"},
+            {"endpoint", config.stream ? "/assist/stream" : "/assist"},
             {"language", config.language},
             {"emulated_profiles_ms", profiles}}},
           {"fairness",

@@ -56,7 +56,8 @@ std::vector<std::string> CsvColumns() {
   for (const auto& process : kServiceProcesses) columns.push_back("memory_peak_mb@" + process);
   for (const auto& column :
        {"cpu_usage_percent@loadgen", "memory_usage_mb@loadgen", "requests", "errors", "bytes_sent_per_request",
-        "bytes_received_per_request", "loadgen_bottleneck", "machine_other_cpu_percent", "load_average_1m"}) {
+        "bytes_received_per_request", "loadgen_bottleneck", "machine_other_cpu_percent", "load_average_1m",
+        "ttfa_p50_ms", "ttfa_p90_ms", "ttfa_p99_ms"}) {
     columns.push_back(column);
   }
   return columns;
@@ -108,6 +109,10 @@ std::vector<std::string> CsvRow(const RunRecord& record) {
   row.push_back(load.generator_bottleneck ? "1" : "0");
   row.push_back(std::isnan(record.other_cpu_percent) ? "" : Fixed(record.other_cpu_percent));
   row.push_back(Fixed(record.load_average_1m, 2));
+  const auto& first = load.first_byte;
+  for (double percentile : {50.0, 90.0, 99.0}) {
+    row.push_back(Fixed(first.count() ? ms(static_cast<double>(first.ValueAtPercentile(percentile))) : 0));
+  }
   return row;
 }
 
