@@ -26,6 +26,7 @@ Status ApplyPreset(const std::string& preset, BenchConfig& config) {
     config.duration = QuickPreset::kDuration;
     config.warmup = QuickPreset::kWarmup;
     config.runs = QuickPreset::kRuns;
+    config.timeout = QuickPreset::kTimeout;
     return Status::Ok();
   }
   if (preset == "thesis") {
