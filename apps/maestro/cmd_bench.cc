@@ -209,7 +209,7 @@ RegisterCommand bench_command(
         auto plan = bench::MakeRunPlan(config);
         auto manifest = bench::MakeManifest(config, plan);
         manifest["started_at_unix"] = std::time(nullptr);
-        (*writer)->WriteManifest(manifest);
+        if (auto status = (*writer)->WriteManifest(manifest); !status.ok()) return Fail("bench", status.ToString());
 
         int total_runs = 0;
         for (const auto& block : plan) total_runs += static_cast<int>(block.runs.size());
@@ -245,16 +245,19 @@ RegisterCommand bench_command(
         manifest["machine_after"] = bench::MachineFacts()["load_average"];
         if (!outcome.ok()) {
           manifest["error"] = outcome.status().ToString();
-          (*writer)->WriteManifest(manifest);
-          return Fail("bench", outcome.status().ToString() + " (finished runs are in " + config.out_dir + ")");
+          const Status written = (*writer)->WriteManifest(manifest);
+          return Fail("bench", outcome.status().ToString() + " (finished runs are in " + config.out_dir + ")" +
+                                   (written.ok() ? "" : "; " + written.ToString()));
         }
         manifest["interrupted"] = outcome->interrupted;
         manifest["question_audio"] = outcome->question_source;
         manifest["runs_completed"] = outcome->records.size();
-        (*writer)->WriteManifest(manifest);
+        if (auto status = (*writer)->WriteManifest(manifest); !status.ok()) return Fail("bench", status.ToString());
 
         std::cout << "\n" << bench::FormatExperimentSummary(outcome->records);
-        bench::WriteMergedHistograms(config.out_dir, outcome->records);
+        if (auto status = bench::WriteMergedHistograms(config.out_dir, outcome->records); !status.ok()) {
+          return Fail("bench", status.ToString());
+        }
         if (config.write_report && !outcome->records.empty()) {
           auto report = bench::WriteReport(config.out_dir);
           if (report.ok()) {

@@ -108,7 +108,10 @@ int RunLoadCommand(const LoadOptions& o) {
   sigaction(SIGTERM, &action, nullptr);
   // The generator itself is always sampled, so its cost shows next to the services'.
   bench::ResourceSampler sampler;
-  (void)sampler.Watch("generator", getpid());
+  if (auto status = sampler.Watch("generator", getpid()); !status.ok()) {
+    std::cerr << "maestro load: " << status.ToString() << "\n";
+    return 1;
+  }
   for (const auto& entry : o.watch) {
     const auto colon = entry.find(':');
     pid_t pid = 0;
@@ -123,7 +126,8 @@ int RunLoadCommand(const LoadOptions& o) {
     }
   }
   bench::WindowHooks hooks;
-  hooks.window_started = [&sampler] { (void)sampler.Start(); };
+  Status sampling;
+  hooks.window_started = [&] { sampling = sampler.Start(); };
   hooks.window_ended = [&sampler] { sampler.Stop(); };
   if (config->mode == bench::LoadMode::kClosed && o.connections > 0 && o.connections != config->vus) {
     std::cerr << "maestro load: note: --connections applies to the open loop; each closed-loop user keeps its own "
@@ -138,6 +142,10 @@ int RunLoadCommand(const LoadOptions& o) {
   if (!summary.ok()) {
     std::cerr << "maestro load: " << summary.status().ToString() << "\n";
     return summary.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  if (!sampling.ok()) {
+    std::cerr << "maestro load: sampling resources: " << sampling.ToString() << "\n";
+    return 1;
   }
   if (!o.out.empty()) {
     std::ofstream out(o.out);

@@ -118,6 +118,14 @@ LoadConfig LoadFor(const BenchConfig& config, const std::string& url, const Plan
   return load;
 }
 
+// Watches every process of `stack` and the load generator itself. RETURNS the first Watch error.
+Status WatchStack(const Stack& stack, ResourceSampler& sampler) {
+  for (const auto& process : stack.processes()) {
+    if (auto status = sampler.Watch(process.name, process.pid); !status.ok()) return status;
+  }
+  return sampler.Watch("loadgen", getpid());
+}
+
 }  // namespace
 
 nlohmann::json MakeManifest(const BenchConfig& config, const std::vector<PlanBlock>& plan) {
@@ -189,14 +197,18 @@ Result<ExperimentOutcome> RunExperiment(const BenchConfig& config, ResultsWriter
     for (const auto& run : block.runs) {
       if (cancelled()) break;
       if (events.run_starting) events.run_starting(run, run_index, total_runs);
+      // A process that cannot be watched would silently vanish from the CPU and RSS sums: fail the run instead.
       ResourceSampler sampler;
-      for (const auto& process : stack.processes()) sampler.Watch(process.name, process.pid);
-      sampler.Watch("loadgen", getpid());
-      WindowHooks hooks{[&sampler] { sampler.Start(); }, [&sampler] { sampler.Stop(); }};
+      if (auto status = WatchStack(stack, sampler); !status.ok()) {
+        return Status(status.code(), "during " + run.id + ": " + status.message());
+      }
+      Status sampling;
+      WindowHooks hooks{[&] { sampling = sampler.Start(); }, [&sampler] { sampler.Stop(); }};
       auto load =
           RunLoad(LoadFor(config, stack.url(), run, questions->wav_by_scenario.at(run.base_scenario)), cancel, &hooks);
       sampler.Stop();
       if (!load.ok()) return load.status();
+      if (!sampling.ok()) return Status(sampling.code(), "during " + run.id + ": " + sampling.message());
       RunRecord record{run, std::move(load).value(), sampler.Summary()};
       if (auto status = writer.Write(record); !status.ok()) return status;
       if (events.run_finished) events.run_finished(record, run_index, total_runs);
