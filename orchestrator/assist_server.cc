@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "audio/wav.h"
+#include "common/parse_number.h"
+#include "common/text.h"
 #include "metrics/metrics.h"
 #include "net/admin_routes.h"
 #include "net/http_server.h"
@@ -21,12 +23,6 @@ namespace http = net::http;
 std::string Base64(const std::string& data) {
   std::string out(boost::beast::detail::base64::encoded_size(data.size()), '\0');
   out.resize(boost::beast::detail::base64::encode(out.data(), data.data(), data.size()));
-  return out;
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
   return out;
 }
 
@@ -95,10 +91,9 @@ Deadline AssistServer::Impl::DeadlineFor(const net::HttpRequest& request) const 
   auto budget = options.timeout;
   auto it = request.find(net::kDeadlineHeader);
   if (it != request.end()) {
-    try {
-      budget = std::min(budget, std::chrono::milliseconds(std::max<int64_t>(0, std::stoll(std::string(it->value())))));
-    } catch (const std::exception&) {
-      // A malformed budget header is ignored: the server's own timeout still bounds the request.
+    // A malformed budget header is ignored: the server's own timeout still bounds the request.
+    if (auto ms = ParseNumber<int64_t>(std::string_view(it->value().data(), it->value().size()))) {
+      budget = std::min(budget, std::chrono::milliseconds(std::max<int64_t>(0, *ms)));
     }
   }
   return Deadline::In(budget);
@@ -174,7 +169,7 @@ Result<std::unique_ptr<AssistServer>> AssistServer::Start(Pipeline& pipeline, co
   // Room for the multipart envelope around a file at the limit; the file itself is checked exactly.
   http_options.body_limit = options.max_upload_bytes + 64 * 1024;
   http_options.max_inflight = static_cast<size_t>(options.max_inflight);
-  http_options.max_waiting = static_cast<size_t>(options.max_queued);
+  http_options.max_queued = static_cast<size_t>(options.max_queued);
   Impl* raw = impl.get();
   auto http = net::HttpServer::Start(http_options, [raw](net::HttpRequest&& request, net::Respond respond) {
     raw->Handle(std::move(request), std::move(respond));

@@ -9,8 +9,8 @@
 
 #include "audio/wav.h"
 #include "bench/load/load_generator.h"
+#include "bench/scenarios/scenarios.h"
 #include "domain/blocking.h"
-#include "engines/analyst/scenarios.h"
 #include "engines/engine_registry.h"
 #include "orchestrator/engine_sets.h"
 #include "orchestrator/stack.h"
@@ -36,7 +36,7 @@ struct Questions {
 // scenarios without a question, such as "zero") sends a thesis-sized tone.
 Result<Questions> PrepareQuestions(const BenchConfig& config, const EngineSet& engines) {
   Questions questions;
-  auto scenarios = analyst::LoadScenarios(analyst::DefaultScenariosPath());
+  auto scenarios = LoadScenarios(DefaultScenariosPath());
   std::unique_ptr<TextToSpeech> tts;
   const std::string tts_name = engines.tts == "emulated" ? ResolveEngineSet("classic")->tts : engines.tts;
   if (tts_name != "emulated") {
@@ -45,7 +45,7 @@ Result<Questions> PrepareQuestions(const BenchConfig& config, const EngineSet& e
   }
   std::vector<std::string> spoken;
   for (const auto& scenario : config.scenarios) {
-    const analyst::Scenario* found = nullptr;
+    const Scenario* found = nullptr;
     if (scenarios.ok()) {
       for (const auto& s : scenarios->scenarios) {
         if (s.id == scenario) found = &s;
@@ -81,7 +81,7 @@ StackOptions StackFor(const BenchConfig& config, const EngineSet& engines, const
                              "--thrift-transport", config.thrift_transport,
                              "--thrift-protocol",  config.thrift_protocol};
   options.maestro_flags = {"--max-inflight", std::to_string(config.max_inflight),
-                           "--timeout-ms",   std::to_string(config.timeout.count()),
+                           "--timeout",      std::to_string(config.timeout.count()) + "ms",
                            "--cache",        config.cache ? "on" : "off"};
   if (engines.stt == "emulated") {
     auto profiles = config.emulated_profiles;
@@ -104,7 +104,7 @@ LoadConfig LoadFor(const BenchConfig& config, const std::string& url, const Plan
   if (run.rate > 0) {
     load.mode = LoadMode::kOpen;
     load.rate = run.rate;
-    load.max_inflight = std::max(config.max_inflight, 1);
+    load.max_outstanding = std::max(config.max_inflight, 1);
   } else {
     load.mode = LoadMode::kClosed;
     load.vus = config.users;
