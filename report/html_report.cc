@@ -206,7 +206,7 @@ std::string RenderHtml(const ReportInput& input) {
       for (const auto& s : m.per_scenario) {
         if (s.scenario != scenario) continue;
         const char* cls = s.protocol_matters ? "yes" : "no";
-        const char* tag = s.protocol_matters        ? "protocol matters"
+        const char* tag = s.protocol_matters       ? "protocol matters"
                           : s.trusted_test.empty() ? "not testable"
                                                    : "no evidence of a difference";
         h += std::string("<div class=\"card ") + cls + "\"><h4>" + Escape(m.metric) + "<span class=\"tag " + cls +

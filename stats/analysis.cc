@@ -15,7 +15,9 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string Number(double value, int significant = 3) { return FormatSignificant(value, significant); }
+std::string Number(double value, int significant = 3) {
+  return FormatSignificant(value, significant);
+}
 
 // Level indices in order of first appearance.
 struct Levels {

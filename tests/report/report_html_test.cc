@@ -2,8 +2,6 @@
 // drew an SVG with marks and that the console stayed silent.
 #include <gtest/gtest.h>
 
-#include "tests/support/test_support.h"
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +11,7 @@
 #include <string>
 
 #include "tests/stats/dataset.h"
+#include "tests/support/test_support.h"
 
 namespace maestro::report {
 namespace {

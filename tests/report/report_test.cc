@@ -3,14 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/test_support.h"
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/stats/dataset.h"
+#include "tests/support/test_support.h"
 
 namespace maestro::report {
 namespace {
