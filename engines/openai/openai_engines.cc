@@ -98,15 +98,16 @@ class OpenAiLanguageModel final : public LanguageModel {
         context.language = analyst::DetectLanguage(request.prompt);
       }
       const std::string language = analyst::LanguageTag(context.language);
-      json body = {{"model", model_},
-                   {"messages", json::array({{{"role", "system"}, {"content", grounding::SystemPrompt(context.language)}},
-                                             {{"role", "user"}, {"content", grounding::UserMessage(context, request.prompt)}}})},
-                   {"max_tokens", request.max_tokens},
-                   {"temperature", request.temperature},
-                   {"top_p", request.top_p},
-                   {"presence_penalty", request.presence_penalty},
-                   {"frequency_penalty", request.frequency_penalty},
-                   {"stream", false}};
+      json body = {
+          {"model", model_},
+          {"messages", json::array({{{"role", "system"}, {"content", grounding::SystemPrompt(context.language)}},
+                                    {{"role", "user"}, {"content", grounding::UserMessage(context, request.prompt)}}})},
+          {"max_tokens", request.max_tokens},
+          {"temperature", request.temperature},
+          {"top_p", request.top_p},
+          {"presence_penalty", request.presence_penalty},
+          {"frequency_penalty", request.frequency_penalty},
+          {"stream", false}};
       auto reply = client_->PostJson(Path(), body.dump(), deadline);
       if (!reply.ok()) return done(reply.status().WithHop("llm"));
       auto parsed = ParseJson(*reply, "openai llm");
