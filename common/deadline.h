@@ -13,6 +13,13 @@ class Deadline {
   // A deadline `budget` from now.
   static Deadline In(std::chrono::milliseconds budget) { return Deadline(Clock::now() + budget); }
   static Deadline Never() { return Deadline(Clock::time_point::max()); }
+  // A budget read off the wire, in milliseconds. Zero or less is already spent; more than a year is Never(), as
+  // gRPC reports "no deadline" as a far-future one, and because the clock would overflow.
+  static Deadline FromBudgetMs(int64_t ms) {
+    constexpr int64_t kYearMs = 365LL * 24 * 3600 * 1000;
+    if (ms > kYearMs) return Never();
+    return In(std::chrono::milliseconds(ms > 0 ? ms : 0));
+  }
   explicit Deadline(Clock::time_point at) : at_(at) {}
 
   Clock::time_point at() const { return at_; }

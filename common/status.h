@@ -8,8 +8,9 @@
 
 namespace maestro {
 
-// The error vocabulary shared by every engine and transport. Each code maps to one HTTP status and one
-// gRPC status (see status_mapping.h) so that an error keeps its meaning across hops.
+// The error vocabulary shared by every engine and transport. Each code maps to one HTTP status
+// (net/http_types.h, HttpStatusFor) and one gRPC status (transport/grpc/grpc_status.h, ToGrpcStatus), and travels
+// by name in REST error bodies, gRPC trailers and Thrift ServiceErrors, so that an error keeps its meaning across hops.
 enum class StatusCode {
   kOk = 0,
   kInvalidArgument,   // the caller sent something malformed (400)
@@ -26,7 +27,7 @@ enum class StatusCode {
 // Returns a stable lower-case name such as "invalid_argument", used in JSON error bodies and metrics.
 const char* StatusCodeName(StatusCode code);
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message, std::string hop = {})
@@ -50,22 +51,38 @@ class Status {
   std::string hop_;
 };
 
+// One factory per error code: `return NotFound("no route");` reads like the HTTP status it becomes.
 inline Status InvalidArgument(std::string message) {
   return {StatusCode::kInvalidArgument, std::move(message)};
 }
-inline Status Internal(std::string message) {
-  return {StatusCode::kInternal, std::move(message)};
+inline Status UnsupportedMedia(std::string message) {
+  return {StatusCode::kUnsupportedMedia, std::move(message)};
+}
+inline Status PayloadTooLarge(std::string message) {
+  return {StatusCode::kPayloadTooLarge, std::move(message)};
+}
+inline Status NotFound(std::string message) {
+  return {StatusCode::kNotFound, std::move(message)};
 }
 inline Status DeadlineExceeded(std::string message) {
   return {StatusCode::kDeadlineExceeded, std::move(message)};
 }
+inline Status Overloaded(std::string message) {
+  return {StatusCode::kOverloaded, std::move(message)};
+}
 inline Status Unavailable(std::string message) {
   return {StatusCode::kUnavailable, std::move(message)};
+}
+inline Status UpstreamError(std::string message) {
+  return {StatusCode::kUpstreamError, std::move(message)};
+}
+inline Status Internal(std::string message) {
+  return {StatusCode::kInternal, std::move(message)};
 }
 
 // A value or the Status that explains its absence. Constructing from an ok Status is a bug.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : state_(std::move(status)) {  // NOLINT(google-explicit-constructor)

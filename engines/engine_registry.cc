@@ -56,14 +56,34 @@ Result<std::unique_ptr<TextToSpeech>> EngineRegistry::CreateTts(const std::strin
   return Create(tts_, "tts", name, options);
 }
 
-std::vector<std::string> EngineRegistry::Describe(const std::string& kind) const {
+bool EngineRegistry::Has(ServiceKind kind, const std::string& name) const {
+  switch (kind) {
+    case ServiceKind::kStt:
+      return stt_.contains(name);
+    case ServiceKind::kLlm:
+      return llm_.contains(name);
+    case ServiceKind::kTts:
+      return tts_.contains(name);
+  }
+  return false;
+}
+
+std::vector<std::string> EngineRegistry::Describe(ServiceKind kind) const {
   std::vector<std::string> lines;
   auto add = [&lines](const auto& map) {
     for (const auto& [name, entry] : map) lines.push_back(name + ": " + entry.description);
   };
-  if (kind == "stt") add(stt_);
-  if (kind == "llm") add(llm_);
-  if (kind == "tts") add(tts_);
+  switch (kind) {
+    case ServiceKind::kStt:
+      add(stt_);
+      break;
+    case ServiceKind::kLlm:
+      add(llm_);
+      break;
+    case ServiceKind::kTts:
+      add(tts_);
+      break;
+  }
   return lines;
 }
 

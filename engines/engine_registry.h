@@ -9,15 +9,13 @@
 #include <vector>
 
 #include "common/status.h"
+#include "domain/engine_options.h"
 #include "domain/language_model.h"
+#include "domain/service_kind.h"
 #include "domain/speech_to_text.h"
 #include "domain/text_to_speech.h"
 
 namespace maestro {
-
-// Engine settings as key=value strings, e.g. {"voice": "pt-br", "rate": "160"}. Each engine documents its keys
-// in its factory's description and rejects keys it does not know.
-using EngineOptions = std::map<std::string, std::string>;
 
 class EngineRegistry {
  public:
@@ -39,8 +37,11 @@ class EngineRegistry {
   Result<std::unique_ptr<LanguageModel>> CreateLlm(const std::string& name, const EngineOptions& options) const;
   Result<std::unique_ptr<TextToSpeech>> CreateTts(const std::string& name, const EngineOptions& options) const;
 
-  // "name: description" lines per kind, for --help.
-  std::vector<std::string> Describe(const std::string& kind) const;
+  // RETURNS true when an engine `name` of `kind` is registered. THREAD-SAFETY: as Create*.
+  bool Has(ServiceKind kind, const std::string& name) const;
+
+  // RETURNS "name: description" lines for `kind`, for --help. THREAD-SAFETY: as Create*.
+  std::vector<std::string> Describe(ServiceKind kind) const;
 
  private:
   template <typename Factory>

@@ -188,29 +188,4 @@ Result<HttpResponse> HttpClient::SendBlocking(HttpRequest request, Deadline dead
   return future.get();
 }
 
-Result<ParsedUrl> ParseHttpUrl(const std::string& url) {
-  const std::string scheme = "http://";
-  if (url.rfind(scheme, 0) != 0) return InvalidArgument("url '" + url + "' must start with http://");
-  std::string rest = url.substr(scheme.size());
-  ParsedUrl parsed;
-  auto slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  if (slash != std::string::npos) parsed.target = rest.substr(slash);
-  auto colon = authority.rfind(':');
-  if (colon == std::string::npos) {
-    parsed.host = authority;
-  } else {
-    parsed.host = authority.substr(0, colon);
-    try {
-      int port = std::stoi(authority.substr(colon + 1));
-      if (port <= 0 || port > 65535) throw std::out_of_range("port");
-      parsed.port = static_cast<uint16_t>(port);
-    } catch (const std::exception&) {
-      return InvalidArgument("url '" + url + "' has a bad port");
-    }
-  }
-  if (parsed.host.empty()) return InvalidArgument("url '" + url + "' has no host");
-  return parsed;
-}
-
 }  // namespace maestro::net

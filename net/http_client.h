@@ -45,12 +45,4 @@ class HttpClient {
   std::shared_ptr<Impl> impl_;
 };
 
-// Splits "http://host:port/path" into its parts. RETURNS kInvalidArgument for other schemes or forms.
-struct ParsedUrl {
-  std::string host;
-  uint16_t port = 80;
-  std::string target = "/";
-};
-Result<ParsedUrl> ParseHttpUrl(const std::string& url);
-
 }  // namespace maestro::net

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -28,10 +29,11 @@ struct HttpServerOptions {
   size_t header_limit = 16u << 10;                // larger headers get 431
   std::chrono::milliseconds read_timeout{30000};  // a request must arrive within this after the previous one
   size_t max_connections = 20000;                 // further connections are accepted and closed at once
-  // Requests with a body processed at once (0: unlimited), and how many more may wait unread for a slot;
-  // beyond both, 503 + Retry-After. A slot is held until the response is written. GETs never wait.
-  size_t max_inflight = 0;
-  size_t max_waiting = 4096;
+  // Requests with a body processed at once (the default: no limit), and how many more may wait unread for a
+  // slot; beyond both, 503 + Retry-After (common/admission_gate.h). A slot is held until the response is
+  // written. GETs never wait.
+  size_t max_inflight = std::numeric_limits<size_t>::max();
+  size_t max_queued = 4096;
 };
 
 class HttpServer {

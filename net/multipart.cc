@@ -4,14 +4,10 @@
 #include <cctype>
 #include <random>
 
+#include "common/text.h"
+
 namespace maestro::net {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 // Finds `key="value"` or `key=value` in a header's parameter list.
 std::string Parameter(std::string_view header, std::string_view key) {

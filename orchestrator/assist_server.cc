@@ -136,7 +136,7 @@ Result<std::unique_ptr<AssistServer>> AssistServer::Start(Pipeline& pipeline, co
   // Room for the multipart envelope around a file at the limit; the file itself is checked exactly.
   http_options.body_limit = options.max_upload_bytes + 64 * 1024;
   http_options.max_inflight = static_cast<size_t>(options.max_inflight);
-  http_options.max_waiting = static_cast<size_t>(options.max_queued);
+  http_options.max_queued = static_cast<size_t>(options.max_queued);
   Impl* raw = impl.get();
   auto http = net::HttpServer::Start(
       http_options,

@@ -8,7 +8,9 @@
 
 namespace maestro::report {
 
-std::string Fmt(double value, int significant) { return stats::FormatSignificant(value, significant); }
+std::string Fmt(double value, int significant) {
+  return stats::FormatSignificant(value, significant);
+}
 
 std::string Delta(double pct, bool best) {
   if (best) return "best";

@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ cmake ninja-build pkg-config ccache git curl ca-certificates
+  # lint (scripts/lint.sh, run by .ci/run)
+  clang-format clang-tidy
   # contracts and transports
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libthrift-dev thrift-compiler libevent-dev libssl-dev

@@ -142,9 +142,6 @@ double NormalQuantile(double p) {
   return quantile(kStandardNormal, p);
 }
 
-double NormalCdf(double z) {
-  return cdf(kStandardNormal, z);
-}
 double NormalSurvival(double z) {
   return cdf(complement(kStandardNormal, z));
 }
@@ -184,11 +181,6 @@ double StudentizedRangeSurvival(double q, double k, double df) {
   }
   total /= mass;
   return std::clamp(total, 0.0, 1.0);
-}
-
-double StudentizedRangeCdf(double q, double k, double df) {
-  double survival = StudentizedRangeSurvival(q, k, df);
-  return std::isnan(survival) ? kNaN : 1 - survival;
 }
 
 double StudentizedRangeQuantile(double p, double k, double df) {

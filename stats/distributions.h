@@ -13,9 +13,8 @@ double ChiSquaredSurvival(double x, double df);
 double StudentTQuantile(double p, double df);
 // Upper tail P(T > t) of Student's t with `df` (possibly fractional) degrees of freedom.
 double StudentTSurvival(double t, double df);
-// Standard normal: the quantile for probability p, and the CDF.
+// Standard normal: the quantile for probability p, and the survival P(Z > z).
 double NormalQuantile(double p);
-double NormalCdf(double z);
 double NormalSurvival(double z);
 
 // Studentized range distribution of the range of k standard normal means divided by an independent
@@ -23,7 +22,6 @@ double NormalSurvival(double z);
 // StudentizedRangeSurvival RETURNS P(Q > q), computed directly (not as 1 - CDF) so small p-values keep
 // relative accuracy. StudentizedRangeQuantile RETURNS q with P(Q <= q) = p.
 double StudentizedRangeSurvival(double q, double k, double df);
-double StudentizedRangeCdf(double q, double k, double df);
 double StudentizedRangeQuantile(double p, double k, double df);
 
 }  // namespace maestro::stats

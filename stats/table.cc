@@ -7,73 +7,11 @@
 #include <limits>
 #include <sstream>
 
+#include "common/csv.h"
+#include "common/text.h"
+
 namespace maestro::stats {
 namespace {
-
-// Splits CSV text into records of fields. Quoted fields may hold commas, quotes ("") and newlines.
-class CsvReader {
- public:
-  explicit CsvReader(std::string_view text) : text_(text) {
-    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
-  }
-
-  bool AtEnd() const { return pos_ >= text_.size(); }
-  std::size_t line() const { return line_; }
-
-  // Reads one record into `fields`. RETURNS an error for a quote that is never closed or stray text after one.
-  Status Next(std::vector<std::string>& fields) {
-    fields.clear();
-    std::string field;
-    while (true) {
-      field.clear();
-      if (pos_ < text_.size() && text_[pos_] == '"') {
-        ++pos_;
-        while (true) {
-          if (pos_ >= text_.size()) return InvalidArgument("line " + std::to_string(line_) + ": unclosed quote");
-          char c = text_[pos_++];
-          if (c == '"') {
-            if (pos_ < text_.size() && text_[pos_] == '"') {
-              field.push_back('"');
-              ++pos_;
-            } else {
-              break;
-            }
-          } else {
-            if (c == '\n') ++line_;
-            field.push_back(c);
-          }
-        }
-        if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') {
-          return InvalidArgument("line " + std::to_string(line_) + ": text after a closing quote");
-        }
-      } else {
-        std::size_t end = text_.find_first_of(",\r\n", pos_);
-        if (end == std::string_view::npos) end = text_.size();
-        field.assign(text_.substr(pos_, end - pos_));
-        pos_ = end;
-      }
-      fields.push_back(field);
-      if (pos_ >= text_.size()) break;
-      char c = text_[pos_++];
-      if (c == ',') continue;
-      if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
-      break;
-    }
-    ++line_;
-    return Status::Ok();
-  }
-
- private:
-  std::string_view text_;
-  std::size_t pos_ = 0;
-  std::size_t line_ = 1;
-};
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // RETURNS true and sets `value` for a finite number, or true with NaN for an empty cell; false otherwise.
 bool ParseNumber(std::string_view text, double& value) {

@@ -7,12 +7,14 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
+#include "domain/engine_options.h"
 #include "domain/language_model.h"
 #include "domain/speech_to_text.h"
 #include "domain/text_to_speech.h"
-#include "engines/engine_registry.h"
 
 namespace maestro {
 

@@ -3,6 +3,7 @@
 #include <boost/beast/core/detail/base64.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/http_url.h"
 #include "net/http_client.h"
 #include "net/multipart.h"
 
@@ -20,7 +21,7 @@ std::string AudioContentType(const std::string& filename) {
 
 Result<AskReply> Ask(const std::string& url, const std::string& audio, const std::string& filename,
                      const std::string& question, std::chrono::milliseconds timeout) {
-  auto parsed = net::ParseHttpUrl(url);
+  auto parsed = ParseHttpUrl(url);
   if (!parsed.ok()) return parsed.status();
   std::string base = parsed->target == "/" ? "" : parsed->target;
   while (!base.empty() && base.back() == '/') base.pop_back();

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "bench/load/load_config.h"
 #include "orchestrator/stack.h"
 
 namespace maestro::cli {
@@ -25,6 +26,26 @@ void AddTransportFlags(CLI::App& command, TransportOptions& options) {
   command.add_option("--thrift-protocol", options.thrift_protocol, "Thrift protocol: binary or compact")
       ->envname("MAESTRO_THRIFT_PROTOCOL")
       ->check(CLI::IsMember({"binary", "compact"}));
+}
+
+CLI::Option* AddDurationOption(CLI::App& command, const std::string& name, std::chrono::milliseconds& out,
+                               const std::string& description) {
+  auto* option = command.add_option_function<std::string>(
+      name,
+      [name, &out](const std::string& text) {
+        auto parsed = bench::ParseDuration(text);
+        if (!parsed.ok() || *parsed <= std::chrono::nanoseconds::zero()) {
+          throw CLI::ValidationError(name, "'" + text + "' is not a positive duration such as 6s or 500ms");
+        }
+        out = std::chrono::ceil<std::chrono::milliseconds>(*parsed);
+      },
+      description);
+  return option->default_str(DurationFlag(out));
+}
+
+std::string DurationFlag(std::chrono::milliseconds duration) {
+  const auto ms = duration.count();
+  return ms % 1000 == 0 ? std::to_string(ms / 1000) + "s" : std::to_string(ms) + "ms";
 }
 
 void BlockTerminationSignals() {

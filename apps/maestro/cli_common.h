@@ -2,6 +2,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,15 @@ namespace maestro::cli {
 
 // Adds the transport flags every server and client honours the same way (with MAESTRO_* environment names).
 void AddTransportFlags(CLI::App& command, TransportOptions& options);
+
+// Adds a duration flag, written the same way in every command: "6s", "500ms", "2m", "1.5h" (a bare number is
+// seconds). Parsed into `out`, which also gives the default shown in --help. Zero, negative or malformed values
+// are refused while parsing, like any invalid flag value.
+CLI::Option* AddDurationOption(CLI::App& command, const std::string& name, std::chrono::milliseconds& out,
+                               const std::string& description);
+
+// RETURNS `duration` as a flag value that AddDurationOption reads back, e.g. "6000ms".
+std::string DurationFlag(std::chrono::milliseconds duration);
 
 // Blocks SIGINT and SIGTERM in this thread and every thread it starts, so WaitForTermination can take them.
 // Call before starting any server.

@@ -79,7 +79,7 @@ RegisterCommand analyst_command(
       CLI::App* generate = command.add_subcommand("gen-prices", "Write the deterministic synthetic price CSV");
       generate->add_option("--seed", args->seed, "Random seed")->capture_default_str();
       generate->add_option("--year", args->year, "Calendar year")->capture_default_str()->check(CLI::Range(1990, 2100));
-      generate->add_option("--out", args->out, "Output file (default: stdout)");
+      generate->add_option("-o,--out", args->out, "Output file (default: stdout)");
       return [args, ask] { return ask->parsed() ? Ask(*args) : GeneratePrices(*args); };
     });
 

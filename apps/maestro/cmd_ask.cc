@@ -16,7 +16,7 @@ struct AskFlags {
   std::string url = "http://127.0.0.1:7000";
   std::string text;
   bool json = false;
-  int timeout_ms = 30000;
+  std::chrono::milliseconds timeout{30000};
 };
 
 RegisterCommand ask_command(
@@ -28,7 +28,7 @@ RegisterCommand ask_command(
       command.add_option("--url", flags->url, "Maestro's base URL")->envname("MAESTRO_URL");
       command.add_option("--text", flags->text, "Ask in writing instead; skips speech recognition");
       command.add_flag("--json", flags->json, "Print Maestro's JSON reply");
-      command.add_option("--timeout-ms", flags->timeout_ms, "Give up after this long")->check(CLI::Range(1, 600000));
+      AddDurationOption(command, "--timeout", flags->timeout, "Give up after this long");
       return [flags] {
         std::string audio;
         if (flags->text.empty()) {
@@ -37,7 +37,7 @@ RegisterCommand ask_command(
           if (!in) return Fail("ask", "cannot read " + flags->file, 2);
           audio.assign(std::istreambuf_iterator<char>(in), {});
         }
-        auto reply = Ask(flags->url, audio, flags->file, flags->text, std::chrono::milliseconds(flags->timeout_ms));
+        auto reply = Ask(flags->url, audio, flags->file, flags->text, flags->timeout);
         if (!reply.ok()) return Fail("ask", reply.status().ToString());
         if (flags->json) {
           std::cout << reply->raw_json << "\n";

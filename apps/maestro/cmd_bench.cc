@@ -14,9 +14,8 @@
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
 #include "bench/load/load_config.h"
-#include "bench/runner/bench_report.h"
+#include "bench/runner/experiment.h"
 #include "bench/runner/experiment_summary.h"
-#include "bench/runner/matrix_runner.h"
 #include "common/logging.h"
 #include "orchestrator/engine_sets.h"
 
@@ -167,22 +166,16 @@ Status Apply(const BenchFlags& flags, bench::BenchConfig& config) {
 }
 
 // The end of the run in the terminal: the report's answer per scenario, then every reason to doubt it.
-void PrintStory(const bench::BenchConfig& config, const std::vector<bench::RunRecord>& records) {
-  std::vector<std::string> warnings = bench::MachineWarnings(records, std::thread::hardware_concurrency());
-  if (config.write_report && !records.empty()) {
-    auto report = bench::WriteReport(config.out_dir);
-    if (report.ok()) {
-      std::cout << fmt::format(
-          "\nAnswer (primary outcomes latency_ms, p50_ms, throughput_req_s; equivalence "
-          "margin +-{:g}%):\n",
-          100 * config.equivalence_margin);
-      for (const auto& story : report->stories) std::cout << "  " << story << "\n";
-      warnings.insert(warnings.end(), report->warnings.begin(), report->warnings.end());
-      std::cout << "Report: " << report->html_path << "\n";
-    } else {
-      std::cout << "Report not written: " << report.status().message() << "\n";
-    }
+void PrintStory(const bench::BenchConfig& config, const bench::RecordedExperiment& recorded) {
+  std::vector<std::string> warnings =
+      bench::MachineWarnings(recorded.outcome.records, std::thread::hardware_concurrency());
+  if (!recorded.stories.empty()) {
+    std::cout << fmt::format(
+        "\nAnswer (primary outcomes latency_ms, p50_ms, throughput_req_s; equivalence margin +-{:g}%):\n",
+        100 * config.equivalence_margin);
+    for (const auto& story : recorded.stories) std::cout << "  " << story << "\n";
   }
+  warnings.insert(warnings.end(), recorded.report_warnings.begin(), recorded.report_warnings.end());
   if (warnings.empty()) return;
   std::cout << "Warnings:\n";
   for (const auto& warning : warnings) std::cout << "  ! " << warning << "\n";
@@ -213,7 +206,7 @@ RegisterCommand bench_command(
       command.add_option("--language", flags->language, "Scenario question language: en or pt-BR")
           ->check(CLI::IsMember({"en", "pt-BR"}));
       command.add_option("--seed", flags->seed, "Seed for the run order and emulated engines");
-      command.add_option("--out", flags->out, "Output folder")
+      command.add_option("-o,--out", flags->out, "Output folder")
           ->envname("MAESTRO_BENCH_OUT")
           ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
       command.add_option("--max-inflight", flags->max_inflight,
@@ -237,13 +230,7 @@ RegisterCommand bench_command(
         setenv("MAESTRO_LOG_LEVEL", "warn", 0);
         bench::BenchConfig config;
         if (auto status = Apply(*flags, config); !status.ok()) return Fail("bench", status.message(), 2);
-        auto writer = bench::ResultsWriter::Open(config.out_dir);
-        if (!writer.ok()) return Fail("bench", writer.status().message());
         auto plan = bench::MakeRunPlan(config);
-        auto manifest = bench::MakeManifest(config, plan);
-        manifest["started_at_unix"] = std::time(nullptr);
-        (*writer)->WriteManifest(manifest);
-
         int total_runs = 0;
         for (const auto& block : plan) total_runs += static_cast<int>(block.runs.size());
         const double run_seconds = (config.duration + config.warmup).count() / 1000.0 + 0.3;
@@ -273,29 +260,19 @@ RegisterCommand bench_command(
         events.run_finished = [&](const bench::RunRecord& record, int index, int) {
           progress.RunFinished(record, index);
         };
-        auto outcome = bench::RunExperiment(config, **writer, events, &g_cancel);
-        manifest["finished_at_unix"] = std::time(nullptr);
-        manifest["machine_after"] = bench::MachineFacts()["load_average"];
-        if (!outcome.ok()) {
-          manifest["error"] = outcome.status().ToString();
-          (*writer)->WriteManifest(manifest);
-          return Fail("bench", outcome.status().ToString() + " (finished runs are in " + config.out_dir + ")");
+        auto recorded = bench::RunRecordedExperiment(config, events, &g_cancel);
+        if (!recorded.ok()) return Fail("bench", recorded.status().ToString());
+        const auto& outcome = recorded->outcome;
+        std::cout << "\n" << bench::FormatExperimentSummary(outcome.records);
+        if (!recorded->report_path.empty()) std::cout << "Report: " << recorded->report_path << "\n";
+        if (!recorded->report_status.ok()) {
+          std::cout << "Report not written: " << recorded->report_status.message() << "\n";
         }
-        manifest["interrupted"] = outcome->interrupted;
-        manifest["question_audio"] = outcome->question_source;
-        manifest["runs_completed"] = outcome->records.size();
-        (*writer)->WriteManifest(manifest);
-
-        std::cout << "\n" << bench::FormatExperimentSummary(outcome->records);
-        if (auto status = bench::WriteMergedHistograms(config.out_dir, outcome->records); !status.ok()) {
-          std::cout << "Histograms not written: " << status.message() << "\n";
-        }
-        PrintStory(config, outcome->records);
-        std::cout << "Results: " << (*writer)->csv_path() << " (" << outcome->records.size() << " runs), "
-                  << config.out_dir << "/runs/, " << config.out_dir << "/histograms/, " << config.out_dir
-                  << "/manifest.json\n";
-        if (outcome->interrupted) {
-          std::cout << "Interrupted: kept the " << outcome->records.size() << " finished runs.\n";
+        PrintStory(config, *recorded);
+        std::cout << "Results: " << recorded->csv_path << " (" << outcome.records.size() << " runs), " << config.out_dir
+                  << "/runs/, " << config.out_dir << "/histograms/, " << config.out_dir << "/manifest.json\n";
+        if (outcome.interrupted) {
+          std::cout << "Interrupted: kept the " << outcome.records.size() << " finished runs.\n";
           return 130;
         }
         return 0;

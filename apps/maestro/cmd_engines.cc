@@ -10,8 +10,8 @@ namespace {
 RegisterCommand engines_command("engines", "List the STT, LLM and TTS engines and their options",
                                 [](CLI::App&) -> std::function<int()> {
                                   return [] {
-                                    for (const char* kind : {"stt", "llm", "tts"}) {
-                                      std::cout << kind << ":\n";
+                                    for (ServiceKind kind : kServiceKinds) {
+                                      std::cout << ServiceKindName(kind) << ":\n";
                                       for (const auto& line : EngineRegistry::Global().Describe(kind)) {
                                         std::cout << "  " << line << "\n";
                                       }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
 #include "engines/analyst/analyst.h"
 #include "engines/engine_registry.h"
@@ -20,7 +21,7 @@ struct EvalSttArgs {
   std::string engine = "pocketsphinx";
   std::vector<std::string> options;
   bool json = false;
-  int64_t clip_ms = 60000;
+  std::chrono::milliseconds timeout{60000};
 };
 
 std::string Percent(double fraction) {
@@ -45,7 +46,7 @@ int RunEvalStt(const EvalSttArgs& args) {
     std::cerr << "maestro eval stt: " << engine.status().ToString() << "\n";
     return 2;
   }
-  const auto evaluation = stt_eval::Evaluate(**engine, *entries, args.clip_ms);
+  const auto evaluation = stt_eval::Evaluate(**engine, *entries, args.timeout.count());
   if (args.json) {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& clip : evaluation.clips) {
@@ -168,16 +169,16 @@ RegisterCommand eval_command(
                                          "audio_path<TAB>reference (paths relative to the manifest)");
       stt->add_option("manifest", args->manifest, "Manifest TSV")->required();
       stt->add_option("--engine", args->engine, "STT engine (see `maestro engines`)");
-      stt->add_option("--option,-o", args->options, "Engine option key=value (repeatable)");
+      stt->add_option("--engine-opt", args->options, "Engine option key=value (repeatable)");
       stt->add_flag("--json", args->json, "Print {\"wer\": <fraction>, \"items\": [...]} instead of rows");
-      stt->add_option("--clip-ms", args->clip_ms, "Deadline per clip in milliseconds")->check(CLI::Range(1, 3600000));
+      AddDurationOption(*stt, "--timeout", args->timeout, "Deadline per clip");
       auto llm_args = std::make_shared<EvalLlmArgs>();
       auto* llm = command.add_subcommand("llm",
                                          "Grounded-fact accuracy, numbers found in no fact, language match and words "
                                          "per answer of an LLM engine over a TSV of language<TAB>question<TAB>facts");
       llm->add_option("questions", llm_args->questions, "Question file (data/eval/llm_questions.tsv)")->required();
       llm->add_option("--engine", llm_args->engine, "LLM engine (see `maestro engines`)")->capture_default_str();
-      llm->add_option("--option,-o", llm_args->options, "Engine option key=value (repeatable)");
+      llm->add_option("--engine-opt", llm_args->options, "Engine option key=value (repeatable)");
       llm->add_flag("--json", llm_args->json, "Print the summary and every answer as JSON");
       llm->add_option("--seconds", llm_args->seconds, "Budget per answer in seconds")
           ->check(CLI::Range(0.1, 3600.0))

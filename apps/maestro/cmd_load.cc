@@ -1,4 +1,4 @@
-// `maestro load URL`: drives closed-loop (--vus) or open-loop (--rate) HTTP load at one URL and prints a k6-like
+// `maestro load URL`: drives closed-loop (--users) or open-loop (--rate) HTTP load at one URL and prints a k6-like
 // summary. The same generator runs inside `maestro bench`.
 #include <unistd.h>
 
@@ -11,6 +11,7 @@
 #include "apps/maestro/command_registry.h"
 #include "bench/load/load_generator.h"
 #include "bench/resources/resource_sampler.h"
+#include "common/parse_number.h"
 
 namespace maestro::cli {
 namespace {
@@ -34,7 +35,7 @@ struct LoadOptions {
   std::string field = "file";
   std::string content_type;
   std::vector<std::string> headers;
-  int max_inflight = 1000;
+  int max_outstanding = 1000;
   int connections = 0;
   int threads = 1;
   std::string expect_content_type;
@@ -60,7 +61,7 @@ Status ReadFile(const std::string& path, std::string& out) {
 Result<bench::LoadConfig> BuildConfig(const LoadOptions& o) {
   bench::LoadConfig c;
   c.url = o.url;
-  if (o.rate > 0 && o.vus > 0) return InvalidArgument("choose --vus (closed loop) or --rate (open loop), not both");
+  if (o.rate > 0 && o.vus > 0) return InvalidArgument("choose --users (closed loop) or --rate (open loop), not both");
   if (o.rate > 0) {
     c.mode = bench::LoadMode::kOpen;
     c.rate = o.rate;
@@ -87,7 +88,7 @@ Result<bench::LoadConfig> BuildConfig(const LoadOptions& o) {
     value.erase(0, value.find_first_not_of(' '));
     c.headers.emplace_back(header.substr(0, colon), value);
   }
-  c.max_inflight = o.max_inflight;
+  c.max_outstanding = o.max_outstanding;
   c.connections = o.connections;
   c.threads = o.threads;
   c.expect_content_type = o.expect_content_type;
@@ -108,14 +109,14 @@ int RunLoadCommand(const LoadOptions& o) {
   sigaction(SIGTERM, &action, nullptr);
   // The generator itself is always sampled, so its cost shows next to the services'.
   bench::ResourceSampler sampler;
-  (void)sampler.Watch("generator", getpid());
+  if (auto status = sampler.Watch("generator", getpid()); !status.ok()) {
+    std::cerr << "maestro load: " << status.ToString() << "\n";
+    return 1;
+  }
   for (const auto& entry : o.watch) {
     const auto colon = entry.find(':');
-    pid_t pid = 0;
-    try {
-      pid = colon == std::string::npos ? 0 : static_cast<pid_t>(std::stol(entry.substr(colon + 1)));
-    } catch (const std::exception&) {
-    }
+    const pid_t pid =
+        colon == std::string::npos ? 0 : ParseNumber<pid_t>(std::string_view(entry).substr(colon + 1)).value_or(0);
     Status s = pid > 0 ? sampler.Watch(entry.substr(0, colon), pid) : InvalidArgument("--watch wants NAME:PID");
     if (!s.ok()) {
       std::cerr << "maestro load: " << entry << ": " << s.message() << "\n";
@@ -123,7 +124,8 @@ int RunLoadCommand(const LoadOptions& o) {
     }
   }
   bench::WindowHooks hooks;
-  hooks.window_started = [&sampler] { (void)sampler.Start(); };
+  Status sampling;
+  hooks.window_started = [&] { sampling = sampler.Start(); };
   hooks.window_ended = [&sampler] { sampler.Stop(); };
   if (config->mode == bench::LoadMode::kClosed && o.connections > 0 && o.connections != config->vus) {
     std::cerr << "maestro load: note: --connections applies to the open loop; each closed-loop user keeps its own "
@@ -138,6 +140,10 @@ int RunLoadCommand(const LoadOptions& o) {
   if (!summary.ok()) {
     std::cerr << "maestro load: " << summary.status().ToString() << "\n";
     return summary.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  if (!sampling.ok()) {
+    std::cerr << "maestro load: sampling resources: " << sampling.ToString() << "\n";
+    return 1;
   }
   if (!o.out.empty()) {
     std::ofstream out(o.out);
@@ -165,12 +171,12 @@ int RunLoadCommand(const LoadOptions& o) {
 }
 
 RegisterCommand load_command(
-    "load", "Drive closed-loop (--vus) or open-loop (--rate) HTTP load at a URL and summarise it",
+    "load", "Drive closed-loop (--users) or open-loop (--rate) HTTP load at a URL and summarise it",
     [](CLI::App& cmd) -> std::function<int()> {
       auto o = std::make_shared<LoadOptions>();
       cmd.add_option("url", o->url, "http://host:port/path")->required();
       auto* vus =
-          cmd.add_option("--vus", o->vus, "Closed loop: virtual users (default 1)")->check(CLI::Range(1, 100000));
+          cmd.add_option("--users", o->vus, "Closed loop: virtual users (default 1)")->check(CLI::Range(1, 100000));
       cmd.add_option("--rate", o->rate, "Open loop: requests per second")->excludes(vus)->check(CLI::PositiveNumber);
       cmd.add_option("--duration", o->duration, "Measured window, e.g. 10s")->capture_default_str();
       cmd.add_option("--warmup", o->warmup, "Warm-up before the window; its results are discarded")
@@ -182,17 +188,18 @@ RegisterCommand load_command(
       cmd.add_option("--field", o->field, "Multipart field name for --body")->capture_default_str();
       cmd.add_option("--content-type", o->content_type, "Send --body raw with this Content-Type");
       cmd.add_option("--header", o->headers, "Extra header K:V (repeatable)");
-      cmd.add_option("--max-inflight", o->max_inflight, "Open loop: outstanding requests; later sends are dropped")
+      cmd.add_option("--max-outstanding", o->max_outstanding,
+                     "Open loop: outstanding requests; later sends are dropped")
           ->capture_default_str()
           ->check(CLI::Range(1, 100000));
-      cmd.add_option("--connections", o->connections, "Open loop: connection pool size (default --max-inflight)")
+      cmd.add_option("--connections", o->connections, "Open loop: connection pool size (default --max-outstanding)")
           ->check(CLI::Range(1, 100000));
       cmd.add_option("--threads", o->threads, "io threads")->capture_default_str()->check(CLI::Range(1, 64));
       cmd.add_option("--expect-content-type", o->expect_content_type, "Responses must have this Content-Type prefix");
       cmd.add_option("--expect-min-bytes", o->expect_min_bytes, "Responses must have at least this many body bytes");
       cmd.add_option("--watch", o->watch, "Also sample the CPU, RSS and TCP bytes of process NAME:PID (repeatable)");
       cmd.add_flag("--json", o->json, "Print the JSON summary instead of the table");
-      cmd.add_option("--out", o->out, "Write the JSON summary with the raw histogram to this file");
+      cmd.add_option("-o,--out", o->out, "Write the JSON summary with the raw histogram to this file");
       return [o] { return RunLoadCommand(*o); };
     });
 

@@ -4,9 +4,10 @@
 #include <iostream>
 #include <memory>
 
+#include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
+#include "bench/scenarios/scenarios.h"
 #include "domain/blocking.h"
-#include "engines/analyst/scenarios.h"
 #include "engines/engine_registry.h"
 
 namespace maestro::cli {
@@ -19,11 +20,11 @@ struct ScenarioArgs {
   std::string voice;
   std::string language;
   std::vector<std::string> options;
-  int timeout_ms = 30000;
+  std::chrono::milliseconds timeout{30000};
 };
 
-Result<analyst::ScenarioSet> Load(const ScenarioArgs& args) {
-  return analyst::LoadScenarios(args.file.empty() ? analyst::DefaultScenariosPath() : args.file);
+Result<bench::ScenarioSet> Load(const ScenarioArgs& args) {
+  return bench::LoadScenarios(args.file.empty() ? bench::DefaultScenariosPath() : args.file);
 }
 
 int List(const ScenarioArgs& args) {
@@ -68,8 +69,7 @@ int Render(const ScenarioArgs& args) {
       if (!args.language.empty() && language != args.language) continue;
       std::string voice = args.voice;
       if (voice.empty() && set->voices.count(language)) voice = set->voices.at(language);
-      auto speech =
-          SynthesizeBlocking(**tts, {question, voice}, Deadline::In(std::chrono::milliseconds(args.timeout_ms)));
+      auto speech = SynthesizeBlocking(**tts, {question, voice}, Deadline::In(args.timeout));
       if (!speech.ok()) {
         std::cerr << "maestro scenarios: " << scenario.id << " " << language << ": " << speech.status().ToString()
                   << "\n";
@@ -101,14 +101,12 @@ RegisterCommand scenarios_command(
       command.add_option("--file", args->file, "Scenario file (default: data/scenarios.yaml)");
       CLI::App* list = command.add_subcommand("list", "Print every scenario question");
       CLI::App* render = command.add_subcommand("render", "Speak every question to <out>/<id>.<language>.wav");
-      render->add_option("--out", args->out, "Output folder")->capture_default_str();
+      render->add_option("-o,--out", args->out, "Output folder")->capture_default_str();
       render->add_option("--engine", args->engine, "TTS engine (see `maestro engines`)")->capture_default_str();
       render->add_option("--voice", args->voice, "Voice for every question (default: the file's voice per language)");
-      render->add_option("--lang", args->language, "Only this language (en or pt-BR)");
-      render->add_option("--option", args->options, "TTS engine option key=value (repeatable)");
-      render->add_option("--timeout-ms", args->timeout_ms, "Deadline per question")
-          ->capture_default_str()
-          ->check(CLI::Range(1, 600000));
+      render->add_option("--language", args->language, "Only this language (en or pt-BR)");
+      render->add_option("--engine-opt", args->options, "TTS engine option key=value (repeatable)");
+      AddDurationOption(*render, "--timeout", args->timeout, "Deadline per question");
       return [args, list] { return list->parsed() ? List(*args) : Render(*args); };
     });
 

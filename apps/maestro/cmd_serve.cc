@@ -4,6 +4,7 @@
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
 #include "common/logging.h"
+#include "engines/engine_registry.h"
 #include "orchestrator/assist_server.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/streaming_pipeline.h"
@@ -21,7 +22,7 @@ struct ServeFlags {
   std::string listen = "127.0.0.1:7000";
   int max_inflight = 16;
   int max_queued = 4096;
-  int timeout_ms = 6000;
+  std::chrono::milliseconds timeout{6000};
   size_t max_upload_bytes = 25u << 20;
   std::string voice;
   std::string cache = "off";
@@ -51,12 +52,11 @@ RegisterCommand serve_command(
                       "/assist requests processed at once; more wait in the queue")
           ->envname("MAESTRO_MAX_INFLIGHT")
           ->check(CLI::Range(1, 1000000));
-      command.add_option("--max-queue", flags->max_queued, "/assist requests waiting for a slot; more get 503")
-          ->envname("MAESTRO_MAX_QUEUE")
+      command.add_option("--max-queued", flags->max_queued, "/assist requests waiting for a slot; more get 503")
+          ->envname("MAESTRO_MAX_QUEUED")
           ->check(CLI::Range(0, 1000000));
-      command.add_option("--timeout-ms", flags->timeout_ms, "Each request's deadline, propagated to every hop")
-          ->envname("MAESTRO_TIMEOUT_MS")
-          ->check(CLI::Range(1, 600000));
+      AddDurationOption(command, "--timeout", flags->timeout, "Each request's deadline, propagated to every hop")
+          ->envname("MAESTRO_TIMEOUT");
       command.add_option("--max-upload-bytes", flags->max_upload_bytes, "Largest audio upload")
           ->envname("MAESTRO_MAX_UPLOAD_BYTES")
           ->check(CLI::Range(size_t{1}, size_t{1} << 30));
@@ -65,7 +65,9 @@ RegisterCommand serve_command(
       command.add_option("--cache", flags->cache, "Answer cache by exact question audio (off by default)")
           ->envname("MAESTRO_CACHE")
           ->check(CLI::IsMember({"on", "off"}));
-      command.add_option("--cache-mb", flags->cache_mb, "Answer cache size")->check(CLI::Range(1, 65536));
+      command.add_option("--cache-mb", flags->cache_mb, "Answer cache size")
+          ->envname("MAESTRO_CACHE_MB")
+          ->check(CLI::Range(1, 65536));
       command.add_option("--max-sessions", flags->streaming.max_sessions, "WebSocket voice sessions at once")
           ->envname("MAESTRO_MAX_SESSIONS")
           ->check(CLI::Range(size_t{1}, size_t{100000}));
@@ -113,7 +115,7 @@ RegisterCommand serve_command(
         options.max_inflight = flags->max_inflight;
         options.max_queued = flags->max_queued;
         options.max_upload_bytes = flags->max_upload_bytes;
-        options.timeout = std::chrono::milliseconds(flags->timeout_ms);
+        options.timeout = flags->timeout;
         options.streaming = flags->streaming;
         options.streaming.protocol = flags->protocol;
         options.streaming.idle_timeout = std::chrono::milliseconds(flags->idle_timeout_ms);

@@ -23,10 +23,22 @@ struct ServiceFlags {
   TransportOptions transport;
 };
 
-CommandSetup ServiceCommand(const std::string& kind) {
-  return [kind](CLI::App& command) -> std::function<int()> {
+// Builds an engine with `create` into `engine` (which the caller keeps alive) and serves it with `serve`.
+// RETURNS the server, or the first error.
+template <typename Engine, typename Create, typename Serve>
+Result<std::unique_ptr<ServiceServer>> CreateAndServe(std::unique_ptr<Engine>& engine, Create create, Serve serve) {
+  auto created = create();
+  if (!created.ok()) return created.status();
+  engine = std::move(created).value();
+  return serve(*engine);
+}
+
+CommandSetup ServiceCommand(ServiceKind service) {
+  return [service](CLI::App& command) -> std::function<int()> {
     auto flags = std::make_shared<ServiceFlags>();
-    std::string upper = kind == "stt" ? "STT" : kind == "llm" ? "LLM" : "TTS";
+    const std::string kind = ServiceKindName(service);
+    std::string upper = kind;
+    for (char& c : upper) c = static_cast<char>(c - 'a' + 'A');
     command.add_option("--protocol", flags->protocol, "rest, grpc or thrift")->envname("MAESTRO_PROTOCOL");
     command.add_option("--listen", flags->listen, "HOST:PORT to serve on (port 0 picks one)")
         ->envname("MAESTRO_" + upper + "_LISTEN");
@@ -35,14 +47,14 @@ CommandSetup ServiceCommand(const std::string& kind) {
                     "HOST:PORT for /metrics, /healthz and /readyz (REST serves them on --listen too)")
         ->envname("MAESTRO_" + upper + "_ADMIN");
     std::string engines;
-    for (const auto& line : EngineRegistry::Global().Describe(kind)) engines += "\n    " + line;
+    for (const auto& line : EngineRegistry::Global().Describe(service)) engines += "\n    " + line;
     command.add_option("--engine", flags->engine, "Engine:" + engines)->envname("MAESTRO_" + upper + "_ENGINE");
     command.add_option("--engine-opt", flags->engine_options, "Engine option key=value (repeatable)");
     command.add_option("--max-inflight", flags->max_inflight, "Calls served at once; more get an overload error")
         ->envname("MAESTRO_MAX_INFLIGHT")
         ->check(CLI::Range(1, 1000000));
     AddTransportFlags(command, flags->transport);
-    return [kind, flags] {
+    return [service, kind, flags] {
       InitLogging(kind);
       BlockTerminationSignals();
       flags->transport.max_inflight = flags->max_inflight;
@@ -59,23 +71,26 @@ CommandSetup ServiceCommand(const std::string& kind) {
       Result<std::unique_ptr<ServiceServer>> server = InvalidArgument("unknown service kind");
       auto& registry = EngineRegistry::Global();
       auto& [host, port] = *address;
-      if (kind == "stt") {
-        auto engine = registry.CreateStt(flags->engine, *options);
-        if (!engine.ok()) return Fail(kind, engine.status().message(), 2);
-        stt = std::move(engine).value();
-        server = (*transport)->ServeStt(*stt, host, port);
-      } else if (kind == "llm") {
-        auto engine = registry.CreateLlm(flags->engine, *options);
-        if (!engine.ok()) return Fail(kind, engine.status().message(), 2);
-        llm = std::move(engine).value();
-        server = (*transport)->ServeLlm(*llm, host, port);
-      } else {
-        auto engine = registry.CreateTts(flags->engine, *options);
-        if (!engine.ok()) return Fail(kind, engine.status().message(), 2);
-        tts = std::move(engine).value();
-        server = (*transport)->ServeTts(*tts, host, port);
+      Transport& wire = **transport;
+      switch (service) {
+        case ServiceKind::kStt:
+          server = CreateAndServe(
+              stt, [&] { return registry.CreateStt(flags->engine, *options); },
+              [&](SpeechToText& engine) { return wire.ServeStt(engine, host, port); });
+          break;
+        case ServiceKind::kLlm:
+          server = CreateAndServe(
+              llm, [&] { return registry.CreateLlm(flags->engine, *options); },
+              [&](LanguageModel& engine) { return wire.ServeLlm(engine, host, port); });
+          break;
+        case ServiceKind::kTts:
+          server = CreateAndServe(
+              tts, [&] { return registry.CreateTts(flags->engine, *options); },
+              [&](TextToSpeech& engine) { return wire.ServeTts(engine, host, port); });
+          break;
       }
-      if (!server.ok()) return Fail(kind, server.status().message());
+      // A bad engine name or option is the caller's error (exit 2); a port that cannot be bound is not.
+      if (!server.ok()) return Fail(kind, server.status().message(), stt || llm || tts ? 1 : 2);
 
       std::unique_ptr<net::HttpServer> admin;
       std::atomic<bool> ready{true};
@@ -104,9 +119,9 @@ CommandSetup ServiceCommand(const std::string& kind) {
   };
 }
 
-RegisterCommand stt_command("stt", "Run a speech-to-text service", ServiceCommand("stt"));
-RegisterCommand llm_command("llm", "Run a language-model service", ServiceCommand("llm"));
-RegisterCommand tts_command("tts", "Run a text-to-speech service", ServiceCommand("tts"));
+RegisterCommand stt_command("stt", "Run a speech-to-text service", ServiceCommand(ServiceKind::kStt));
+RegisterCommand llm_command("llm", "Run a language-model service", ServiceCommand(ServiceKind::kLlm));
+RegisterCommand tts_command("tts", "Run a text-to-speech service", ServiceCommand(ServiceKind::kTts));
 
 }  // namespace
 }  // namespace maestro::cli

@@ -19,8 +19,8 @@ struct UpFlags {
   uint16_t port = 7000;
   std::map<std::string, std::vector<std::string>> engine_options;
   int max_inflight = 16;
-  int max_queue = 4096;
-  int timeout_ms = 6000;
+  int max_queued = 4096;
+  std::chrono::milliseconds timeout{6000};
   std::string cache = "off";
   TransportOptions transport;
 };
@@ -46,12 +46,11 @@ RegisterCommand up_command(
       command.add_option("--max-inflight", flags->max_inflight, "/assist requests Maestro processes at once")
           ->envname("MAESTRO_MAX_INFLIGHT")
           ->check(CLI::Range(1, 1000000));
-      command.add_option("--max-queue", flags->max_queue, "/assist requests waiting for a slot; more get 503")
-          ->envname("MAESTRO_MAX_QUEUE")
+      command.add_option("--max-queued", flags->max_queued, "/assist requests waiting for a slot; more get 503")
+          ->envname("MAESTRO_MAX_QUEUED")
           ->check(CLI::Range(0, 1000000));
-      command.add_option("--timeout-ms", flags->timeout_ms, "Each request's deadline, propagated to every hop")
-          ->envname("MAESTRO_TIMEOUT_MS")
-          ->check(CLI::Range(1, 600000));
+      AddDurationOption(command, "--timeout", flags->timeout, "Each request's deadline, propagated to every hop")
+          ->envname("MAESTRO_TIMEOUT");
       command.add_option("--cache", flags->cache, "Maestro's answer cache (off by default)")
           ->envname("MAESTRO_CACHE")
           ->check(CLI::IsMember({"on", "off"}));
@@ -72,8 +71,8 @@ RegisterCommand up_command(
         options.engine_options = flags->engine_options;
         options.transport_flags = TransportFlagsAsArgs(flags->transport);
         options.maestro_flags = {
-            "--max-inflight", std::to_string(flags->max_inflight), "--max-queue", std::to_string(flags->max_queue),
-            "--timeout-ms",   std::to_string(flags->timeout_ms),   "--cache",     flags->cache};
+            "--max-inflight", std::to_string(flags->max_inflight), "--max-queued", std::to_string(flags->max_queued),
+            "--timeout",      DurationFlag(flags->timeout),        "--cache",      flags->cache};
         options.host = flags->host;
         options.port = flags->port;
         Stack stack;

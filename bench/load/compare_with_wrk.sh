@@ -29,7 +29,7 @@ for round in $(seq "$rounds"); do
   p50=$(awk '$1=="50%"{print $2}' <<<"$out")
   p99=$(awk '$1=="99%"{print $2}' <<<"$out")
   printf "%-6s %-8s %12s %10s %10s %16s\n" "$round" wrk "$rps" "$p50" "$p99" "-"
-  json=$(taskset -c 0 "$build/maestro" load "$url" --method GET --vus "$conns" --duration "${duration}s" \
+  json=$(taskset -c 0 "$build/maestro" load "$url" --method GET --users "$conns" --duration "${duration}s" \
          --warmup 1s --json)
   line=$(/usr/bin/python3 - "$round" "$rps" <<PY
 import json, sys

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 namespace maestro::bench {
 namespace {
@@ -31,49 +30,7 @@ std::string BaseName(const std::string& path) {
 
 }  // namespace
 
-Result<HttpTarget> ParseHttpUrl(const std::string& url) {
-  const std::string scheme = "http://";
-  if (url.rfind(scheme, 0) != 0) return InvalidArgument("url must start with http:// (got '" + url + "')");
-  const std::string rest = url.substr(scheme.size());
-  const auto path_at = rest.find_first_of("/?");
-  std::string authority = rest.substr(0, path_at);
-  HttpTarget target;
-  if (path_at != std::string::npos) {
-    target.path = rest.substr(path_at);
-    if (target.path[0] == '?') target.path = "/" + target.path;
-  }
-  if (authority.find('@') != std::string::npos) return InvalidArgument("url must not carry credentials");
-  std::string host = authority;
-  std::string port;
-  if (!authority.empty() && authority[0] == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string::npos) return InvalidArgument("url has an unterminated IPv6 literal");
-    host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return InvalidArgument("url has junk after the IPv6 literal");
-      port = authority.substr(close + 2);
-    }
-  } else if (const auto colon = authority.rfind(':'); colon != std::string::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  if (host.empty()) return InvalidArgument("url has no host");
-  if (!port.empty()) {
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
-      return InvalidArgument("url has a bad port '" + port + "'");
-    }
-    target.port = static_cast<uint16_t>(value);
-  }
-  for (char c : target.path) {
-    if (c == ' ' || c == '\r' || c == '\n') return InvalidArgument("url path must be percent-encoded");
-  }
-  target.host = host;
-  return target;
-}
-
-std::string SerializeRequest(const LoadConfig& config, const HttpTarget& target) {
+std::string SerializeRequest(const LoadConfig& config, const HttpUrl& target) {
   std::string body;
   std::string content_type = config.content_type;
   if (content_type.empty() && !config.body.empty()) {
@@ -96,7 +53,7 @@ std::string SerializeRequest(const LoadConfig& config, const HttpTarget& target)
 
   std::string request;
   request.reserve(body.size() + 512);
-  request += config.method + " " + target.path + " HTTP/1.1\r\n";
+  request += config.method + " " + target.target + " HTTP/1.1\r\n";
   request += "Host: " + host_header + "\r\n";
   request += "User-Agent: maestro-load/0.1\r\n";
   bool has_accept = false;

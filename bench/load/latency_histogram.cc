@@ -65,13 +65,6 @@ void LatencyHistogram::Merge(const LatencyHistogram& other) {
   sum_ += other.sum_;
 }
 
-void LatencyHistogram::Reset() {
-  std::fill(counts_.begin(), counts_.end(), 0);
-  count_ = 0;
-  min_ = max_ = 0;
-  sum_ = 0;
-}
-
 int64_t LatencyHistogram::ValueAtPercentile(double percentile) const {
   if (count_ == 0) return 0;
   percentile = std::clamp(percentile, 0.0, 100.0);

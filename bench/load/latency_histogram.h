@@ -26,7 +26,6 @@ class LatencyHistogram {
   void Record(int64_t nanoseconds);
   // Adds every count of `other` into this histogram.
   void Merge(const LatencyHistogram& other);
-  void Reset();
 
   uint64_t count() const { return count_; }
   // Exact extremes and mean of what was recorded; 0 when empty.

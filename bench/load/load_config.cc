@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "common/parse_number.h"
+
 namespace maestro::bench {
 namespace {
 
@@ -36,7 +38,8 @@ Status ValidateLoadConfig(const LoadConfig& c) {
     if (!std::isfinite(c.rate) || c.rate <= 0 || c.rate > 10'000'000) {
       return InvalidArgument("load: rate must be in (0, 10000000] requests/s");
     }
-    if (c.max_inflight < 1 || c.max_inflight > 100000) return InvalidArgument("load: max-inflight in [1, 100000]");
+    if (c.max_outstanding < 1 || c.max_outstanding > 100000)
+      return InvalidArgument("load: max-outstanding in [1, 100000]");
     if (c.connections < 0 || c.connections > 100000) return InvalidArgument("load: connections in [0, 100000]");
     if (c.late_threshold.count() < 0) return InvalidArgument("load: late threshold must be >= 0");
   }
@@ -53,14 +56,12 @@ Status ValidateLoadConfig(const LoadConfig& c) {
 namespace maestro::bench {
 
 Result<std::chrono::nanoseconds> ParseDuration(const std::string& text) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    return InvalidArgument("bad duration '" + text + "'");
-  }
-  const std::string unit = text.substr(used);
+  const size_t used = text.find_first_not_of("0123456789.eE+-");
+  const std::string_view number = std::string_view(text).substr(0, used);
+  const auto parsed = ParseNumber<double>(number);
+  if (!parsed) return InvalidArgument("bad duration '" + text + "'");
+  const double value = *parsed;
+  const std::string unit = used == std::string::npos ? "" : text.substr(used);
   double scale = 0;
   if (unit.empty() || unit == "s") {
     scale = 1e9;

@@ -32,8 +32,8 @@ struct LoadConfig {
   int vus = 1;                             // closed loop: virtual users, one keep-alive connection each
   std::chrono::nanoseconds think_time{0};  // closed loop: pause after each response
   double rate = 0;                         // open loop: requests per second
-  int max_inflight = 1000;                 // open loop: requests sent and not answered; more are dropped
-  int connections = 0;                     // open loop: connection pool size; 0 = max_inflight
+  int max_outstanding = 1000;              // open loop: requests sent and not answered; more are dropped
+  int connections = 0;                     // open loop: connection pool size; 0 = max_outstanding
   std::chrono::nanoseconds late_threshold = std::chrono::milliseconds(1);  // open loop: a send this late is late
 
   std::chrono::nanoseconds duration = std::chrono::seconds(10);  // the measured window

@@ -69,7 +69,7 @@ struct WorkerShare {
   int vus = 0;
   double rate = 0;
   nanoseconds phase{0};  // offsets this worker's open-loop schedule so workers interleave
-  int max_inflight = 0;
+  int max_outstanding = 0;
   int connections = 0;
 };
 
@@ -397,7 +397,7 @@ class Worker {
       Begin(*c, intended);
     } else if (static_cast<int>(connections_.size()) < share_.connections) {
       Begin(NewConnection(), intended);
-    } else if (in_flight_ + static_cast<int64_t>(queue_.size()) < share_.max_inflight) {
+    } else if (in_flight_ + static_cast<int64_t>(queue_.size()) < share_.max_outstanding) {
       queue_.push_back(intended);
     } else if (in_window) {
       ++result_.dropped;
@@ -481,7 +481,7 @@ class Worker {
   WorkerResult result_;
 };
 
-Result<tcp::endpoint> Resolve(const HttpTarget& target) {
+Result<tcp::endpoint> Resolve(const HttpUrl& target) {
   asio::io_context io;
   tcp::resolver resolver(io);
   boost::system::error_code ec;
@@ -497,7 +497,7 @@ Result<tcp::endpoint> Resolve(const HttpTarget& target) {
 
 std::vector<WorkerShare> SplitLoad(const LoadConfig& config) {
   const int threads = config.mode == LoadMode::kClosed ? std::min(config.threads, config.vus) : config.threads;
-  const int connections = config.connections > 0 ? config.connections : config.max_inflight;
+  const int connections = config.connections > 0 ? config.connections : config.max_outstanding;
   std::vector<WorkerShare> shares;
   for (int i = 0; i < threads; ++i) {
     WorkerShare share;
@@ -505,7 +505,7 @@ std::vector<WorkerShare> SplitLoad(const LoadConfig& config) {
     share.vus = config.vus / threads + (i < config.vus % threads ? 1 : 0);
     share.rate = config.rate / threads;
     share.phase = nanoseconds(config.rate > 0 ? static_cast<int64_t>(i * 1e9 / config.rate) : 0);
-    share.max_inflight = std::max(1, (config.max_inflight + threads - 1) / threads);
+    share.max_outstanding = std::max(1, (config.max_outstanding + threads - 1) / threads);
     share.connections = std::max(1, (connections + threads - 1) / threads);
     shares.push_back(share);
   }
@@ -517,7 +517,7 @@ Status EnsureDescriptors(const LoadConfig& config) {
   const uint64_t connections =
       config.mode == LoadMode::kClosed
           ? static_cast<uint64_t>(config.vus)
-          : static_cast<uint64_t>(config.connections > 0 ? config.connections : config.max_inflight);
+          : static_cast<uint64_t>(config.connections > 0 ? config.connections : config.max_outstanding);
   const rlim_t needed = connections + 256;  // headroom for the rest of the process
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= needed) return Status::Ok();

@@ -44,7 +44,7 @@ struct LoadSummary {
   uint64_t unfinished = 0;
   LoadErrors errors;
   // Open loop only: sends scheduled in the window, sent later than late_threshold, and not sent because
-  // max_inflight requests were outstanding (dropped ones are neither requests nor errors).
+  // max_outstanding requests were outstanding (dropped ones are neither requests nor errors).
   uint64_t scheduled = 0;
   uint64_t late = 0;
   uint64_t dropped = 0;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "common/parse_number.h"
 #include "orchestrator/engine_sets.h"
 #include "transport/transport.h"
 
@@ -66,14 +67,11 @@ Status ParseEmulatedProfile(const std::string& text, BenchConfig& config) {
   std::vector<double> ms;
   std::string item;
   while (std::getline(values, item, ',')) {
-    try {
-      size_t used = 0;
-      double value = std::stod(item, &used);
-      if (used != item.size() || !(value >= 0) || value > 600000) throw std::invalid_argument(item);
-      ms.push_back(value);
-    } catch (const std::exception&) {
+    auto value = ParseNumber<double>(item);
+    if (!value || !(*value >= 0) || *value > 600000) {
       return InvalidArgument("emulated profile '" + text + "': '" + item + "' is not milliseconds");
     }
+    ms.push_back(*value);
   }
   if (ms.size() != 3) return InvalidArgument("emulated profile '" + text + "' needs three times: stt,llm,tts");
   config.emulated_profiles[scenario] = {ms[0], ms[1], ms[2]};

@@ -11,8 +11,8 @@
 #include "audio/wav.h"
 #include "bench/load/load_generator.h"
 #include "bench/runner/outcomes.h"
+#include "bench/scenarios/scenarios.h"
 #include "domain/blocking.h"
-#include "engines/analyst/scenarios.h"
 #include "engines/engine_registry.h"
 #include "orchestrator/engine_sets.h"
 #include "orchestrator/stack.h"
@@ -38,7 +38,7 @@ struct Questions {
 // scenarios without a question, such as "zero") sends a thesis-sized tone.
 Result<Questions> PrepareQuestions(const BenchConfig& config, const EngineSet& engines) {
   Questions questions;
-  auto scenarios = analyst::LoadScenarios(analyst::DefaultScenariosPath());
+  auto scenarios = LoadScenarios(DefaultScenariosPath());
   std::unique_ptr<TextToSpeech> tts;
   const std::string tts_name = engines.tts == "emulated" ? ResolveEngineSet("classic")->tts : engines.tts;
   if (tts_name != "emulated") {
@@ -47,7 +47,7 @@ Result<Questions> PrepareQuestions(const BenchConfig& config, const EngineSet& e
   }
   std::vector<std::string> spoken;
   for (const auto& scenario : config.scenarios) {
-    const analyst::Scenario* found = nullptr;
+    const Scenario* found = nullptr;
     if (scenarios.ok()) {
       for (const auto& s : scenarios->scenarios) {
         if (s.id == scenario) found = &s;
@@ -83,7 +83,7 @@ StackOptions StackFor(const BenchConfig& config, const EngineSet& engines, const
                              "--thrift-transport", config.thrift_transport,
                              "--thrift-protocol",  config.thrift_protocol};
   options.maestro_flags = {"--max-inflight", std::to_string(config.max_inflight),
-                           "--timeout-ms",   std::to_string(config.timeout.count()),
+                           "--timeout",      std::to_string(config.timeout.count()) + "ms",
                            "--cache",        config.cache ? "on" : "off"};
   if (engines.stt == "emulated") {
     auto profiles = config.emulated_profiles;
@@ -106,7 +106,7 @@ LoadConfig LoadFor(const BenchConfig& config, const std::string& url, const Plan
   if (run.rate > 0) {
     load.mode = LoadMode::kOpen;
     load.rate = run.rate;
-    load.max_inflight = std::max(config.max_inflight, 1);
+    load.max_outstanding = std::max(config.max_inflight, 1);
   } else {
     load.mode = LoadMode::kClosed;
     load.vus = config.users;
@@ -138,17 +138,28 @@ double LoadAverage1m() {
   return load;
 }
 
+// Watches every process of `stack` and the load generator itself. RETURNS the first Watch error.
+Status WatchStack(const Stack& stack, ResourceSampler& sampler) {
+  for (const auto& process : stack.processes()) {
+    if (auto status = sampler.Watch(process.name, process.pid); !status.ok()) return status;
+  }
+  return sampler.Watch("loadgen", getpid());
+}
+
 // One run under load with its processes sampled over the measured window, and the CPU the rest of the machine
-// used meanwhile (the machine's busy time minus what the sampled processes used).
+// used meanwhile (the machine's busy time minus what the sampled processes used). A process that cannot be
+// watched would silently vanish from the CPU and RSS sums, so it fails the run instead.
 Result<RunRecord> MeasureRun(const BenchConfig& config, const Stack& stack, const PlannedRun& run,
                              const std::string& wav, const std::atomic<bool>* cancel) {
   ResourceSampler sampler;
-  for (const auto& process : stack.processes()) sampler.Watch(process.name, process.pid);
-  sampler.Watch("loadgen", getpid());
+  if (auto status = WatchStack(stack, sampler); !status.ok()) {
+    return Status(status.code(), "during " + run.id + ": " + status.message());
+  }
   double busy_start = 0, busy_end = 0;
   std::chrono::steady_clock::time_point started, ended;
+  Status sampling;
   WindowHooks hooks{[&] {
-                      sampler.Start();
+                      sampling = sampler.Start();
                       busy_start = MachineBusySeconds();
                       started = std::chrono::steady_clock::now();
                     },
@@ -160,6 +171,7 @@ Result<RunRecord> MeasureRun(const BenchConfig& config, const Stack& stack, cons
   auto load = RunLoad(LoadFor(config, stack.url(), run, wav), cancel, &hooks);
   sampler.Stop();
   if (!load.ok()) return load.status();
+  if (!sampling.ok()) return Status(sampling.code(), "during " + run.id + ": " + sampling.message());
   RunRecord record{run, std::move(load).value(), sampler.Summary()};
   const double window_s = std::chrono::duration<double>(ended - started).count();
   if (window_s > 0 && !std::isnan(busy_start) && !std::isnan(busy_end)) {

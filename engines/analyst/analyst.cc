@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "common/parse_number.h"
 #include "engines/analyst/analytics.h"
 #include "engines/analyst/data_dir.h"
 
@@ -83,8 +84,8 @@ bool AsksPrice(const Words& w) {
 std::optional<int32_t> FindYear(const std::vector<std::string>& tokens) {
   for (const auto& token : tokens) {
     if (token.size() == 4 && std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      int32_t year = std::stoi(token);
-      if (year >= 1900 && year <= 2199) return year;
+      auto year = ParseNumber<int32_t>(token);
+      if (year && *year >= 1900 && *year <= 2199) return *year;
     }
   }
   return std::nullopt;

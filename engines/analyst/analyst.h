@@ -35,7 +35,7 @@ struct RetrievedContext {
   bool grounded = false;                   // true when the analyst itself could answer
   std::vector<std::string> passages;       // facts and glossary definitions, most relevant first
   std::vector<std::string> sources;
-  std::string answer;                      // the analyst's own answer (or refusal), in the question's language
+  std::string answer;  // the analyst's own answer (or refusal), in the question's language
 };
 
 // $MAESTRO_DATA_DIR/knowledge when that variable is set, else the source tree's data/knowledge.

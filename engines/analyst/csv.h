@@ -1,17 +1,14 @@
-// Minimal RFC 4180 field splitting for the analyst's CSV files (quoted fields, doubled quotes, no embedded
-// newlines).
+// Reading the analyst's CSV files: lines and size limits here; fields with common/csv.h (SplitCsvLine).
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/csv.h"
 #include "common/status.h"
 
 namespace maestro::analyst {
-
-// RETURNS the fields of one CSV line (without its line break), or kInvalidArgument for an unterminated quote.
-Result<std::vector<std::string>> SplitCsvLine(std::string_view line);
 
 // RETURNS the lines of `text`, without "\n" or "\r\n" terminators.
 std::vector<std::string_view> SplitLines(std::string_view text);

@@ -4,17 +4,12 @@
 #include <cctype>
 #include <set>
 
+#include "common/text.h"
 #include "engines/analyst/csv.h"
 #include "engines/analyst/text.h"
 
 namespace maestro::analyst {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
 
 bool IsDigits(const std::string& token) {
   return !token.empty() && std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 
+#include "common/text.h"
 #include "engines/analyst/csv.h"
 
 namespace maestro::analyst {
@@ -69,13 +70,6 @@ void AdjustForSplits(Series& series) {
 
 std::string Upper(std::string text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
-
-std::string Trim(std::string text) {
-  auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  text.erase(text.begin(), std::find_if(text.begin(), text.end(), not_space));
-  text.erase(std::find_if(text.rbegin(), text.rend(), not_space).base(), text.end());
   return text;
 }
 
@@ -182,7 +176,7 @@ Result<PriceHistory> PriceHistory::Parse(std::string_view csv, std::string name)
     if (!fields.ok()) return InvalidArgument(where() + fields.status().message());
     if (columns.empty()) {
       for (size_t c = 0; c < fields->size(); ++c) {
-        std::string key = Trim((*fields)[c]);
+        std::string key(Trim((*fields)[c]));
         for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         if (key == "symbol") key = "ticker";
         columns[key] = static_cast<int>(c);
@@ -198,7 +192,7 @@ Result<PriceHistory> PriceHistory::Parse(std::string_view csv, std::string name)
     auto field = [&](const char* key) -> std::string {
       auto it = columns.find(key);
       if (it == columns.end() || it->second >= static_cast<int>(fields->size())) return "";
-      return Trim((*fields)[it->second]);
+      return std::string(Trim((*fields)[it->second]));
     };
     auto date = ParseDate(field("date"));
     if (!date.ok()) return InvalidArgument(where() + date.status().message());

@@ -6,14 +6,11 @@
 #include <optional>
 #include <set>
 
+#include "common/number_words.h"
+#include "common/text.h"
+
 namespace maestro::analyst {
 namespace {
-
-// Lower-case ASCII folding of the Latin-1 Supplement block (U+00C0..U+00FF), indexed by code point - 0xC0.
-// '\0' marks characters that separate tokens (x, ÷, Æ...).
-using std::string_view_literals::operator""sv;
-constexpr std::string_view kLatin1Fold = "aaaaaa\0ceeeeiiii\0nooooo\0ouuuuy\0\0aaaaaa\0ceeeeiiii\0nooooo\0ouuuuy\0y"sv;
-static_assert(kLatin1Fold.size() == 64);
 
 const std::set<std::string, std::less<>>& Stopwords() {
   static const std::set<std::string, std::less<>> kWords = {
@@ -37,77 +34,63 @@ struct NumberWord {
 
 const std::map<std::string, NumberWord, std::less<>>& NumberWords() {
   using K = NumberWord;
-  static const std::map<std::string, NumberWord, std::less<>> kWords = {{"zero", {0, K::kUnit}},
-                                                                        {"one", {1, K::kUnit}},
-                                                                        {"two", {2, K::kUnit}},
-                                                                        {"three", {3, K::kUnit}},
-                                                                        {"four", {4, K::kUnit}},
-                                                                        {"five", {5, K::kUnit}},
-                                                                        {"six", {6, K::kUnit}},
-                                                                        {"seven", {7, K::kUnit}},
-                                                                        {"eight", {8, K::kUnit}},
-                                                                        {"nine", {9, K::kUnit}},
-                                                                        {"ten", {10, K::kTeen}},
-                                                                        {"eleven", {11, K::kTeen}},
-                                                                        {"twelve", {12, K::kTeen}},
-                                                                        {"thirteen", {13, K::kTeen}},
-                                                                        {"fourteen", {14, K::kTeen}},
-                                                                        {"fifteen", {15, K::kTeen}},
-                                                                        {"sixteen", {16, K::kTeen}},
-                                                                        {"seventeen", {17, K::kTeen}},
-                                                                        {"eighteen", {18, K::kTeen}},
-                                                                        {"nineteen", {19, K::kTeen}},
-                                                                        {"twenty", {20, K::kTens}},
-                                                                        {"thirty", {30, K::kTens}},
-                                                                        {"forty", {40, K::kTens}},
-                                                                        {"fifty", {50, K::kTens}},
-                                                                        {"sixty", {60, K::kTens}},
-                                                                        {"seventy", {70, K::kTens}},
-                                                                        {"eighty", {80, K::kTens}},
-                                                                        {"ninety", {90, K::kTens}},
-                                                                        {"hundred", {100, K::kHundred}},
-                                                                        {"thousand", {1000, K::kThousand}},
-                                                                        {"um", {1, K::kUnit}},
-                                                                        {"uma", {1, K::kUnit}},
-                                                                        {"dois", {2, K::kUnit}},
-                                                                        {"duas", {2, K::kUnit}},
-                                                                        {"tres", {3, K::kUnit}},
-                                                                        {"quatro", {4, K::kUnit}},
-                                                                        {"cinco", {5, K::kUnit}},
-                                                                        {"seis", {6, K::kUnit}},
-                                                                        {"sete", {7, K::kUnit}},
-                                                                        {"oito", {8, K::kUnit}},
-                                                                        {"nove", {9, K::kUnit}},
-                                                                        {"dez", {10, K::kTeen}},
-                                                                        {"onze", {11, K::kTeen}},
-                                                                        {"doze", {12, K::kTeen}},
-                                                                        {"treze", {13, K::kTeen}},
-                                                                        {"catorze", {14, K::kTeen}},
-                                                                        {"quatorze", {14, K::kTeen}},
-                                                                        {"quinze", {15, K::kTeen}},
-                                                                        {"dezesseis", {16, K::kTeen}},
-                                                                        {"dezessete", {17, K::kTeen}},
-                                                                        {"dezoito", {18, K::kTeen}},
-                                                                        {"dezenove", {19, K::kTeen}},
-                                                                        {"vinte", {20, K::kTens}},
-                                                                        {"trinta", {30, K::kTens}},
-                                                                        {"quarenta", {40, K::kTens}},
-                                                                        {"cinquenta", {50, K::kTens}},
-                                                                        {"sessenta", {60, K::kTens}},
-                                                                        {"setenta", {70, K::kTens}},
-                                                                        {"oitenta", {80, K::kTens}},
-                                                                        {"noventa", {90, K::kTens}},
-                                                                        {"cem", {100, K::kHundreds}},
-                                                                        {"cento", {100, K::kHundreds}},
-                                                                        {"duzentos", {200, K::kHundreds}},
-                                                                        {"trezentos", {300, K::kHundreds}},
-                                                                        {"quatrocentos", {400, K::kHundreds}},
-                                                                        {"quinhentos", {500, K::kHundreds}},
-                                                                        {"seiscentos", {600, K::kHundreds}},
-                                                                        {"setecentos", {700, K::kHundreds}},
-                                                                        {"oitocentos", {800, K::kHundreds}},
-                                                                        {"novecentos", {900, K::kHundreds}},
-                                                                        {"mil", {1000, K::kThousand}}};
+  static const auto kWords = [] {
+    // English from the shared table (common/number_words.h), up to "thousand"; Portuguese here.
+    std::map<std::string, NumberWord, std::less<>> words;
+    for (const auto& english : kEnglishNumberWords) {
+      if (english.value > 1000) continue;
+      const auto kind = english.kind == maestro::NumberWord::kUnit      ? K::kUnit
+                        : english.kind == maestro::NumberWord::kTeen    ? K::kTeen
+                        : english.kind == maestro::NumberWord::kTens    ? K::kTens
+                        : english.kind == maestro::NumberWord::kHundred ? K::kHundred
+                                                                        : K::kThousand;
+      words.emplace(english.word, NumberWord{static_cast<int>(english.value), kind});
+    }
+    words.insert({
+        {"um", {1, K::kUnit}},
+        {"uma", {1, K::kUnit}},
+        {"dois", {2, K::kUnit}},
+        {"duas", {2, K::kUnit}},
+        {"tres", {3, K::kUnit}},
+        {"quatro", {4, K::kUnit}},
+        {"cinco", {5, K::kUnit}},
+        {"seis", {6, K::kUnit}},
+        {"sete", {7, K::kUnit}},
+        {"oito", {8, K::kUnit}},
+        {"nove", {9, K::kUnit}},
+        {"dez", {10, K::kTeen}},
+        {"onze", {11, K::kTeen}},
+        {"doze", {12, K::kTeen}},
+        {"treze", {13, K::kTeen}},
+        {"catorze", {14, K::kTeen}},
+        {"quatorze", {14, K::kTeen}},
+        {"quinze", {15, K::kTeen}},
+        {"dezesseis", {16, K::kTeen}},
+        {"dezessete", {17, K::kTeen}},
+        {"dezoito", {18, K::kTeen}},
+        {"dezenove", {19, K::kTeen}},
+        {"vinte", {20, K::kTens}},
+        {"trinta", {30, K::kTens}},
+        {"quarenta", {40, K::kTens}},
+        {"cinquenta", {50, K::kTens}},
+        {"sessenta", {60, K::kTens}},
+        {"setenta", {70, K::kTens}},
+        {"oitenta", {80, K::kTens}},
+        {"noventa", {90, K::kTens}},
+        {"cem", {100, K::kHundreds}},
+        {"cento", {100, K::kHundreds}},
+        {"duzentos", {200, K::kHundreds}},
+        {"trezentos", {300, K::kHundreds}},
+        {"quatrocentos", {400, K::kHundreds}},
+        {"quinhentos", {500, K::kHundreds}},
+        {"seiscentos", {600, K::kHundreds}},
+        {"setecentos", {700, K::kHundreds}},
+        {"oitocentos", {800, K::kHundreds}},
+        {"novecentos", {900, K::kHundreds}},
+        {"mil", {1000, K::kThousand}},
+    });
+    return words;
+  }();
   return kWords;
 }
 
@@ -192,7 +175,7 @@ std::vector<std::string> Tokenize(std::string_view text) {
     if (c == 0xC3 && i + 1 < text.size()) {
       auto next = static_cast<unsigned char>(text[i + 1]);
       if (next >= 0x80 && next <= 0xBF) {
-        char folded = kLatin1Fold[next - 0x80];
+        char folded = FoldLatin1(next);  // '\0' for × and ÷, which separate tokens
         ++i;
         if (folded != '\0') {
           current += folded;

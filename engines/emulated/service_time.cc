@@ -6,6 +6,8 @@
 #include <cmath>
 #include <random>
 
+#include "common/parse_number.h"
+
 namespace maestro::emulated {
 
 namespace asio = boost::asio;
@@ -26,15 +28,12 @@ namespace {
 Result<double> TakeNumber(EngineOptions& options, const std::string& key, double fallback) {
   auto it = options.find(key);
   if (it == options.end()) return fallback;
-  try {
-    size_t used = 0;
-    double value = std::stod(it->second, &used);
-    if (used != it->second.size() || !std::isfinite(value) || value < 0) throw std::invalid_argument(key);
-    options.erase(it);
-    return value;
-  } catch (const std::exception&) {
+  auto value = ParseNumber<double>(it->second);
+  if (!value || !std::isfinite(*value) || *value < 0) {
     return InvalidArgument("option " + key + "='" + it->second + "' is not a non-negative number");
   }
+  options.erase(it);
+  return *value;
 }
 
 }  // namespace

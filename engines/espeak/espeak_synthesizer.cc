@@ -9,6 +9,8 @@
 #include <future>
 #include <mutex>
 
+#include "common/text.h"
+
 namespace maestro::espeak {
 namespace {
 
@@ -34,11 +36,6 @@ int OnSamples(short* wav, int count, espeak_EVENT* events) {
     return 1;
   }
   return 0;
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
 }
 
 std::mutex submit_mutex;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audio/wav.h"
+#include "common/text.h"
 #include "engines/analyst/analyst.h"
 #include "engines/grounding/grounded_prompt.h"
 #include "engines/openai/openai_client.h"
@@ -37,13 +38,6 @@ Status Malformed(const std::string& what, const std::string& missing) {
   return Status(StatusCode::kUpstreamError, what + ": the reply has no " + missing);
 }
 
-std::string Trim(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return text.substr(begin, end - begin + 1);
-}
-
 class OpenAiSpeechToText final : public SpeechToText {
  public:
   OpenAiSpeechToText(std::unique_ptr<OpenAiClient> client, std::string model, std::string language)
@@ -68,7 +62,7 @@ class OpenAiSpeechToText final : public SpeechToText {
       if (!body.ok()) return done(body.status().WithHop("stt"));
       if (!body->is_object() || !(*body)["text"].is_string())
         return done(Malformed("openai stt", "\"text\" string").WithHop("stt"));
-      Transcript transcript{Trim((*body)["text"].get<std::string>()), language_, 1.0};
+      Transcript transcript{std::string(Trim((*body)["text"].get<std::string>())), language_, 1.0};
       if (body->contains("language") && (*body)["language"].is_string()) {
         transcript.language = (*body)["language"].get<std::string>();
       }
@@ -126,7 +120,8 @@ class OpenAiLanguageModel final : public LanguageModel {
           !choices[0]["message"].is_object() || !choices[0]["message"]["content"].is_string()) {
         return done(Malformed("openai llm", "choices[0].message.content string").WithHop("llm"));
       }
-      Generation generation{Trim(choices[0]["message"]["content"].get<std::string>()), language, context.sources};
+      Generation generation{std::string(Trim(choices[0]["message"]["content"].get<std::string>())), language,
+                            context.sources};
       generation.sources.push_back("openai:" + (model_.empty() ? std::string("default") : model_) + "@" +
                                    client_->Describe());
       done(std::move(generation));

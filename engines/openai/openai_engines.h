@@ -22,7 +22,6 @@ Result<std::unique_ptr<SpeechToText>> CreateSpeechToText(EngineOptions options);
 Result<std::unique_ptr<LanguageModel>> CreateLanguageModel(EngineOptions options);
 Result<std::unique_ptr<TextToSpeech>> CreateTextToSpeech(EngineOptions options);
 
-
 void Register(EngineRegistry& registry);
 
 }  // namespace maestro::openai

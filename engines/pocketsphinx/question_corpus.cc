@@ -5,18 +5,11 @@
 #include <map>
 #include <sstream>
 
+#include "common/text.h"
 #include "engines/stt_eval/text_normalizer.h"
 
 namespace maestro::pocketsphinx {
 namespace {
-
-std::string Trim(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return std::string(text.substr(begin, end - begin));
-}
 
 bool IsSlotChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
@@ -68,12 +61,12 @@ Result<std::vector<std::string>> ExpandTemplates(std::string_view templates, con
   int line_number = 0;
   while (std::getline(lines, raw)) {
     ++line_number;
-    const std::string line = Trim(raw);
+    const std::string line(Trim(raw));
     if (line.empty() || line[0] == '#') continue;
     const auto where = "line " + std::to_string(line_number);
     if (line[0] == '$' && line.find('=') != std::string::npos) {
       const auto eq = line.find('=');
-      const std::string name = Trim(line.substr(1, eq - 1));
+      const std::string name(Trim(std::string_view(line).substr(1, eq - 1)));
       if (name.empty() || !std::all_of(name.begin(), name.end(), IsSlotChar)) {
         return InvalidArgument(where + ": malformed slot name");
       }
@@ -81,7 +74,7 @@ Result<std::vector<std::string>> ExpandTemplates(std::string_view templates, con
       std::istringstream alternatives(line.substr(eq + 1));
       std::string value;
       while (std::getline(alternatives, value, '|')) {
-        value = Trim(value);
+        value = std::string(Trim(value));
         if (value.empty()) return InvalidArgument(where + ": empty value in slot $" + name);
         values.push_back(value);
       }

@@ -2,20 +2,15 @@
 
 #include <cctype>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 
+#include "common/number_words.h"
+#include "common/text.h"
+
 namespace maestro::stt_eval {
 namespace {
-
-// Two-byte UTF-8 Latin-1 letters (second byte after 0xC3) folded to ASCII; others become a space.
-char FoldLatin1(unsigned char second) {
-  static const char* kFold =
-      "aaaaaaaceeeeiiiidnooooo ouuuuyts"
-      "aaaaaaaceeeeiiiidnooooo ouuuuyty";
-  const int index = second - 0x80;
-  return index < 0 || index >= 64 ? ' ' : kFold[index];
-}
 
 // Lower-cases, folds accents and keeps only letters, digits, apostrophes, points and commas (cleaned later).
 std::string Clean(std::string_view text) {
@@ -23,7 +18,8 @@ std::string Clean(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == 0xC3 && i + 1 < text.size()) {
-      out += FoldLatin1(static_cast<unsigned char>(text[++i]));
+      const char folded = FoldLatin1(static_cast<unsigned char>(text[++i]));
+      out += folded == '\0' ? ' ' : folded;
     } else if (c >= 0x80) {
       out += ' ';
     } else if (std::isalnum(c) || c == '\'' || c == '.' || c == ',') {
@@ -56,24 +52,30 @@ std::string TidyToken(const std::string& raw) {
   return token;
 }
 
-const std::map<std::string, int>& Units() {
-  static const std::map<std::string, int> units = {
-      {"zero", 0},     {"one", 1},      {"two", 2},        {"three", 3},     {"four", 4},
-      {"five", 5},     {"six", 6},      {"seven", 7},      {"eight", 8},     {"nine", 9},
-      {"ten", 10},     {"eleven", 11},  {"twelve", 12},    {"thirteen", 13}, {"fourteen", 14},
-      {"fifteen", 15}, {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}};
+// The shared English table (common/number_words.h), split by the part each word plays in a cardinal.
+template <typename Value>
+std::map<std::string, Value> WordsOf(std::initializer_list<NumberWord::Kind> kinds) {
+  std::map<std::string, Value> words;
+  for (const auto& number : kEnglishNumberWords) {
+    for (auto kind : kinds) {
+      if (number.kind == kind) words.emplace(number.word, static_cast<Value>(number.value));
+    }
+  }
+  return words;
+}
+
+const std::map<std::string, int>& Units() {  // 0..19
+  static const auto units = WordsOf<int>({NumberWord::kUnit, NumberWord::kTeen});
   return units;
 }
 
 const std::map<std::string, int>& Tens() {
-  static const std::map<std::string, int> tens = {{"twenty", 20}, {"thirty", 30},  {"forty", 40},  {"fifty", 50},
-                                                  {"sixty", 60},  {"seventy", 70}, {"eighty", 80}, {"ninety", 90}};
+  static const auto tens = WordsOf<int>({NumberWord::kTens});
   return tens;
 }
 
 const std::map<std::string, int64_t>& Scales() {
-  static const std::map<std::string, int64_t> scales = {
-      {"thousand", 1000}, {"million", 1000000}, {"billion", 1000000000}};
+  static const auto scales = WordsOf<int64_t>({NumberWord::kScale});
   return scales;
 }
 

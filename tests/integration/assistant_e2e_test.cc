@@ -9,8 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/maestro/ask_client.h"
+#include "bench/scenarios/scenarios.h"
+#include "common/text.h"
 #include "domain/blocking.h"
-#include "engines/analyst/scenarios.h"
 #include "engines/engine_registry.h"
 #include "engines/stt_eval/text_normalizer.h"
 #include "orchestrator/stack.h"
@@ -18,11 +19,6 @@
 
 namespace maestro {
 namespace {
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
 
 struct Expectation {
   std::vector<std::string> answer_facts;  // must appear in the answer text
@@ -42,7 +38,7 @@ TEST_P(AssistantEndToEndTest, SpokenQuestionsGetCorrectSpokenAnswers) {
   options.port = 0;
   ASSERT_TRUE(stack.Start(options).ok());
 
-  auto scenarios = analyst::LoadScenarios(testing::SourceDir() + "/data/scenarios.yaml");
+  auto scenarios = bench::LoadScenarios(testing::SourceDir() + "/data/scenarios.yaml");
   ASSERT_TRUE(scenarios.ok()) << scenarios.status().ToString();
   auto speaker = EngineRegistry::Global().CreateTts("espeak", {});
   ASSERT_TRUE(speaker.ok());

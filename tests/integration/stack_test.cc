@@ -15,6 +15,7 @@
 #include <regex>
 #include <thread>
 
+#include "common/http_url.h"
 #include "net/http_client.h"
 #include "net/multipart.h"
 #include "tests/support/test_support.h"
@@ -44,7 +45,7 @@ class StackTest : public ::testing::TestWithParam<const char*> {
     options.protocol = GetParam();
     options.port = 0;
     ASSERT_TRUE(stack_.Start(options).ok());
-    auto url = net::ParseHttpUrl(stack_.url()).value();
+    auto url = ParseHttpUrl(stack_.url()).value();
     client_ = std::make_unique<net::HttpClient>(url.host, url.port, net::HttpClientOptions{.max_connections = 64});
   }
 
@@ -71,7 +72,7 @@ TEST_P(StackTest, TwoHundredConcurrentRequestsAllSucceed) {
       done++;
     });
   }
-  while (done < requests) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(testing::WaitUntil([&] { return done == requests; }, std::chrono::seconds(60)));
   EXPECT_EQ(ok.load(), requests);
 }
 
@@ -181,7 +182,7 @@ TEST(StackFailureTest, DeadServiceGives502NamingTheHop) {
   for (const auto& process : stack.processes()) {
     if (process.name == "llm") kill(process.pid, SIGKILL);
   }
-  auto url = net::ParseHttpUrl(stack.url()).value();
+  auto url = ParseHttpUrl(stack.url()).value();
   net::HttpClient client(url.host, url.port);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   auto response = client.SendBlocking(AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(10)));

@@ -136,7 +136,7 @@ TEST_F(AssistServerTest, ExcessBeyondTheQueueGets503WithRetryAfter) {
       done++;
     });
   }
-  while (done < 4) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(testing::WaitUntil([&] { return done == 4; }, std::chrono::seconds(30)));
   EXPECT_EQ(ok.load(), 2);  // one processed, one queued behind it
   EXPECT_EQ(overloaded.load(), 2);
 }
@@ -176,7 +176,7 @@ TEST_F(AssistServerTest, HoldsAThousandConcurrentRequestsWithoutAThreadEach) {
   // Midway through the 1.5 s service time every request is held at once.
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   EXPECT_LT(ThreadCount() - threads_before, 10);
-  while (done < requests) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(testing::WaitUntil([&] { return done == requests; }, std::chrono::seconds(60)));
   EXPECT_EQ(ok.load(), requests);
 }
 

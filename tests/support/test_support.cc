@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "audio/wav.h"
@@ -56,6 +57,15 @@ std::string SharedDataDir() {
   auto candidate = std::filesystem::path(SourceDir()).parent_path() / "shared" / "data";
   if (std::filesystem::is_directory(candidate)) return candidate.string();
   return "";
+}
+
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 }  // namespace maestro::testing

@@ -1,8 +1,10 @@
 // Helpers shared by Maestro's tests: test audio, files, and the paths ctest passes in.
 #pragma once
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace maestro::testing {
@@ -25,6 +27,10 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Polls `condition` every few milliseconds until it holds or `limit` has passed. RETURNS whether it held, so that a
+// test asserts instead of waiting for ever on a call that never completes.
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit);
 
 std::string ReadFile(const std::filesystem::path& path);
 void WriteFile(const std::filesystem::path& path, const std::string& content);

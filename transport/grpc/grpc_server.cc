@@ -7,12 +7,12 @@
 #include <climits>
 #include <mutex>
 
+#include "common/admission_gate.h"
 #include "metrics/metrics.h"
 #include "proto/llm.grpc.pb.h"
 #include "proto/stt.grpc.pb.h"
 #include "proto/tts.grpc.pb.h"
 #include "transport/grpc/grpc_status.h"
-#include "transport/inflight_limit.h"
 
 namespace maestro::grpc {
 namespace {
@@ -31,7 +31,7 @@ Deadline DeadlineOf(const ::grpc::CallbackServerContext& context) {
 class CallGate {
  public:
   CallGate(const std::string& service, const TransportOptions& options)
-      : metrics_(service, "grpc"), limit_(options.max_inflight) {}
+      : metrics_(service, "grpc"), limit_(static_cast<size_t>(options.max_inflight), 0) {}
 
   struct Ticket {
     std::chrono::steady_clock::time_point started;
@@ -84,7 +84,7 @@ class CallGate {
 
  private:
   metrics::RequestMetrics metrics_;
-  InflightLimit limit_;
+  AdmissionGate limit_;  // no queue: the excess is refused at once
 };
 
 class SttService final : public mpes::stt::STTService::CallbackService {

@@ -1,5 +1,7 @@
 #include "transport/inproc/inproc_transport.h"
 
+#include "engines/engine_registry.h"
+
 namespace maestro::inproc {
 namespace {
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/parse_number.h"
 #include "metrics/metrics.h"
 #include "net/admin_routes.h"
 #include "net/http_client.h"
@@ -14,19 +15,14 @@ namespace {
 using json = nlohmann::json;
 namespace http = net::http;
 
-// Requests that carry no budget still get one, so no call can hang a worker for ever.
-constexpr int64_t kDefaultBudgetMs = 60000;
-constexpr int64_t kMaxBudgetMs = 600000;
-
-Deadline DeadlineFrom(const net::HttpRequest& request) {
+// No header means no deadline, as a gRPC call without one or a Thrift timeout_ms of 0: every protocol carries
+// "never" the same way. A header that is not a whole number of milliseconds is the caller's error.
+Result<Deadline> DeadlineFrom(const net::HttpRequest& request) {
   auto it = request.find(net::kDeadlineHeader);
-  if (it == request.end()) return Deadline::In(std::chrono::milliseconds(kDefaultBudgetMs));
-  try {
-    int64_t ms = std::stoll(std::string(it->value()));
-    return Deadline::In(std::chrono::milliseconds(std::clamp<int64_t>(ms, 0, kMaxBudgetMs)));
-  } catch (const std::exception&) {
-    return Deadline::In(std::chrono::milliseconds(kDefaultBudgetMs));
-  }
+  if (it == request.end()) return Deadline::Never();
+  auto ms = ParseNumber<int64_t>(std::string_view(it->value().data(), it->value().size()));
+  if (!ms) return InvalidArgument(std::string(net::kDeadlineHeader) + " must be a whole number of milliseconds");
+  return Deadline::FromBudgetMs(*ms);
 }
 
 void SetDeadline(net::HttpRequest& request, const Deadline& deadline) {
@@ -55,10 +51,10 @@ class RestServiceServer final : public ServiceServer {
     http_options.body_limit = options.max_message_bytes;
     // Services refuse the excess at once, as the gRPC and Thrift servers do; queueing is Maestro's job.
     http_options.max_inflight = static_cast<size_t>(options.max_inflight);
-    http_options.max_waiting = 0;
+    http_options.max_queued = 0;
     RestServiceServer* self = server.get();
     auto started = net::HttpServer::Start(
-        http_options, [self, route, serve = std::move(serve)](net::HttpRequest&& request, net::Respond respond) {
+        http_options, [self, route, serve = std::move(serve)](net::HttpRequest&& request, const net::Respond& respond) {
           if (net::HandleAdminRoute(request, respond, self->ready_)) return;
           if (Path(request) != route) {
             return respond(net::ErrorResponse(Status(StatusCode::kNotFound, "no route " + std::string(Path(request)))));
@@ -249,7 +245,7 @@ class RestTransport final : public Transport {
   Result<std::unique_ptr<ServiceServer>> ServeStt(SpeechToText& engine, const std::string& host,
                                                   uint16_t port) override {
     return RestServiceServer::Start(
-        "stt", "/transcribe", host, port, options_, [&engine](net::HttpRequest&& request, net::Respond respond) {
+        "stt", "/transcribe", host, port, options_, [&engine](net::HttpRequest&& request, const net::Respond& respond) {
           auto content_type = request[http::field::content_type];
           auto parts = net::ParseMultipart(request.body(), std::string_view(content_type.data(), content_type.size()));
           if (!parts.ok()) return respond(net::ErrorResponse(parts.status()));
@@ -259,8 +255,10 @@ class RestTransport final : public Transport {
           }
           if (file == nullptr) return respond(net::ErrorResponse(InvalidArgument("multipart field 'file' is missing")));
           if (file->data.empty()) return respond(net::ErrorResponse(InvalidArgument("uploaded file is empty")));
+          auto deadline = DeadlineFrom(request);
+          if (!deadline.ok()) return respond(net::ErrorResponse(deadline.status()));
           AudioClip clip{std::string(file->data), file->filename, file->content_type};
-          engine.Transcribe(std::move(clip), DeadlineFrom(request), [respond](Result<Transcript> transcript) {
+          engine.Transcribe(std::move(clip), *deadline, [respond](Result<Transcript> transcript) {
             if (!transcript.ok()) return respond(net::ErrorResponse(transcript.status()));
             respond(JsonOk({{"text", transcript->text},
                             {"language", transcript->language},
@@ -272,13 +270,15 @@ class RestTransport final : public Transport {
   Result<std::unique_ptr<ServiceServer>> ServeLlm(LanguageModel& engine, const std::string& host,
                                                   uint16_t port) override {
     return RestServiceServer::Start("llm", "/generate", host, port, options_,
-                                    [&engine](net::HttpRequest&& request, net::Respond respond) {
+                                    [&engine](net::HttpRequest&& request, const net::Respond& respond) {
                                       auto body = ParseJsonObject(request.body());
                                       if (!body.ok()) return respond(net::ErrorResponse(body.status()));
                                       auto generation = GenerationFromJson(*body);
                                       if (!generation.ok()) return respond(net::ErrorResponse(generation.status()));
+                                      auto deadline = DeadlineFrom(request);
+                                      if (!deadline.ok()) return respond(net::ErrorResponse(deadline.status()));
                                       std::string prompt = generation->prompt;
-                                      engine.Generate(std::move(generation).value(), DeadlineFrom(request),
+                                      engine.Generate(std::move(generation).value(), *deadline,
                                                       [respond, prompt = std::move(prompt)](Result<Generation> answer) {
                                                         if (!answer.ok())
                                                           return respond(net::ErrorResponse(answer.status()));
@@ -293,14 +293,16 @@ class RestTransport final : public Transport {
   Result<std::unique_ptr<ServiceServer>> ServeTts(TextToSpeech& engine, const std::string& host,
                                                   uint16_t port) override {
     return RestServiceServer::Start(
-        "tts", "/synthesize", host, port, options_, [&engine](net::HttpRequest&& request, net::Respond respond) {
+        "tts", "/synthesize", host, port, options_, [&engine](net::HttpRequest&& request, const net::Respond& respond) {
           auto body = ParseJsonObject(request.body());
           if (!body.ok()) return respond(net::ErrorResponse(body.status()));
           if (!body->contains("text") || !(*body)["text"].is_string()) {
             return respond(net::ErrorResponse(InvalidArgument("field 'text' (string) is required")));
           }
+          auto deadline = DeadlineFrom(request);
+          if (!deadline.ok()) return respond(net::ErrorResponse(deadline.status()));
           SynthesisRequest synthesis{(*body)["text"].get<std::string>(), body->value("voice", std::string())};
-          engine.Synthesize(std::move(synthesis), DeadlineFrom(request), [respond](Result<SpeechAudio> speech) {
+          engine.Synthesize(std::move(synthesis), *deadline, [respond](Result<SpeechAudio> speech) {
             if (!speech.ok()) return respond(net::ErrorResponse(speech.status()));
             net::HttpResponse response{http::status::ok, 11};
             response.set(http::field::content_type, "audio/wav");

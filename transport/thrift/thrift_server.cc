@@ -11,11 +11,11 @@
 #include <mutex>
 #include <thread>
 
+#include "common/admission_gate.h"
 #include "gen-cpp/LLMService.h"
 #include "gen-cpp/STTService.h"
 #include "gen-cpp/TTSService.h"
 #include "metrics/metrics.h"
-#include "transport/inflight_limit.h"
 #include "transport/thrift/thrift_wire.h"
 
 namespace maestro::thrift {
@@ -31,8 +31,8 @@ constexpr int kIdleTimeoutMs = 60'000;
 constexpr int64_t kMinConnections = 64;
 
 Deadline DeadlineOf(int64_t timeout_ms) {
-  if (timeout_ms <= 0) return Deadline::Never();
-  return Deadline::In(std::chrono::milliseconds(timeout_ms));
+  if (timeout_ms <= 0) return Deadline::Never();  // the original system's "no deadline"
+  return Deadline::FromBudgetMs(timeout_ms);
 }
 
 [[noreturn]] void Throw(const Status& status) {
@@ -46,7 +46,7 @@ Deadline DeadlineOf(int64_t timeout_ms) {
 class CallGate {
  public:
   CallGate(const std::string& service, const TransportOptions& options)
-      : metrics_(service, "thrift"), limit_(options.max_inflight) {}
+      : metrics_(service, "thrift"), limit_(static_cast<size_t>(options.max_inflight), 0) {}
 
   // Calls the engine through `start` and waits for its result until `deadline`.
   // RETURNS the engine's result, or kOverloaded / kDeadlineExceeded from admission or the wait.
@@ -74,7 +74,7 @@ class CallGate {
   }
 
   metrics::RequestMetrics metrics_;
-  InflightLimit limit_;
+  AdmissionGate limit_;  // no queue: the excess is refused at once
 };
 
 class SttHandler final : public mpes::thrift::stt::STTServiceIf {

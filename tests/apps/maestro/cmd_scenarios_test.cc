@@ -44,6 +44,13 @@ std::string ReadAll(const std::filesystem::path& path) {
   return text.str();
 }
 
+TEST(MaestroCliTest, VersionComesFromTheBuild) {
+  auto run = Maestro("--version");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("maestro 0.1.0 ("));
+  EXPECT_THAT(run.output, HasSubstr("g++ "));
+}
+
 TEST(ScenariosCommandTest, ListsTheThreeScenariosInBothLanguages) {
   auto run = Maestro("scenarios list");
   ASSERT_EQ(run.exit_code, 0) << run.output;
@@ -57,7 +64,7 @@ TEST(ScenariosCommandTest, ListsTheThreeScenariosInBothLanguages) {
 TEST(ScenariosCommandTest, RendersEveryQuestionToWav) {
   auto out = std::filesystem::path(::testing::TempDir()) / "scenario_wavs";
   std::filesystem::remove_all(out);
-  auto run = Maestro("scenarios render --engine emulated --option seconds=0.5 --out " + out.string());
+  auto run = Maestro("scenarios render --engine emulated --engine-opt seconds=0.5 --out " + out.string());
   ASSERT_EQ(run.exit_code, 0) << run.output;
   for (const char* id : {"simple", "traditional", "complex"}) {
     for (const char* language : {"en", "pt-BR"}) {
@@ -68,8 +75,8 @@ TEST(ScenariosCommandTest, RendersEveryQuestionToWav) {
       EXPECT_EQ(wav.size(), 44u + 11025 * 2);  // 0.5 s at 22.05 kHz, 16-bit mono
     }
   }
-  auto english =
-      Maestro("scenarios render --engine emulated --option seconds=0.1 --lang en --out " + (out / "en").string());
+  auto english = Maestro("scenarios render --engine emulated --engine-opt seconds=0.1 --language en --out " +
+                         (out / "en").string());
   ASSERT_EQ(english.exit_code, 0) << english.output;
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(out / "en"), {}), 3);
 }
@@ -79,7 +86,7 @@ TEST(ScenariosCommandTest, ReportsBadEnginesOptionsAndFiles) {
   auto engine = Maestro("scenarios render --engine nonexistent --out " + out.string());
   EXPECT_EQ(engine.exit_code, 1);
   EXPECT_THAT(engine.output, HasSubstr("unknown tts engine 'nonexistent'"));
-  auto option = Maestro("scenarios render --engine emulated --option seconds --out " + out.string());
+  auto option = Maestro("scenarios render --engine emulated --engine-opt seconds --out " + out.string());
   EXPECT_EQ(option.exit_code, 2);
   auto file = Maestro("scenarios --file /nonexistent.yaml list");
   EXPECT_EQ(file.exit_code, 1);

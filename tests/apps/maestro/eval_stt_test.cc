@@ -114,7 +114,8 @@ TEST(EvalSttTest, TextReportHasARowPerClipAndEndsWithWer) {
   std::ofstream(dir.path() / "clips" / "a.wav", std::ios::binary) << speech->wav;
   std::ofstream(dir.path() / "manifest.tsv") << "# comment\nclips/a.wav\tWhat is the ticker symbol of Petrobras?\n"
                                              << "clips/a.wav\tWhat is the ticker symbol of Vale?\n";
-  auto run = RunMaestro("eval stt " + (dir.path() / "manifest.tsv").string() + " --engine pocketsphinx -o workers=1");
+  auto run = RunMaestro("eval stt " + (dir.path() / "manifest.tsv").string() +
+                        " --engine pocketsphinx --engine-opt workers=1");
   ASSERT_EQ(run.exit_code, 0) << run.out;
   EXPECT_NE(run.out.find("0.00\t0/7\t"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("14.29\t1/7\t"), std::string::npos) << run.out;

@@ -41,7 +41,7 @@ TEST(LoadCliTest, PrintsJsonSummaryAndWritesTheHistogram) {
   const auto out_file = std::filesystem::temp_directory_path() / ("maestro_load_cli_" + std::to_string(getpid()));
   const std::string url = "http://127.0.0.1:" + std::to_string((*server)->port()) + "/assist";
   auto outcome =
-      RunMaestro("load " + url + " --vus 2 --duration 500ms --warmup 100ms --json --out " + out_file.string());
+      RunMaestro("load " + url + " --users 2 --duration 500ms --warmup 100ms --json --out " + out_file.string());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.out;
   const auto json = nlohmann::json::parse(outcome.out);
   EXPECT_EQ(json["mode"], "closed");
@@ -79,7 +79,7 @@ TEST(LoadCliTest, BadArgumentsFailWithoutSending) {
   EXPECT_EQ(RunMaestro("load http://127.0.0.1:1/ --header NoColon").exit_code, 2);
   EXPECT_EQ(RunMaestro("load http://127.0.0.1:1/ --body /nonexistent/file").exit_code, 2);
   EXPECT_EQ(RunMaestro("load http://127.0.0.1:1/ --watch stt:notapid").exit_code, 2);
-  EXPECT_NE(RunMaestro("load http://127.0.0.1:1/ --vus 2 --rate 5").exit_code, 0);
+  EXPECT_NE(RunMaestro("load http://127.0.0.1:1/ --users 2 --rate 5").exit_code, 0);
 }
 
 }  // namespace

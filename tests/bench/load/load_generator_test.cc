@@ -56,7 +56,9 @@ LoadSummary MustRun(const LoadConfig& config) {
 // generator measures right, while a generator with a bias fails all three.
 constexpr int kAccuracyAttempts = 3;
 
-bool P50Within5Percent(const LoadSummary& s) { return std::abs(Ms(s.latency.ValueAtPercentile(50)) - 10.0) <= 0.5; }
+bool P50Within5Percent(const LoadSummary& s) {
+  return std::abs(Ms(s.latency.ValueAtPercentile(50)) - 10.0) <= 0.5;
+}
 
 TEST(LoadGeneratorTest, ClosedLoopP50IsTheServiceTimeWithin5Percent) {
   FixtureServerOptions options;
@@ -145,7 +147,7 @@ TEST(LoadGeneratorTest, OpenLoopDropsSendsBeyondMaxInflight) {
   options.service_time = milliseconds(200);
   auto server = Serve(options);
   LoadConfig c = Open(*server, 200, milliseconds(1500));
-  c.max_inflight = 10;  // at most 10 / 0.2 s = 50 requests/s can be served
+  c.max_outstanding = 10;  // at most 10 / 0.2 s = 50 requests/s can be served
   const LoadSummary s = MustRun(c);
   EXPECT_EQ(s.scheduled, 300u);
   EXPECT_GT(s.dropped, 150u) << FormatSummaryTable(s);
@@ -161,7 +163,7 @@ TEST(LoadGeneratorTest, OpenLoopCountsLateSendsWhenConnectionsAreBusy) {
   auto server = Serve(options);
   LoadConfig c = Open(*server, 100, milliseconds(1000));
   c.connections = 1;  // one connection serves 50/s, so sends queue and go late
-  c.max_inflight = 1000;
+  c.max_outstanding = 1000;
   const LoadSummary s = MustRun(c);
   EXPECT_GE(s.late, 90u) << FormatSummaryTable(s);
   EXPECT_EQ(s.dropped, 0u);

@@ -201,7 +201,7 @@ TEST_F(AnalystTest, RetrieveContextGivesFactsAndPassages) {
 }
 
 TEST(AnalystEngineTest, RegisteredAsNotNeuralAndAnswersThroughTheInterface) {
-  auto lines = EngineRegistry::Global().Describe("llm");
+  auto lines = EngineRegistry::Global().Describe(ServiceKind::kLlm);
   bool found = false;
   for (const auto& line : lines)
     found |= line.rfind("analyst: ", 0) == 0 && line.find("NOT a neural model") != std::string::npos;

@@ -359,8 +359,8 @@ TEST(OpenAiLlmTest, ConcurrentCallsShareABoundedSetOfConnections) {
       client_ports.insert(req.remote_port);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    res.set_content(R"({"choices":[{"message":{"content":")" + json::parse(req.body)["messages"][1]["content"]
-                        .get<std::string>() + R"("}}]})",
+    res.set_content(R"({"choices":[{"message":{"content":")" +
+                        json::parse(req.body)["messages"][1]["content"].get<std::string>() + R"("}}]})",
                     "application/json");
   });
   auto llm = CreateLanguageModel(Options(fake, {{"context", "none"}, {"workers", "3"}, {"queue", "100"}}));

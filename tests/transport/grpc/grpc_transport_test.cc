@@ -3,13 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "tests/transport/raw_socket.h"
-#include "tests/transport/rpc_conformance.h"
+#include "tests/transport/transport_conformance.h"
 
 namespace maestro::testing {
 namespace {
 
-INSTANTIATE_TEST_SUITE_P(Grpc, RpcConformanceTest, ::testing::Values(RpcCase{"grpc", "grpc", TransportOptions{}}),
-                         CaseName);
+INSTANTIATE_TEST_SUITE_P(Grpc, TransportConformanceTest,
+                         ::testing::Values(TransportCase{"grpc", "grpc", TransportOptions{}}), CaseName);
+INSTANTIATE_TEST_SUITE_P(Grpc, WireConformanceTest,
+                         ::testing::Values(TransportCase{"grpc", "grpc", TransportOptions{}}), CaseName);
 
 // Bytes an HTTP/2 server must refuse without harm.
 std::string Http2Preface() {

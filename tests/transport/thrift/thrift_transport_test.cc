@@ -9,7 +9,7 @@
 #include "gen-cpp/LLMService.h"
 #include "gen-cpp/STTService.h"
 #include "tests/transport/raw_socket.h"
-#include "tests/transport/rpc_conformance.h"
+#include "tests/transport/transport_conformance.h"
 #include "transport/thrift/thrift_wire.h"
 
 namespace maestro::testing {
@@ -22,12 +22,16 @@ TransportOptions Wire(const std::string& transport, const std::string& protocol)
   return options;
 }
 
-INSTANTIATE_TEST_SUITE_P(Thrift, RpcConformanceTest,
-                         ::testing::Values(RpcCase{"buffered_binary", "thrift", Wire("buffered", "binary")},
-                                           RpcCase{"framed_binary", "thrift", Wire("framed", "binary")},
-                                           RpcCase{"buffered_compact", "thrift", Wire("buffered", "compact")},
-                                           RpcCase{"framed_compact", "thrift", Wire("framed", "compact")}),
-                         CaseName);
+// Every wire format the Thrift transport speaks.
+auto ThriftFormats() {
+  return ::testing::Values(TransportCase{"buffered_binary", "thrift", Wire("buffered", "binary")},
+                           TransportCase{"framed_binary", "thrift", Wire("framed", "binary")},
+                           TransportCase{"buffered_compact", "thrift", Wire("buffered", "compact")},
+                           TransportCase{"framed_compact", "thrift", Wire("framed", "compact")});
+}
+
+INSTANTIATE_TEST_SUITE_P(Thrift, TransportConformanceTest, ThriftFormats(), CaseName);
+INSTANTIATE_TEST_SUITE_P(Thrift, WireConformanceTest, ThriftFormats(), CaseName);
 
 // A well-formed Transcribe call, serialised by the generated client into memory.
 std::string TranscribeCall(const TransportOptions& options, const std::string& audio) {
@@ -51,7 +55,7 @@ std::string BigEndian32(uint32_t value) {
           static_cast<char>(value)};
 }
 
-class ThriftWireTest : public ::testing::TestWithParam<RpcCase> {};
+class ThriftWireTest : public ::testing::TestWithParam<TransportCase> {};
 
 TEST_P(ThriftWireTest, GarbageTruncatedAndOversizeInputLeavesTheServerHealthy) {
   TransportOptions options = GetParam().options;
@@ -108,12 +112,7 @@ TEST_P(ThriftWireTest, OneConnectionCarriesFarMoreThanTheMessageLimit) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Thrift, ThriftWireTest,
-                         ::testing::Values(RpcCase{"buffered_binary", "thrift", Wire("buffered", "binary")},
-                                           RpcCase{"framed_binary", "thrift", Wire("framed", "binary")},
-                                           RpcCase{"buffered_compact", "thrift", Wire("buffered", "compact")},
-                                           RpcCase{"framed_compact", "thrift", Wire("framed", "compact")}),
-                         CaseName);
+INSTANTIATE_TEST_SUITE_P(Thrift, ThriftWireTest, ThriftFormats(), CaseName);
 
 TEST(ThriftOptionsTest, UnknownWireFormatIsInvalidArgument) {
   auto engine = emulated::CreateTextToSpeech({}).value();
@@ -132,12 +131,8 @@ TEST(ThriftPoolTest, OneConnectionServesManyConcurrentCallers) {
   ASSERT_TRUE(server.ok());
   auto llm = transport->ConnectLlm("127.0.0.1:" + std::to_string((*server)->port()));
   std::vector<std::future<Result<Generation>>> calls;
-  for (int i = 0; i < 50; ++i) {
-    auto promise = std::make_shared<std::promise<Result<Generation>>>();
-    calls.push_back(promise->get_future());
-    (*llm)->Generate({.prompt = "q"}, Deadline::In(std::chrono::seconds(10)),
-                     [promise](Result<Generation> r) { promise->set_value(std::move(r)); });
-  }
+  for (int i = 0; i < 50; ++i)
+    calls.push_back(StartGenerate(**llm, {.prompt = "q"}, Deadline::In(std::chrono::seconds(10))));
   for (auto& call : calls) EXPECT_TRUE(call.get().ok());
 }
 

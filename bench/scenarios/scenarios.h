@@ -8,7 +8,7 @@
 
 #include "common/status.h"
 
-namespace maestro::analyst {
+namespace maestro::bench {
 
 struct Scenario {
   std::string id;  // "simple", "traditional", "complex"
@@ -27,7 +27,7 @@ struct ScenarioSet {
 Result<ScenarioSet> ParseScenarios(const std::string& yaml);
 // RETURNS the parsed file, or kNotFound.
 Result<ScenarioSet> LoadScenarios(const std::string& path);
-// DefaultDataDir() + "/scenarios.yaml".
+// analyst::DefaultDataDir() + "/scenarios.yaml".
 std::string DefaultScenariosPath();
 
-}  // namespace maestro::analyst
+}  // namespace maestro::bench

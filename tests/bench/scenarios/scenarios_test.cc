@@ -1,12 +1,12 @@
-#include "engines/analyst/scenarios.h"
+#include "bench/scenarios/scenarios.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "engines/analyst/analyst.h"
-#include "tests/engines/analyst/test_paths.h"
+#include "tests/support/test_support.h"
 
-namespace maestro::analyst {
+namespace maestro::bench {
 namespace {
 
 using ::testing::HasSubstr;
@@ -30,13 +30,13 @@ TEST(ScenariosTest, TheRepositoryFileHasTheThesisQuestions) {
 TEST(ScenariosTest, EveryScenarioIsAnsweredFromItsContextInBothLanguages) {
   auto set = LoadScenarios(testing::SourceDir() + "/data/scenarios.yaml");
   ASSERT_TRUE(set.ok());
-  auto analyst = Analyst::Create({testing::KnowledgeDir(), ""});
-  ASSERT_TRUE(analyst.ok());
+  auto engine = analyst::Analyst::Create({testing::SourceDir() + "/data/knowledge", ""});
+  ASSERT_TRUE(engine.ok());
   const std::map<std::string, std::string> kSourcePrefix = {
       {"instruments", "instruments.csv"}, {"glossary", "glossary.yaml"}, {"prices", "prices_synthetic_2024.csv"}};
   for (const auto& scenario : set->scenarios) {
     for (const auto& [language, question] : scenario.questions) {
-      auto answer = (*analyst)->Answer(question);
+      auto answer = (*engine)->Answer(question);
       EXPECT_EQ(answer.language, language) << question;
       ASSERT_FALSE(answer.sources.empty()) << question;
       EXPECT_THAT(answer.sources[0], HasSubstr(kSourcePrefix.at(scenario.context))) << question;
@@ -61,4 +61,4 @@ TEST(ScenariosTest, RejectsBadFiles) {
 }
 
 }  // namespace
-}  // namespace maestro::analyst
+}  // namespace maestro::bench

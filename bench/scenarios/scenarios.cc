@@ -1,4 +1,4 @@
-#include "engines/analyst/scenarios.h"
+#include "bench/scenarios/scenarios.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -7,7 +7,7 @@
 #include "engines/analyst/csv.h"
 #include "engines/analyst/data_dir.h"
 
-namespace maestro::analyst {
+namespace maestro::bench {
 
 Result<ScenarioSet> ParseScenarios(const std::string& yaml) {
   ScenarioSet set;
@@ -43,13 +43,13 @@ Result<ScenarioSet> ParseScenarios(const std::string& yaml) {
 }
 
 Result<ScenarioSet> LoadScenarios(const std::string& path) {
-  auto text = ReadFileLimited(path, 1u << 20);
+  auto text = analyst::ReadFileLimited(path, 1u << 20);
   if (!text.ok()) return text.status();
   return ParseScenarios(*text);
 }
 
 std::string DefaultScenariosPath() {
-  return DefaultDataDir() + "/scenarios.yaml";
+  return analyst::DefaultDataDir() + "/scenarios.yaml";
 }
 
-}  // namespace maestro::analyst
+}  // namespace maestro::bench

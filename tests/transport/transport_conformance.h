@@ -1,0 +1,500 @@
+// The behaviour every transport must show, as parameterised GoogleTest suites. A test file instantiates
+// TransportConformanceTest (every protocol, inproc included) and, for protocols with a wire, also
+// WireConformanceTest, with the protocol name and the TransportOptions variants to run.
+// Network servers are real (port 0 on loopback) and serve the emulated engines; clients are the transport's own.
+// inproc has no server: its clients are engines built by name, so the suite reaches a test's engine through a
+// registry entry ("conformance-target") that forwards to it.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "domain/blocking.h"
+#include "engines/emulated/emulated_engines.h"
+#include "engines/engine_registry.h"
+#include "metrics/metrics.h"
+#include "transport/transport.h"
+
+namespace maestro::testing {
+
+struct TransportCase {
+  std::string label;
+  std::string protocol;
+  TransportOptions options;
+};
+
+inline void PrintTo(const TransportCase& test_case, std::ostream* out) {
+  *out << test_case.label;
+}
+
+inline std::string CaseName(const ::testing::TestParamInfo<TransportCase>& info) {
+  return info.param.label;
+}
+
+// Starts a call and RETURNS the future of its result: the suite's way to keep many calls in flight.
+inline std::future<Result<Generation>> StartGenerate(LanguageModel& llm, GenerationRequest request, Deadline deadline) {
+  auto promise = std::make_shared<std::promise<Result<Generation>>>();
+  auto future = promise->get_future();
+  llm.Generate(std::move(request), deadline, [promise](Result<Generation> r) { promise->set_value(std::move(r)); });
+  return future;
+}
+
+// Engine views that forward to an engine owned elsewhere: what the inproc registry entry hands out.
+class ForwardingStt final : public SpeechToText {
+ public:
+  explicit ForwardingStt(SpeechToText& inner) : inner_(inner) {}
+  void Transcribe(AudioClip clip, Deadline deadline, Callback<Transcript> done) override {
+    inner_.Transcribe(std::move(clip), deadline, std::move(done));
+  }
+
+ private:
+  SpeechToText& inner_;
+};
+
+class ForwardingLlm : public LanguageModel {
+ public:
+  explicit ForwardingLlm(LanguageModel& inner) : inner_(inner) {}
+  void Generate(GenerationRequest request, Deadline deadline, Callback<Generation> done) override {
+    inner_.Generate(std::move(request), deadline, std::move(done));
+  }
+
+ private:
+  LanguageModel& inner_;
+};
+
+class ForwardingTts final : public TextToSpeech {
+ public:
+  explicit ForwardingTts(TextToSpeech& inner) : inner_(inner) {}
+  void Synthesize(SynthesisRequest request, Deadline deadline, Callback<SpeechAudio> done) override {
+    inner_.Synthesize(std::move(request), deadline, std::move(done));
+  }
+
+ private:
+  TextToSpeech& inner_;
+};
+
+// An engine wrapper that counts the calls reaching it, to prove a call was (or was not) sent.
+class CountingLlm final : public ForwardingLlm {
+ public:
+  using ForwardingLlm::ForwardingLlm;
+  void Generate(GenerationRequest request, Deadline deadline, Callback<Generation> done) override {
+    calls.fetch_add(1);
+    ForwardingLlm::Generate(std::move(request), deadline, std::move(done));
+  }
+  std::atomic<int> calls{0};
+};
+
+// A language model that fails every call with the StatusCode named by the prompt ("overloaded", ...).
+class FailingLlm final : public LanguageModel {
+ public:
+  void Generate(GenerationRequest request, Deadline, Callback<Generation> done) override {
+    for (int i = 1; i <= static_cast<int>(StatusCode::kInternal); ++i) {
+      auto code = static_cast<StatusCode>(i);
+      if (request.prompt == StatusCodeName(code)) return done(Status(code, "scripted " + request.prompt));
+    }
+    done(Generation{"no failure scripted", "en", {}});
+  }
+};
+
+// A language model that remembers the deadline each call brought.
+class DeadlineRecordingLlm final : public LanguageModel {
+ public:
+  void Generate(GenerationRequest, Deadline deadline, Callback<Generation> done) override {
+    seen.push_back(deadline);
+    remaining_at_arrival_ms.push_back(deadline.remaining_ms());
+    done(Generation{"noted", "en", {}});
+  }
+  std::vector<Deadline> seen;  // calls are made one at a time in the test
+  // Read when the call arrived: a test thread descheduled on a loaded machine must not shrink it afterwards.
+  std::vector<int64_t> remaining_at_arrival_ms;
+};
+
+// RETURNS the established TCP connections whose local port is `port` (the server ends of its connections),
+// over IPv4 and IPv6 (gRPC listens on a dual-stack socket even for 127.0.0.1).
+inline int EstablishedConnectionsTo(uint16_t port) {
+  std::string wanted = ":";
+  constexpr const char* kHex = "0123456789ABCDEF";
+  for (int shift = 12; shift >= 0; shift -= 4) wanted += kHex[(port >> shift) & 0xF];
+  int count = 0;
+  for (const char* path : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream table(path);
+    std::string line;
+    std::getline(table, line);  // header
+    while (std::getline(table, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      fields >> slot >> local >> remote >> state;
+      if (local.size() >= 5 && local.substr(local.size() - 5) == wanted && state == "01") ++count;
+    }
+  }
+  return count;
+}
+
+// The engines the inproc registry entry "conformance-target" forwards to; set by the running test.
+struct InprocTargets {
+  SpeechToText* stt = nullptr;
+  LanguageModel* llm = nullptr;
+  TextToSpeech* tts = nullptr;
+
+  static InprocTargets& Current() {
+    static InprocTargets targets;
+    return targets;
+  }
+  static constexpr const char* kName = "conformance-target";
+
+  // Registers the forwarding entries once per process.
+  static void RegisterOnce() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+      auto& registry = EngineRegistry::Global();
+      registry.RegisterStt(kName, "test: forwards to the conformance suite's engine", [](const EngineOptions&) {
+        return Result<std::unique_ptr<SpeechToText>>(std::make_unique<ForwardingStt>(*Current().stt));
+      });
+      registry.RegisterLlm(kName, "test: forwards to the conformance suite's engine", [](const EngineOptions&) {
+        return Result<std::unique_ptr<LanguageModel>>(std::make_unique<ForwardingLlm>(*Current().llm));
+      });
+      registry.RegisterTts(kName, "test: forwards to the conformance suite's engine", [](const EngineOptions&) {
+        return Result<std::unique_ptr<TextToSpeech>>(std::make_unique<ForwardingTts>(*Current().tts));
+      });
+    });
+  }
+};
+
+class TransportConformanceTest : public ::testing::TestWithParam<TransportCase> {
+ protected:
+  void SetUp() override {
+    if (inproc()) InprocTargets::RegisterOnce();
+    transport_ = MakeTransport(Options());
+  }
+
+  bool inproc() const { return GetParam().protocol == "inproc"; }
+  TransportOptions Options() const { return GetParam().options; }
+
+  std::unique_ptr<Transport> MakeTransport(const TransportOptions& options) const {
+    auto transport = CreateTransport(GetParam().protocol, options);
+    EXPECT_TRUE(transport.ok()) << transport.status().ToString();
+    return std::move(*transport);
+  }
+
+  static std::string Address(const ServiceServer& server) { return "127.0.0.1:" + std::to_string(server.port()); }
+
+  // RETURNS a client of `transport_` that reaches `engine`: over a server on loopback port 0 kept by the
+  // fixture, or for inproc, through the registry entry that forwards to it.
+  std::unique_ptr<SpeechToText> Client(SpeechToText& engine) {
+    if (inproc()) {
+      InprocTargets::Current().stt = &engine;
+      return Connected(transport_->ConnectStt(InprocTargets::kName));
+    }
+    return Connected(transport_->ConnectStt(Served(transport_->ServeStt(engine, "127.0.0.1", 0))));
+  }
+  std::unique_ptr<LanguageModel> Client(LanguageModel& engine) {
+    if (inproc()) {
+      InprocTargets::Current().llm = &engine;
+      return Connected(transport_->ConnectLlm(InprocTargets::kName));
+    }
+    return Connected(transport_->ConnectLlm(Served(transport_->ServeLlm(engine, "127.0.0.1", 0))));
+  }
+  std::unique_ptr<TextToSpeech> Client(TextToSpeech& engine) {
+    if (inproc()) {
+      InprocTargets::Current().tts = &engine;
+      return Connected(transport_->ConnectTts(InprocTargets::kName));
+    }
+    return Connected(transport_->ConnectTts(Served(transport_->ServeTts(engine, "127.0.0.1", 0))));
+  }
+
+  static std::unique_ptr<SpeechToText> EmulatedStt(EngineOptions options = {}) {
+    return emulated::CreateSpeechToText(std::move(options)).value();
+  }
+  static std::unique_ptr<LanguageModel> EmulatedLlm(EngineOptions options = {}) {
+    return emulated::CreateLanguageModel(std::move(options)).value();
+  }
+  static std::unique_ptr<TextToSpeech> EmulatedTts(EngineOptions options = {}) {
+    return emulated::CreateTextToSpeech(std::move(options)).value();
+  }
+
+  static Deadline Seconds(int seconds) { return Deadline::In(std::chrono::seconds(seconds)); }
+
+  std::unique_ptr<Transport> transport_;
+  std::vector<std::unique_ptr<ServiceServer>> servers_;
+
+ private:
+  std::string Served(Result<std::unique_ptr<ServiceServer>> server) {
+    EXPECT_TRUE(server.ok()) << server.status().ToString();
+    if (!server.ok()) return "127.0.0.1:1";
+    servers_.push_back(std::move(server).value());
+    return Address(*servers_.back());
+  }
+  template <typename Engine>
+  static std::unique_ptr<Engine> Connected(Result<std::unique_ptr<Engine>> client) {
+    EXPECT_TRUE(client.ok()) << client.status().ToString();
+    return client.ok() ? std::move(client).value() : nullptr;
+  }
+};
+
+// Behaviour that only a protocol with a wire has: servers, ports, connections, limits and admission.
+class WireConformanceTest : public TransportConformanceTest {};
+
+TEST_P(TransportConformanceTest, ServesEachEngine) {
+  auto stt_engine = EmulatedStt();
+  auto llm_engine = EmulatedLlm();
+  auto tts_engine = EmulatedTts();
+  auto stt = Client(*stt_engine);
+  auto llm = Client(*llm_engine);
+  auto tts = Client(*tts_engine);
+  ASSERT_TRUE(stt && llm && tts);
+
+  auto transcript = TranscribeBlocking(*stt, {"RIFF....WAVE", "q.wav", "audio/wav"}, Seconds(5));
+  ASSERT_TRUE(transcript.ok()) << transcript.status().ToString();
+  EXPECT_EQ(transcript->text, "what is the ticker symbol of petrobras");
+  EXPECT_EQ(transcript->language, "en-US");
+
+  auto answer = GenerateBlocking(*llm, {.prompt = "what is the ticker of petrobras?"}, Seconds(5));
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  int words = 1;
+  for (char c : answer->text) words += c == ' ';
+  EXPECT_EQ(words, 50);
+  EXPECT_EQ(answer->sources, std::vector<std::string>{"emulated"});
+
+  auto speech = SynthesizeBlocking(*tts, {.text = "PETR4"}, Seconds(5));
+  ASSERT_TRUE(speech.ok()) << speech.status().ToString();
+  EXPECT_EQ(speech->wav.size(), 441'044u);
+  EXPECT_EQ(speech->wav.substr(0, 4), "RIFF");
+}
+
+TEST_P(TransportConformanceTest, EngineErrorsKeepTheirCode) {
+  auto llm_engine = EmulatedLlm();
+  auto tts_engine = EmulatedTts();
+  auto stt_engine = EmulatedStt();
+  auto llm = Client(*llm_engine);
+  auto tts = Client(*tts_engine);
+  auto stt = Client(*stt_engine);
+  ASSERT_TRUE(stt && llm && tts);
+
+  auto empty_prompt = GenerateBlocking(*llm, {.prompt = ""}, Seconds(5));
+  EXPECT_EQ(empty_prompt.status().code(), StatusCode::kInvalidArgument) << empty_prompt.status().ToString();
+  EXPECT_EQ(empty_prompt.status().message(), "empty prompt");
+  auto long_prompt = GenerateBlocking(*llm, {.prompt = std::string(70'000, 'x')}, Seconds(5));
+  EXPECT_EQ(long_prompt.status().code(), StatusCode::kPayloadTooLarge) << long_prompt.status().ToString();
+  auto empty_text = SynthesizeBlocking(*tts, {.text = ""}, Seconds(5));
+  EXPECT_EQ(empty_text.status().code(), StatusCode::kInvalidArgument);
+  auto empty_audio = TranscribeBlocking(*stt, {}, Seconds(5));
+  EXPECT_EQ(empty_audio.status().code(), StatusCode::kInvalidArgument);
+  // The connection that carried the errors still serves.
+  EXPECT_TRUE(GenerateBlocking(*llm, {.prompt = "again"}, Seconds(5)).ok());
+}
+
+TEST_P(TransportConformanceTest, EveryStatusCodeCrossesTheWire) {
+  FailingLlm engine;
+  auto llm = Client(engine);
+  ASSERT_TRUE(llm);
+  for (int i = 1; i <= static_cast<int>(StatusCode::kInternal); ++i) {
+    auto code = static_cast<StatusCode>(i);
+    auto result = GenerateBlocking(*llm, {.prompt = StatusCodeName(code)}, Seconds(5));
+    EXPECT_EQ(result.status().code(), code) << StatusCodeName(code) << " came back as " << result.status().ToString();
+    EXPECT_EQ(result.status().message(), std::string("scripted ") + StatusCodeName(code));
+  }
+}
+
+TEST_P(TransportConformanceTest, DeadlineTravelsWithTheCall) {
+  DeadlineRecordingLlm engine;
+  auto llm = Client(engine);
+  ASSERT_TRUE(llm);
+  ASSERT_TRUE(GenerateBlocking(*llm, {.prompt = "budgeted"}, Deadline::In(std::chrono::milliseconds(2000))).ok());
+  ASSERT_TRUE(GenerateBlocking(*llm, {.prompt = "unbounded"}, Deadline::Never()).ok());
+  ASSERT_EQ(engine.seen.size(), 2u);
+  EXPECT_FALSE(engine.seen[0].never());
+  // gRPC encodes the timeout rounded up (to keep the header short) and the server re-bases it on its own clock,
+  // so the budget may arrive a few milliseconds larger; never by more than that rounding.
+  EXPECT_LE(engine.remaining_at_arrival_ms[0], 2000 + 50);
+  EXPECT_GT(engine.remaining_at_arrival_ms[0], 1000);
+  EXPECT_TRUE(engine.seen[1].never()) << "no deadline must arrive as no deadline, not as a default budget";
+}
+
+TEST_P(TransportConformanceTest, CarriesLargePayloadsBothWays) {
+  auto stt_engine = EmulatedStt();
+  auto tts_engine = EmulatedTts({{"seconds", "120"}});  // 5,292,044 bytes: above gRPC's 4 MiB default
+  auto stt = Client(*stt_engine);
+  auto tts = Client(*tts_engine);
+  ASSERT_TRUE(stt && tts);
+  for (size_t bytes : {500'000u, 5'000'000u}) {
+    auto transcript = TranscribeBlocking(*stt, {std::string(bytes, 'a'), "big.wav", "audio/wav"}, Seconds(10));
+    EXPECT_TRUE(transcript.ok()) << bytes << ": " << transcript.status().ToString();
+  }
+  auto speech = SynthesizeBlocking(*tts, {.text = "a long answer"}, Seconds(10));
+  ASSERT_TRUE(speech.ok()) << speech.status().ToString();
+  EXPECT_EQ(speech->wav.size(), 44u + 120u * 22050u * 2u);
+}
+
+TEST_P(TransportConformanceTest, TwoHundredConcurrentCallsAllSucceed) {
+  auto engine = EmulatedLlm({{"service_ms", "5"}});
+  auto llm = Client(*engine);
+  ASSERT_TRUE(llm);
+  constexpr int kCalls = 200;
+  std::vector<std::future<Result<Generation>>> calls;
+  for (int i = 0; i < kCalls; ++i) calls.push_back(StartGenerate(*llm, {.prompt = std::to_string(i)}, Seconds(20)));
+  int ok = 0;
+  for (auto& call : calls) {
+    auto result = call.get();
+    ok += result.ok();
+    if (!result.ok()) ADD_FAILURE() << result.status().ToString();
+  }
+  EXPECT_EQ(ok, kCalls);
+}
+
+TEST_P(WireConformanceTest, CountsEveryServiceInItsMetrics) {
+  auto stt_engine = EmulatedStt();
+  auto llm_engine = EmulatedLlm();
+  auto tts_engine = EmulatedTts();
+  auto stt = Client(*stt_engine);
+  auto llm = Client(*llm_engine);
+  auto tts = Client(*tts_engine);
+  ASSERT_TRUE(stt && llm && tts);
+  ASSERT_TRUE(TranscribeBlocking(*stt, {"RIFF....WAVE", "q.wav", "audio/wav"}, Seconds(5)).ok());
+  ASSERT_TRUE(GenerateBlocking(*llm, {.prompt = "counted"}, Seconds(5)).ok());
+  ASSERT_TRUE(SynthesizeBlocking(*tts, {.text = "counted"}, Seconds(5)).ok());
+  std::string exposition = metrics::RenderText();
+  for (const char* service : {"stt", "llm", "tts"}) {
+    std::string series =
+        "maestro_requests_total{outcome=\"ok\",protocol=\"" + GetParam().protocol + "\",service=\"" + service + "\"}";
+    EXPECT_NE(exposition.find(series), std::string::npos) << series << " missing from\n" << exposition;
+  }
+}
+
+TEST_P(WireConformanceTest, DeadlineReachesTheServerAndFailsFast) {
+  auto slow = EmulatedLlm({{"service_ms", "200"}});
+  auto llm = Client(*slow);
+  ASSERT_TRUE(llm);
+  ASSERT_TRUE(GenerateBlocking(*llm, {.prompt = "warm up"}, Seconds(5)).ok());
+
+  auto started = std::chrono::steady_clock::now();
+  auto result = GenerateBlocking(*llm, {.prompt = "hurry"}, Deadline::In(std::chrono::milliseconds(50)));
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(result.status().code(), StatusCode::kDeadlineExceeded) << result.status().ToString();
+  EXPECT_LT(elapsed, std::chrono::milliseconds(150));
+  EXPECT_GE(elapsed, std::chrono::milliseconds(45));
+  // The client recovers: the next call with enough budget succeeds.
+  EXPECT_TRUE(GenerateBlocking(*llm, {.prompt = "calm"}, Seconds(5)).ok());
+}
+
+TEST_P(WireConformanceTest, SpentBudgetIsNeverSent) {
+  auto engine = EmulatedLlm();
+  CountingLlm counting(*engine);
+  auto llm = Client(counting);
+  ASSERT_TRUE(llm);
+  auto spent = Deadline(Deadline::Clock::now() - std::chrono::milliseconds(1));
+  auto result = GenerateBlocking(*llm, {.prompt = "late"}, spent);
+  EXPECT_EQ(result.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(counting.calls.load(), 0);
+  EXPECT_TRUE(GenerateBlocking(*llm, {.prompt = "on time"}, Seconds(5)).ok());
+  EXPECT_EQ(counting.calls.load(), 1);
+}
+
+TEST_P(WireConformanceTest, ExcessInflightCallsAreOverloaded) {
+  TransportOptions options = Options();
+  options.max_inflight = 2;
+  options.client_connections = 8;
+  transport_ = MakeTransport(options);
+  auto slow = EmulatedLlm({{"service_ms", "300"}});
+  auto llm = Client(*slow);
+  ASSERT_TRUE(llm);
+
+  std::vector<std::future<Result<Generation>>> calls;
+  for (int i = 0; i < 6; ++i) calls.push_back(StartGenerate(*llm, {.prompt = std::to_string(i)}, Seconds(5)));
+  int ok = 0;
+  int overloaded = 0;
+  for (auto& call : calls) {
+    auto result = call.get();
+    if (result.ok()) ++ok;
+    if (result.status().code() == StatusCode::kOverloaded) ++overloaded;
+  }
+  EXPECT_EQ(ok, 2);
+  EXPECT_EQ(overloaded, 4);
+}
+
+TEST_P(WireConformanceTest, RefusesMessagesAboveTheLimitAndStaysHealthy) {
+  TransportOptions server_options = Options();
+  server_options.max_message_bytes = 1 << 20;
+  auto server_transport = MakeTransport(server_options);
+  auto engine = EmulatedStt();
+  auto server = server_transport->ServeStt(*engine, "127.0.0.1", 0);
+  ASSERT_TRUE(server.ok());
+  auto stt = transport_->ConnectStt(Address(**server));
+  auto too_big = TranscribeBlocking(**stt, {std::string(3 << 20, 'a'), "big.wav", "audio/wav"}, Seconds(5));
+  EXPECT_FALSE(too_big.ok());
+  auto fits = TranscribeBlocking(**stt, {std::string(1000, 'a'), "small.wav", "audio/wav"}, Seconds(5));
+  EXPECT_TRUE(fits.ok()) << fits.status().ToString();
+}
+
+TEST_P(WireConformanceTest, CallsShareAFewConnections) {
+  TransportOptions options = Options();
+  options.client_connections = 3;
+  transport_ = MakeTransport(options);
+  auto engine = EmulatedLlm({{"service_ms", "2"}});
+  auto llm = Client(*engine);
+  ASSERT_TRUE(llm);
+  for (int round = 0; round < 3; ++round) {
+    std::vector<std::future<Result<Generation>>> calls;
+    for (int i = 0; i < 60; ++i) calls.push_back(StartGenerate(*llm, {.prompt = "q"}, Seconds(10)));
+    for (auto& call : calls) ASSERT_TRUE(call.get().ok());
+  }
+  int connections = EstablishedConnectionsTo(servers_.back()->port());
+  EXPECT_GE(connections, 1);
+  EXPECT_LE(connections, 3) << "180 calls must reuse at most client_connections connections";
+}
+
+TEST_P(WireConformanceTest, UnreachableServiceIsUnavailable) {
+  auto engine = EmulatedTts();
+  auto server = transport_->ServeTts(*engine, "127.0.0.1", 0);
+  ASSERT_TRUE(server.ok());
+  std::string address = Address(**server);
+  (*server)->Shutdown();
+  auto tts = transport_->ConnectTts(address);
+  ASSERT_TRUE(tts.ok());
+  auto result = SynthesizeBlocking(**tts, {.text = "anyone?"}, Seconds(5));
+  EXPECT_EQ(result.status().code(), StatusCode::kUnavailable) << result.status().ToString();
+}
+
+TEST_P(WireConformanceTest, BusyPortIsUnavailable) {
+  auto engine = EmulatedTts();
+  auto first = transport_->ServeTts(*engine, "127.0.0.1", 0);
+  ASSERT_TRUE(first.ok());
+  auto second = transport_->ServeTts(*engine, "127.0.0.1", (*first)->port());
+  EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
+}
+
+TEST_P(WireConformanceTest, ShutdownIsIdempotentAndWaitsForCallsInFlight) {
+  auto slow = EmulatedLlm({{"service_ms", "300"}});
+  CountingLlm counting(*slow);
+  auto llm = Client(counting);
+  ASSERT_TRUE(llm);
+  auto pending = StartGenerate(*llm, {.prompt = "finish me"}, Seconds(5));
+  // Shut down only once the call is in the engine: a loaded machine may take longer than any fixed pause.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (counting.calls.load() == 0 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(counting.calls.load(), 1) << "the call never reached the engine";
+  servers_.back()->Shutdown();
+  servers_.back()->Shutdown();
+  auto result = pending.get();
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  servers_.back().reset();
+}
+
+TEST_P(WireConformanceTest, MalformedAddressIsInvalidArgument) {
+  EXPECT_EQ(transport_->ConnectStt("no-port").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(transport_->ConnectLlm("127.0.0.1:99999").status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace maestro::testing
