@@ -10,7 +10,7 @@
 
 #include "apps/maestro/ask_client.h"
 #include "domain/blocking.h"
-#include "engines/analyst/scenarios.h"
+#include "bench/scenarios/scenarios.h"
 #include "engines/analyst/text.h"
 #include "engines/engine_registry.h"
 #include "engines/stt_eval/text_normalizer.h"
@@ -62,7 +62,7 @@ TEST_P(NeuralAssistantTest, SpokenQuestionsInBothLanguagesGetGroundedSpokenAnswe
   options.port = 0;
   ASSERT_TRUE(stack.Start(options).ok());
 
-  auto scenarios = analyst::LoadScenarios(testing::SourceDir() + "/data/scenarios.yaml");
+  auto scenarios = bench::LoadScenarios(testing::SourceDir() + "/data/scenarios.yaml");
   ASSERT_TRUE(scenarios.ok()) << scenarios.status().ToString();
   auto speaker = EngineRegistry::Global().CreateTts("rhvoice", {});
   ASSERT_TRUE(speaker.ok()) << speaker.status().ToString();

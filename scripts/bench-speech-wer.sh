@@ -3,10 +3,10 @@
 #   real recordings: ../shared/data/speech (LJ Speech, Allison prompts) and Debian's pocketsphinx-testdata;
 #   pt-BR scenario questions spoken by RHVoice (Letícia-F123) and by eSpeak NG pt-br;
 #   the English finance questions of data/stt/finance_eval.tsv spoken by eSpeak NG en-us and en-gb.
-# Usage: bench/neural/speech_wer.sh [ENGINE] [engine options as -o key=value ...]
+# Usage: scripts/bench-speech-wer.sh [ENGINE] [--engine-opt key=value ...]
 # Prints one "set<TAB>WER<TAB>RTF" line per set. Needs build/maestro and the engine's model.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 engine="${1:-whisper}"
 shift || true
 options=("$@")
@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 
 evaluate() {  # name manifest
   local json
-  json=$("$maestro" eval stt "$2" --engine "$engine" "${options[@]}" --json --clip-ms 600000 2>/dev/null)
+  json=$("$maestro" eval stt "$2" --engine "$engine" "${options[@]}" --json --timeout 600s 2>/dev/null)
   /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"{sys.argv[1]}\t{100*d[\"wer\"]:.2f}%\t{d[\"real_time_factor\"]:.3f}\t{d[\"words\"]} words")' "$1" <<<"$json"
 }
 
@@ -37,7 +37,7 @@ testdata=/usr/share/pocketsphinx/test/data
 evaluate "pocketsphinx-testdata (LibriVox + cards)" "$work/testdata.tsv"
 
 for voice_engine in rhvoice espeak; do
-  "$maestro" scenarios render --engine "$voice_engine" --lang pt-BR --out "$work/pt-$voice_engine" >/dev/null
+  "$maestro" scenarios render --engine "$voice_engine" --language pt-BR --out "$work/pt-$voice_engine" >/dev/null
   : > "$work/pt-$voice_engine.tsv"
   for wav in "$work/pt-$voice_engine"/*.wav; do
     id=$(basename "$wav" .pt-BR.wav)

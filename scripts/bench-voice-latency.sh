@@ -2,9 +2,9 @@
 # Voice in to voice out on the neural engines, unloaded: one virtual user asks the simple scenario's question
 # (spoken by RHVoice) over and over through `maestro up --protocol P`. Prints the latency summary, one reply's
 # per-hop timings, and each process's peak RSS (VmHWM).
-# Usage: bench/neural/voice_latency.sh [PROTOCOL] [LANGUAGE en|pt-BR] [DURATION]
+# Usage: scripts/bench-voice-latency.sh [PROTOCOL] [LANGUAGE en|pt-BR] [DURATION]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 protocol="${1:-rest}"
 language="${2:-en}"
 duration="${3:-60s}"
@@ -17,9 +17,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$maestro" scenarios render --engine rhvoice --lang "$language" --out "$work/q" >/dev/null
+"$maestro" scenarios render --engine rhvoice --language "$language" --out "$work/q" >/dev/null
 question="$work/q/simple.$language.wav"
-"$maestro" up --engines neural --protocol "$protocol" --port 0 --timeout-ms 60000 > "$work/up.log" 2>/dev/null &
+"$maestro" up --engines neural --protocol "$protocol" --port 0 --timeout 60s > "$work/up.log" 2>/dev/null &
 up_pid=$!
 for _ in $(seq 1 600); do
   grep -q "Maestro is up at" "$work/up.log" && break
@@ -34,7 +34,7 @@ echo "== one reply ($protocol, $language)"
 curl -s -H 'Accept: application/json' -F "file=@$question" "$url/assist" |
   /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print("transcript:", d.get("transcript")); print("answer:", d.get("answer")); print("timings:", json.dumps(d.get("timings")))'
 echo "== closed loop, 1 user, $duration"
-"$maestro" load "$url/assist" --body "$question" --vus 1 --duration "$duration" --warmup 5s --timeout 60s "${watch[@]}"
+"$maestro" load "$url/assist" --body "$question" --users 1 --duration "$duration" --warmup 5s --timeout 60s "${watch[@]}"
 echo "== peak RSS"
 while read -r name pid; do
   printf '%s\t%s\n' "$name" "$(grep VmHWM "/proc/$pid/status" | awk '{printf "%.1f MB", $2/1024}')"
