@@ -197,7 +197,9 @@ RegisterCommand bench_command(
           ->excludes(users);
       command.add_option("--duration", flags->duration, "Measured window per run, e.g. 60s");
       command.add_option("--warmup", flags->warmup, "Warm-up per run, excluded from results");
-      command.add_option("--timeout", flags->timeout, "Per-request timeout, also each request's deadline in Maestro (default 6s, the thesis's; 20s in the quick preset)");
+      command.add_option("--timeout", flags->timeout,
+                         "Per-request timeout, also each request's deadline in Maestro (default 6s, the thesis's; 20s "
+                         "in the quick preset)");
       command.add_option("--runs", flags->runs, "Repetitions per protocol and scenario")->check(CLI::Range(1, 1000));
       command.add_option("--engines", flags->engines, "neural (default), classic or emulated")
           ->check(CLI::IsMember(EngineSetNames()));

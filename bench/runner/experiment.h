@@ -14,11 +14,11 @@ namespace maestro::bench {
 
 struct RecordedExperiment {
   ExperimentOutcome outcome;
-  std::string csv_path;     // all_results.csv
-  std::string report_path;  // report.html; empty when no report was written
+  std::string csv_path;                      // all_results.csv
+  std::string report_path;                   // report.html; empty when no report was written
   std::vector<std::string> stories;          // the report's answer, one sentence per scenario
   std::vector<std::string> report_warnings;  // primary outcomes whose run-to-run variation is too high
-  Status report_status;     // why the report was not written, when config.write_report asked for one
+  Status report_status;                      // why the report was not written, when config.write_report asked for one
 };
 
 // Runs `config` into config.out_dir: writes manifest.json first (the plan and machine), every run as it finishes,

@@ -1,6 +1,5 @@
 #include "engines/grounding/guarded_answer.h"
 
-#include <algorithm>
 #include <sstream>
 
 namespace maestro::grounding {
@@ -13,8 +12,15 @@ size_t CountWords(const std::string& text) {
   return count;
 }
 
-bool HasNumber(const std::string& text) {
-  return std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+// A figure is what a finance answer is about: a percentage or a number with decimals (a price, a return), as
+// opposed to a year or a count.
+bool HasFigure(const std::string& text) {
+  auto digit = [&](size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%') return true;
+    if ((text[i] == '.' || text[i] == ',') && i > 0 && digit(i - 1) && digit(i + 1)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -55,7 +61,7 @@ std::string GuardedAnswer::Finish() {
     grounding_ = "analyst-fallback";
     text_ = fallback_;
     emit_(text_);
-  } else if (HasNumber(fallback_) && !HasNumber(text_) && words_ + CountWords(fallback_) <= max_words_) {
+  } else if (HasFigure(fallback_) && !HasFigure(text_) && words_ + CountWords(fallback_) <= max_words_) {
     // The model kept to the facts but left out their figures, which are the answer: the analyst says them.
     grounding_ = "model+analyst-figures";
     text_ += " " + fallback_;

@@ -132,7 +132,8 @@ TEST_P(StackTest, MalformedWireInputNeverKillsAProcess) {
   const std::string thrift_huge_frame = std::string("\x7f\xff\xff\xff", 4) + garbage.substr(0, 100);
   const std::string thrift_truncated = std::string(
       "\x80\x01\x00\x01\x00\x00\x00\x0aTranscribe\x00\x00\x00\x01"
-      "\x0b\x00\x01\x7f\x00\x00\x00abc",
+      "\x0b\x00\x01\x7f\x00\x00\x00"
+      "abc",
       30);
   for (const auto& process : stack_.processes()) {
     for (const std::string& payload :

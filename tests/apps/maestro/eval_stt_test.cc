@@ -122,7 +122,7 @@ TEST(EvalSttTest, TextReportHasARowPerClipAndEndsWithWer) {
   // Two clips of seven words with one error: 1/14.
   EXPECT_TRUE(run.out.ends_with("WER 7.14%\n")) << run.out;
 
-  auto json = EvalJson((dir.path() / "manifest.tsv").string(), "-o workers=1");
+  auto json = EvalJson((dir.path() / "manifest.tsv").string(), "--engine-opt workers=1");
   EXPECT_DOUBLE_EQ(json["wer"].get<double>(), 1.0 / 14);
   ASSERT_EQ(json["items"].size(), 2u);
   EXPECT_EQ(json["items"][0]["normalized_hypothesis"], "what is the ticker symbol of petrobras");
@@ -142,7 +142,7 @@ TEST(EvalSttTest, BadInputsFailClearly) {
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.out.find("unknown stt engine"), std::string::npos) << unknown.out;
   // A clip that cannot be read counts all its words as errors, and the run still completes.
-  auto absent = EvalJson((dir.path() / "m.tsv").string(), "-o workers=1 -o model=domain");
+  auto absent = EvalJson((dir.path() / "m.tsv").string(), "--engine-opt workers=1 --engine-opt model=domain");
   EXPECT_DOUBLE_EQ(absent["wer"].get<double>(), 1.0);
   EXPECT_TRUE(absent["items"][0].contains("error"));
 }
@@ -185,7 +185,7 @@ TEST(EvalSttTest, PocketsphinxTestdataWerIsReported) {
   }
   manifest.close();
   auto automatic = EvalJson((dir.path() / "testdata.tsv").string());
-  auto domain = EvalJson((dir.path() / "testdata.tsv").string(), "-o model=domain");
+  auto domain = EvalJson((dir.path() / "testdata.tsv").string(), "--engine-opt model=domain");
   Report("pocketsphinx-testdata librivox+cards, model=auto", automatic);
   Report("pocketsphinx-testdata librivox+cards, model=domain", domain);
   EXPECT_EQ(automatic["items"].size(), 10u);
