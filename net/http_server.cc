@@ -50,6 +50,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
   asio::awaitable<void> Accept();
   asio::awaitable<void> Serve(beast::tcp_stream stream);
+  // Reads the rest of a request's body under the slow-body rules (HttpServerOptions); sets `ec` on failure.
+  asio::awaitable<void> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                 http::request_parser<http::string_body>& parser, boost::system::error_code& ec);
 };
 
 namespace {
@@ -134,6 +137,24 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
   }
 }
 
+asio::awaitable<void> HttpServer::Impl::ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                 http::request_parser<http::string_body>& parser,
+                                                 boost::system::error_code& ec) {
+  // Slow bodies: each read must bring bytes within body_timeout, and once body_timeout has passed the body
+  // must have averaged min_body_rate, so a trickle cannot hold a slot however large the body it declares.
+  const auto started = std::chrono::steady_clock::now();
+  uint64_t received = 0;
+  while (!ec && !parser.is_done()) {
+    stream.expires_after(options.body_timeout);
+    received += co_await http::async_read_some(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!ec && options.min_body_rate > 0 && seconds * 1000 > static_cast<double>(options.body_timeout.count()) &&
+        static_cast<double>(received) < seconds * static_cast<double>(options.min_body_rate)) {
+      ec = beast::error::timeout;
+    }
+  }
+}
+
 asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
   connections++;
   // The buffer grows only for requests with large bodies and shrinks back after them: 1000 idle keep-alive
@@ -164,8 +185,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
     if (!ec && !parser.is_done()) {
       // Without a large buffer, Beast reads big bodies 512 bytes per recv() (platform.md §3: 9x slower).
       if (parser.content_length().value_or(0) > 16 * 1024 && buffer.capacity() < 64 * 1024) buffer.reserve(64 * 1024);
-      stream.expires_after(options.read_timeout);
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await ReadBody(stream, buffer, parser, ec);
     }
     if (ec) {
       if (admitted) gate->Release();
@@ -242,7 +262,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-uint16_t HttpServer::port() const { return impl_->port; }
+uint16_t HttpServer::port() const {
+  return impl_->port;
+}
 
 void HttpServer::Shutdown(std::chrono::milliseconds grace) {
   std::lock_guard lock(impl_->shutdown_mutex);

@@ -12,6 +12,7 @@
 #include "net/http_server.h"
 #include "net/multipart.h"
 #include "orchestrator/ask_body.h"
+#include "orchestrator/rate_limiter.h"
 
 namespace maestro {
 namespace {
@@ -51,14 +52,27 @@ Status ClientFacingStatus(const Status& status) {
   }
 }
 
+net::HttpResponse Refusal(http::status status, const std::string& code, const std::string& message) {
+  return net::JsonResponse(json{{"error", message}, {"code", code}}.dump(), status);
+}
+
 struct AssistServer::Impl {
   Pipeline& pipeline;
   AssistServerOptions options;
   metrics::RequestMetrics metrics{"maestro", "http"};
   std::atomic<bool> ready{false};
   std::unique_ptr<net::HttpServer> http;
+  std::unique_ptr<RateLimiter> limiter;
 
-  Impl(Pipeline& p, const AssistServerOptions& o) : pipeline(p), options(o) {}
+  Impl(Pipeline& p, const AssistServerOptions& o) : pipeline(p), options(o) {
+    if (options.rate_limit > 0) {
+      limiter = std::make_unique<RateLimiter>(options.rate_limit,
+                                              options.rate_burst > 0 ? options.rate_burst : options.rate_limit);
+    }
+  }
+
+  // RETURNS the refusal for a caller without a valid key or over its rate, or nothing when it may go on.
+  std::optional<net::HttpResponse> Admit(const net::HttpRequest& request);
 
   void Handle(net::HttpRequest&& request, net::Respond respond);
   Result<AudioClip> ReadUpload(const net::HttpRequest& request) const;
@@ -92,6 +106,33 @@ Result<AudioClip> AssistServer::Impl::ReadUpload(const net::HttpRequest& request
   return clip;
 }
 
+std::optional<net::HttpResponse> AssistServer::Impl::Admit(const net::HttpRequest& request) {
+  std::string caller = "anonymous";
+  if (options.api_keys) {
+    auto header = request[http::field::authorization];
+    const std::string_view token = BearerToken(std::string_view(header.data(), header.size()));
+    auto name = token.empty() ? std::nullopt : options.api_keys->Find(token);
+    if (!name) {
+      auto response = Refusal(http::status::unauthorized, "unauthenticated",
+                              "send a valid API key as 'Authorization: Bearer <key>'");
+      response.set(http::field::www_authenticate, "Bearer");
+      return response;
+    }
+    caller = std::move(*name);
+  }
+  if (limiter) {
+    const auto wait = limiter->Take(caller);
+    if (wait > RateLimiter::Clock::duration::zero()) {
+      const auto seconds = std::chrono::ceil<std::chrono::seconds>(wait).count();
+      auto response = Refusal(http::status::too_many_requests, "rate_limited",
+                              "over " + fmt::format("{:g}", options.rate_limit) + " requests per second");
+      response.set(http::field::retry_after, std::to_string(std::max<int64_t>(1, seconds)));
+      return response;
+    }
+  }
+  return std::nullopt;
+}
+
 Deadline AssistServer::Impl::DeadlineFor(const net::HttpRequest& request) const {
   auto budget = options.timeout;
   auto it = request.find(net::kDeadlineHeader);
@@ -111,6 +152,7 @@ void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond
   if (path != "/assist" && path != "/ask") {
     return respond(net::ErrorResponse(Status(StatusCode::kNotFound, "no route " + std::string(path))));
   }
+  if (auto refusal = Admit(request)) return respond(std::move(*refusal));
   if (request.method() != http::verb::post) {
     return respond(net::ErrorResponse(InvalidArgument(std::string(path) + " takes POST")));
   }
@@ -128,7 +170,9 @@ void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond
       return respond(net::ErrorResponse(status));
     }
     metrics.Finish(started, StatusCode::kOk);
-    spdlog::debug("assist transcript='{}' answer='{}'", outcome->transcript.text, outcome->answer.text);
+    if (options.log_content) {
+      spdlog::info("assist transcript='{}' answer='{}'", outcome->transcript.text, outcome->answer.text);
+    }
     const auto& t = outcome->timings;
     net::HttpResponse response{http::status::ok, 11};
     response.set("X-Maestro-Timings-Ms", fmt::format("stt={:.3f};llm={:.3f};tts={:.3f};total={:.3f}", t.stt_ms,
@@ -175,6 +219,10 @@ Result<std::unique_ptr<AssistServer>> AssistServer::Start(Pipeline& pipeline, co
   http_options.body_limit = options.max_upload_bytes + 64 * 1024;
   http_options.max_inflight = static_cast<size_t>(options.max_inflight);
   http_options.max_waiting = static_cast<size_t>(options.max_queued);
+  http_options.read_timeout = options.header_timeout;
+  http_options.body_timeout = options.body_timeout;
+  http_options.min_body_rate = options.min_body_rate;
+  http_options.max_connections = options.max_connections;
   Impl* raw = impl.get();
   auto http = net::HttpServer::Start(http_options, [raw](net::HttpRequest&& request, net::Respond respond) {
     raw->Handle(std::move(request), std::move(respond));

@@ -24,6 +24,9 @@ struct UpFlags {
   std::string cache = "off";
   std::string restart = "on-failure";
   int restart_backoff_ms = 200;
+  std::string api_keys;
+  double rate_limit = 0;
+  bool log_content = false;
   TransportOptions transport;
 };
 
@@ -68,6 +71,13 @@ RegisterCommand up_command(
                       "The first restart's delay; it doubles per restart up to 5 s")
           ->envname("MAESTRO_RESTART_BACKOFF_MS")
           ->check(CLI::Range(0, 60000));
+      command.add_option("--api-keys", flags->api_keys, "Key file: /assist and /ask need Authorization: Bearer KEY")
+          ->envname("MAESTRO_API_KEYS");
+      command.add_option("--rate-limit", flags->rate_limit, "Requests per second per key (0: no limit)")
+          ->envname("MAESTRO_RATE_LIMIT")
+          ->check(CLI::Range(0.0, 1e6));
+      command.add_flag("--log-content", flags->log_content, "Log transcripts and answers")
+          ->envname("MAESTRO_LOG_CONTENT");
       AddTransportFlags(command, flags->transport);
       return [flags] {
         InitLogging("up");
@@ -86,7 +96,11 @@ RegisterCommand up_command(
         options.transport_flags = TransportFlagsAsArgs(flags->transport);
         options.maestro_flags = {
             "--max-inflight", std::to_string(flags->max_inflight), "--max-queue", std::to_string(flags->max_queue),
-            "--timeout-ms",   std::to_string(flags->timeout_ms),   "--cache",     flags->cache};
+            "--timeout-ms",   std::to_string(flags->timeout_ms),   "--cache",     flags->cache,
+            "--rate-limit",   std::to_string(flags->rate_limit)};
+        if (!flags->api_keys.empty())
+          options.maestro_flags.insert(options.maestro_flags.end(), {"--api-keys", flags->api_keys});
+        if (flags->log_content) options.maestro_flags.push_back("--log-content");
         options.host = flags->host;
         options.port = flags->port;
         options.restart = flags->restart == "on-failure";
