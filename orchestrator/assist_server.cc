@@ -155,7 +155,7 @@ Deadline AssistServer::Impl::DeadlineFor(const net::HttpRequest& request) const 
 }
 
 void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond) {
-  if (net::HandleAdminRoute(request, respond, ready)) return;
+  if (options.admin_routes && net::HandleAdminRoute(request, respond, ready)) return;
   const std::string_view path = Path(request);
   if (path != "/assist" && path != "/ask") {
     return respond(net::ErrorResponse(Status(StatusCode::kNotFound, "no route " + std::string(path))));
