@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/prctl.h>
@@ -63,9 +64,18 @@ Stack::~Stack() {
   Stop();
 }
 
-Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::string> args) {
+Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::string> args, const std::string& host,
+                                  const std::string& netns) {
+  int netns_fd = -1;
+  if (!netns.empty()) {
+    netns_fd = open(topology::NetnsPath(netns).c_str(), O_RDONLY | O_CLOEXEC);
+    if (netns_fd < 0) return Unavailable("cannot open network namespace " + netns + ": " + strerror(errno));
+  }
   int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return Unavailable(std::string("pipe: ") + strerror(errno));
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    if (netns_fd >= 0) close(netns_fd);
+    return Unavailable(std::string("pipe: ") + strerror(errno));
+  }
   std::vector<char*> argv;
   argv.push_back(binary_.data());
   for (auto& arg : args) argv.push_back(arg.data());
@@ -74,6 +84,8 @@ Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::stri
   pid_t pid = fork();
   if (pid < 0) return Unavailable(std::string("fork: ") + strerror(errno));
   if (pid == 0) {
+    // The child becomes a host of its own: every socket it opens lives in that namespace.
+    if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0) _exit(126);
     // A child must not outlive its supervisor, even when the supervisor is killed outright.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(1);
@@ -87,7 +99,8 @@ Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::stri
     _exit(127);
   }
   close(pipe_fds[1]);
-  processes_.push_back({name, pid, 0});
+  if (netns_fd >= 0) close(netns_fd);
+  processes_.push_back({name, pid, host, 0});
   auto port = WaitForReadyLine(pipe_fds[0], pid, name, start_timeout_);
   close(pipe_fds[0]);
   if (!port.ok()) return port.status();
@@ -96,10 +109,22 @@ Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::stri
   return processes_.back();
 }
 
+Result<topology::NetnsHost> Stack::PlaceHost(const std::string& name) {
+  if (!hosts_) return topology::NetnsHost{name, "", host_};
+  return hosts_->AddHost(name);
+}
+
 Status Stack::Start(const StackOptions& options) {
   binary_ = options.binary.empty() ? "/proc/self/exe" : options.binary;
   host_ = options.host;
   start_timeout_ = options.start_timeout;
+  if (options.topology == "netns") {
+    auto hosts = topology::NetnsHosts::Create(options.link);
+    if (!hosts.ok()) return hosts.status();
+    hosts_ = std::move(hosts).value();
+  } else if (options.topology != "loopback") {
+    return InvalidArgument("unknown topology '" + options.topology + "' (loopback or netns)");
+  }
   // Appends `flag option` for each engine option of `kind`.
   auto add_engine_options = [&](std::vector<std::string>& args, const std::string& kind, const std::string& flag) {
     auto it = options.engine_options.find(kind);
@@ -109,8 +134,13 @@ Status Stack::Start(const StackOptions& options) {
       args.push_back(option);
     }
   };
+  auto maestro_host = PlaceHost("maestro");
+  if (!maestro_host.ok()) {
+    Stop();
+    return maestro_host.status();
+  }
   std::vector<std::string> serve = {"serve", "--protocol", options.protocol, "--listen",
-                                    options.host + ":" + std::to_string(options.port)};
+                                    maestro_host->address + ":" + std::to_string(options.port)};
   if (options.protocol == "inproc") {
     serve.insert(serve.end(), {"--stt", options.stt_engine, "--llm", options.llm_engine, "--tts", options.tts_engine});
     for (const char* kind : {"stt", "llm", "tts"}) add_engine_options(serve, kind, std::string("--") + kind + "-opt");
@@ -118,29 +148,45 @@ Status Stack::Start(const StackOptions& options) {
     const std::map<std::string, std::string> engines = {
         {"stt", options.stt_engine}, {"llm", options.llm_engine}, {"tts", options.tts_engine}};
     for (const char* kind : {"stt", "llm", "tts"}) {
-      std::vector<std::string> args = {kind,       "--protocol",    options.protocol, "--listen", options.host + ":0",
-                                       "--engine", engines.at(kind)};
-      add_engine_options(args, kind, "--engine-opt");
-      // gRPC and Thrift ports speak only their protocol; /metrics and the health routes get their own port.
-      if (options.protocol != "rest") args.insert(args.end(), {"--admin", options.host + ":0"});
-      args.insert(args.end(), options.transport_flags.begin(), options.transport_flags.end());
-      auto process = Spawn(kind, args);
-      if (!process.ok()) {
+      auto wanted = options.replicas.find(kind);
+      int replicas = wanted == options.replicas.end() ? 1 : wanted->second;
+      if (replicas < 1 || replicas > 64) {
         Stop();
-        return process.status();
+        return InvalidArgument(std::string("replicas of ") + kind + " must be 1..64");
+      }
+      std::string addresses;
+      for (int replica = 0; replica < replicas; ++replica) {
+        std::string name = replicas == 1 ? std::string(kind) : kind + std::to_string(replica);
+        auto host = PlaceHost(name);
+        if (!host.ok()) {
+          Stop();
+          return host.status();
+        }
+        std::vector<std::string> args = {
+            kind, "--protocol", options.protocol, "--listen", host->address + ":0", "--engine", engines.at(kind)};
+        add_engine_options(args, kind, "--engine-opt");
+        // gRPC and Thrift ports speak only their protocol; /metrics and the health routes get their own port.
+        if (options.protocol != "rest") args.insert(args.end(), {"--admin", host->address + ":0"});
+        args.insert(args.end(), options.transport_flags.begin(), options.transport_flags.end());
+        auto process = Spawn(name, args, host->address, host->netns);
+        if (!process.ok()) {
+          Stop();
+          return process.status();
+        }
+        addresses += (addresses.empty() ? "" : ",") + host->address + ":" + std::to_string(process->port);
       }
       serve.push_back(std::string("--") + kind);
-      serve.push_back(options.host + ":" + std::to_string(process->port));
+      serve.push_back(addresses);
     }
   }
   serve.insert(serve.end(), options.transport_flags.begin(), options.transport_flags.end());
   serve.insert(serve.end(), options.maestro_flags.begin(), options.maestro_flags.end());
-  auto maestro = Spawn("maestro", serve);
+  auto maestro = Spawn("maestro", serve, maestro_host->address, maestro_host->netns);
   if (!maestro.ok()) {
     Stop();
     return maestro.status();
   }
-  net::HttpClient client(host_, maestro->port, {.max_connections = 1});
+  net::HttpClient client(maestro->host, maestro->port, {.max_connections = 1});
   auto until = std::chrono::steady_clock::now() + start_timeout_;
   while (std::chrono::steady_clock::now() < until) {
     net::HttpRequest request{net::http::verb::get, "/readyz", 11};
@@ -158,7 +204,7 @@ Status Stack::Start(const StackOptions& options) {
 
 std::string Stack::url() const {
   for (const auto& process : processes_) {
-    if (process.name == "maestro") return "http://" + host_ + ":" + std::to_string(process.port);
+    if (process.name == "maestro") return "http://" + process.host + ":" + std::to_string(process.port);
   }
   return {};
 }
@@ -200,6 +246,7 @@ void Stack::Stop(std::chrono::milliseconds grace) {
     }
   }
   processes_.clear();
+  hosts_.reset();
 }
 
 }  // namespace maestro

@@ -13,6 +13,7 @@
 
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
+#include "apps/maestro/topology_flags.h"
 #include "bench/load/load_config.h"
 #include "bench/runner/bench_report.h"
 #include "bench/runner/experiment_summary.h"
@@ -41,6 +42,7 @@ struct BenchFlags {
   int max_inflight = 0, connections = 0;
   std::string thrift_transport, thrift_protocol;
   bool no_report = false;
+  TopologyFlags topology;
 };
 
 std::string Clock(double seconds) {
@@ -156,6 +158,10 @@ Status Apply(const BenchFlags& flags, bench::BenchConfig& config) {
   for (const auto& profile : flags.profiles) {
     if (auto status = bench::ParseEmulatedProfile(profile, config); !status.ok()) return status;
   }
+  auto link = LinkShapeFrom(flags.topology);
+  if (!link.ok()) return link.status();
+  config.topology = flags.topology.topology;
+  config.link = *link;
   config.seed = flags.seed;
   config.out_dir = flags.out;
   config.write_report = !flags.no_report;
@@ -198,6 +204,7 @@ RegisterCommand bench_command(
       command.add_option("--emulated-profile", flags->profiles,
                          "Emulated service times of a scenario: scenario=stt_ms,llm_ms,tts_ms (repeatable)");
       command.add_flag("--no-report", flags->no_report, "Skip the analysis report at the end");
+      AddTopologyFlags(command, flags->topology);
       return [flags] {
         InitLogging("bench", "warn");
         // The services' info logs would bury the progress display; MAESTRO_LOG_LEVEL still wins when set.
