@@ -20,6 +20,7 @@
 #include "bench/runner/matrix_runner.h"
 #include "common/logging.h"
 #include "orchestrator/engine_sets.h"
+#include "topology/link_shape.h"
 
 namespace maestro::cli {
 namespace {
@@ -43,6 +44,7 @@ struct BenchFlags {
   std::string thrift_transport, thrift_protocol;
   bool no_report = false;
   TopologyFlags topology;
+  std::vector<std::string> networks;
 };
 
 std::string Clock(double seconds) {
@@ -168,6 +170,74 @@ Status Apply(const BenchFlags& flags, bench::BenchConfig& config) {
   return bench::ValidateBenchConfig(config);
 }
 
+// Runs one experiment as configured. RETURNS the process exit code (130 when interrupted).
+int RunBench(const bench::BenchConfig& config) {
+  auto writer = bench::ResultsWriter::Open(config.out_dir);
+  if (!writer.ok()) return Fail("bench", writer.status().message());
+  auto plan = bench::MakeRunPlan(config);
+  auto manifest = bench::MakeManifest(config, plan);
+  manifest["started_at_unix"] = std::time(nullptr);
+  (*writer)->WriteManifest(manifest);
+
+  int total_runs = 0;
+  for (const auto& block : plan) total_runs += static_cast<int>(block.runs.size());
+  const double run_seconds = (config.duration + config.warmup).count() / 1000.0 + 0.3;
+  std::cout << fmt::format(
+                   "maestro bench: preset {}, {} runs ({} protocols x {} scenario levels x {}), "
+                   "engines {}, {} , cache {}, seed {}\n",
+                   config.preset, total_runs, config.protocols.size(), bench::ScenarioLevels(config).size(),
+                   config.runs, config.engines,
+                   config.rates.empty() ? fmt::format("{} users", config.users) : "open loop",
+                   config.cache ? "on" : "off", config.seed)
+            << fmt::format("Estimated time: {} plus service start-ups. Ctrl-C stops and keeps finished runs.",
+                           Clock(total_runs * run_seconds))
+            << std::endl;
+
+  struct sigaction action {};
+  action.sa_handler = OnInterrupt;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Progress progress(run_seconds, total_runs);
+  bench::RunnerEvents events;
+  events.block_starting = [&](const bench::PlanBlock& block, int, int) {
+    progress.Note(fmt::format("-- starting {} services for {}", block.protocol, block.scenario));
+  };
+  events.run_starting = [&](const bench::PlannedRun& run, int index, int) { progress.RunStarting(run, index); };
+  events.run_finished = [&](const bench::RunRecord& record, int index, int) { progress.RunFinished(record, index); };
+  auto outcome = bench::RunExperiment(config, **writer, events, &g_cancel);
+  manifest["finished_at_unix"] = std::time(nullptr);
+  manifest["machine_after"] = bench::MachineFacts()["load_average"];
+  if (!outcome.ok()) {
+    manifest["error"] = outcome.status().ToString();
+    (*writer)->WriteManifest(manifest);
+    return Fail("bench", outcome.status().ToString() + " (finished runs are in " + config.out_dir + ")");
+  }
+  manifest["interrupted"] = outcome->interrupted;
+  manifest["question_audio"] = outcome->question_source;
+  manifest["runs_completed"] = outcome->records.size();
+  (*writer)->WriteManifest(manifest);
+
+  std::cout << "\n" << bench::FormatExperimentSummary(outcome->records);
+  bench::WriteMergedHistograms(config.out_dir, outcome->records);
+  if (config.write_report && !outcome->records.empty()) {
+    auto report = bench::WriteReport(config.out_dir);
+    if (report.ok()) {
+      std::cout << "Report: " << *report << "\n";
+    } else {
+      std::cout << "Report not written: " << report.status().message() << "\n";
+    }
+  }
+  std::cout << "Results: " << (*writer)->csv_path() << " (" << outcome->records.size() << " runs), " << config.out_dir
+            << "/runs/, " << config.out_dir << "/histograms/, " << config.out_dir << "/manifest.json\n";
+  if (outcome->interrupted) {
+    std::cout << "Interrupted: kept the " << outcome->records.size() << " finished runs.\n";
+    return 130;
+  }
+  return 0;
+}
+
 RegisterCommand bench_command(
     "bench", "Run the experiment: scenarios x protocols x runs under load; writes CSV, summaries and a report",
     [](CLI::App& command) -> std::function<int()> {
@@ -205,79 +275,37 @@ RegisterCommand bench_command(
                          "Emulated service times of a scenario: scenario=stt_ms,llm_ms,tts_ms (repeatable)");
       command.add_flag("--no-report", flags->no_report, "Skip the analysis report at the end");
       AddTopologyFlags(command, flags->topology);
+      command
+          .add_option("--network", flags->networks,
+                      "Named link profiles, one experiment each in OUT/<profile>: loopback, netns, lan (0.25 ms round "
+                      "trip, 10 Gbit/s), metro (1 ms, 1 Gbit/s), wan (20 ms, 100 Mbit/s); all but loopback need root")
+          ->delimiter(',');
       return [flags] {
         InitLogging("bench", "warn");
         // The services' info logs would bury the progress display; MAESTRO_LOG_LEVEL still wins when set.
         setenv("MAESTRO_LOG_LEVEL", "warn", 0);
         bench::BenchConfig config;
         if (auto status = Apply(*flags, config); !status.ok()) return Fail("bench", status.message(), 2);
-        auto writer = bench::ResultsWriter::Open(config.out_dir);
-        if (!writer.ok()) return Fail("bench", writer.status().message());
-        auto plan = bench::MakeRunPlan(config);
-        auto manifest = bench::MakeManifest(config, plan);
-        manifest["started_at_unix"] = std::time(nullptr);
-        (*writer)->WriteManifest(manifest);
-
-        int total_runs = 0;
-        for (const auto& block : plan) total_runs += static_cast<int>(block.runs.size());
-        const double run_seconds = (config.duration + config.warmup).count() / 1000.0 + 0.3;
-        std::cout << fmt::format(
-                         "maestro bench: preset {}, {} runs ({} protocols x {} scenario levels x {}), "
-                         "engines {}, {} , cache {}, seed {}\n",
-                         config.preset, total_runs, config.protocols.size(), bench::ScenarioLevels(config).size(),
-                         config.runs, config.engines,
-                         config.rates.empty() ? fmt::format("{} users", config.users) : "open loop",
-                         config.cache ? "on" : "off", config.seed)
-                  << fmt::format("Estimated time: {} plus service start-ups. Ctrl-C stops and keeps finished runs.",
-                                 Clock(total_runs * run_seconds))
-                  << std::endl;
-
-        struct sigaction action {};
-        action.sa_handler = OnInterrupt;
-        sigaction(SIGINT, &action, nullptr);
-        sigaction(SIGTERM, &action, nullptr);
-        signal(SIGPIPE, SIG_IGN);
-
-        Progress progress(run_seconds, total_runs);
-        bench::RunnerEvents events;
-        events.block_starting = [&](const bench::PlanBlock& block, int, int) {
-          progress.Note(fmt::format("-- starting {} services for {}", block.protocol, block.scenario));
-        };
-        events.run_starting = [&](const bench::PlannedRun& run, int index, int) { progress.RunStarting(run, index); };
-        events.run_finished = [&](const bench::RunRecord& record, int index, int) {
-          progress.RunFinished(record, index);
-        };
-        auto outcome = bench::RunExperiment(config, **writer, events, &g_cancel);
-        manifest["finished_at_unix"] = std::time(nullptr);
-        manifest["machine_after"] = bench::MachineFacts()["load_average"];
-        if (!outcome.ok()) {
-          manifest["error"] = outcome.status().ToString();
-          (*writer)->WriteManifest(manifest);
-          return Fail("bench", outcome.status().ToString() + " (finished runs are in " + config.out_dir + ")");
+        if (flags->networks.empty()) return RunBench(config);
+        if (config.topology != "loopback" || config.link.shaped()) {
+          return Fail("bench", "--network sets topology and links itself: drop --topology and --link-*", 2);
         }
-        manifest["interrupted"] = outcome->interrupted;
-        manifest["question_audio"] = outcome->question_source;
-        manifest["runs_completed"] = outcome->records.size();
-        (*writer)->WriteManifest(manifest);
-
-        std::cout << "\n" << bench::FormatExperimentSummary(outcome->records);
-        bench::WriteMergedHistograms(config.out_dir, outcome->records);
-        if (config.write_report && !outcome->records.empty()) {
-          auto report = bench::WriteReport(config.out_dir);
-          if (report.ok()) {
-            std::cout << "Report: " << *report << "\n";
-          } else {
-            std::cout << "Report not written: " << report.status().message() << "\n";
-          }
+        // One experiment per named network profile, each in its own folder and manifest.
+        int exit_code = 0;
+        for (const auto& name : flags->networks) {
+          auto profile = topology::FindNetworkProfile(name);
+          if (!profile.ok()) return Fail("bench", profile.status().message(), 2);
+          bench::BenchConfig network_config = config;
+          network_config.network_profile = profile->name;
+          network_config.topology = profile->hosts ? "netns" : "loopback";
+          network_config.link = profile->link;
+          network_config.out_dir = config.out_dir + "/" + profile->name;
+          std::cout << "== network " << profile->name << ": " << network_config.topology << ", links "
+                    << profile->link.Describe() << std::endl;
+          exit_code = RunBench(network_config);
+          if (exit_code != 0) return exit_code;
         }
-        std::cout << "Results: " << (*writer)->csv_path() << " (" << outcome->records.size() << " runs), "
-                  << config.out_dir << "/runs/, " << config.out_dir << "/histograms/, " << config.out_dir
-                  << "/manifest.json\n";
-        if (outcome->interrupted) {
-          std::cout << "Interrupted: kept the " << outcome->records.size() << " finished runs.\n";
-          return 130;
-        }
-        return 0;
+        return exit_code;
       };
     });
 
