@@ -25,6 +25,17 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
+size_t CountWords(std::string_view text) {
+  size_t words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    const bool space = IsSpace(c);
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return words;
+}
+
 char FoldLatin1(unsigned char second) {
   // Indexed by code point - 0xC0 (= second byte - 0x80): ÀÁÂÃÄÅÆ Ç ÈÉÊË ÌÍÎÏ Ð Ñ ÒÓÔÕÖ × Ø ÙÚÛÜ Ý Þ ß, then the
   // lower-case half. '\0' marks the two signs, × and ÷.

@@ -1,6 +1,6 @@
 #include "engines/common/option_reader.h"
 
-#include <charconv>
+#include "common/parse_number.h"
 
 namespace maestro {
 
@@ -19,28 +19,26 @@ Result<long> OptionReader::TakeInteger(const std::string& key, long fallback, lo
   auto it = options_.find(key);
   if (it == options_.end()) return fallback;
   const std::string& text = it->second;
-  long value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+  const auto value = ParseNumber<long>(text);
+  if (!value || *value < min || *value > max) {
     return InvalidArgument(engine_ + " option " + key + "='" + text + "' must be an integer from " +
                            std::to_string(min) + " to " + std::to_string(max));
   }
   options_.erase(it);
-  return value;
+  return *value;
 }
 
 Result<double> OptionReader::TakeNumber(const std::string& key, double fallback, double min, double max) {
   auto it = options_.find(key);
   if (it == options_.end()) return fallback;
   const std::string& text = it->second;
-  double value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || !(value >= min && value <= max)) {
+  const auto value = ParseNumber<double>(text);
+  if (!value || !(*value >= min && *value <= max)) {
     return InvalidArgument(engine_ + " option " + key + "='" + text + "' must be a number from " + std::to_string(min) +
                            " to " + std::to_string(max));
   }
   options_.erase(it);
-  return value;
+  return *value;
 }
 
 Status OptionReader::Finish() const {

@@ -1,16 +1,9 @@
 #include "engines/grounding/guarded_answer.h"
 
-#include <sstream>
+#include "common/text.h"
 
 namespace maestro::grounding {
 namespace {
-
-size_t CountWords(const std::string& text) {
-  std::istringstream words(text);
-  size_t count = 0;
-  for (std::string word; words >> word;) ++count;
-  return count;
-}
 
 // A figure is what a finance answer is about: a percentage or a number with decimals (a price, a return), as
 // opposed to a year or a count.

@@ -1,5 +1,7 @@
 #include "engines/grounding/sentence_splitter.h"
 
+#include "common/text.h"
+
 namespace maestro::grounding {
 namespace {
 
@@ -10,14 +12,6 @@ bool EndsSentence(char c) {
   return c == '.' || c == '!' || c == '?' || c == '\n';
 }
 
-std::string Trim(std::string_view text) {
-  size_t first = 0;
-  while (first < text.size() && IsSpace(text[first])) ++first;
-  size_t last = text.size();
-  while (last > first && IsSpace(text[last - 1])) --last;
-  return std::string(text.substr(first, last - first));
-}
-
 }  // namespace
 
 std::vector<std::string> SentenceSplitter::Push(std::string_view piece) {
@@ -26,7 +20,7 @@ std::vector<std::string> SentenceSplitter::Push(std::string_view piece) {
   size_t start = 0;
   for (size_t i = 0; i + 1 < pending_.size(); ++i) {
     if (!EndsSentence(pending_[i]) || !IsSpace(pending_[i + 1])) continue;
-    std::string sentence = Trim(std::string_view(pending_).substr(start, i + 1 - start));
+    std::string sentence(Trim(std::string_view(pending_).substr(start, i + 1 - start)));
     if (!sentence.empty()) sentences.push_back(std::move(sentence));
     start = i + 1;
   }
@@ -35,7 +29,7 @@ std::vector<std::string> SentenceSplitter::Push(std::string_view piece) {
 }
 
 std::string SentenceSplitter::Flush() {
-  std::string rest = Trim(pending_);
+  std::string rest(Trim(pending_));
   pending_.clear();
   return rest;
 }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/text.h"
 #include "domain/blocking.h"
 #include "engines/grounding/answer_guard.h"
 
@@ -19,11 +20,6 @@ std::vector<std::string> Split(const std::string& text, char separator) {
   return parts;
 }
 
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
-
 bool ContainsFact(const std::string& answer, const std::string& fact) {
   const std::string haystack = Lower(answer);
   std::string needle = Lower(fact);
@@ -34,13 +30,6 @@ bool ContainsFact(const std::string& answer, const std::string& fact) {
   std::replace_if(
       relaxed.begin(), relaxed.end(), [](char c) { return c == '.' || c == ','; }, '#');
   return relaxed.find(needle) != std::string::npos;
-}
-
-size_t CountWords(const std::string& text) {
-  std::istringstream in(text);
-  size_t count = 0;
-  for (std::string word; in >> word;) ++count;
-  return count;
 }
 
 size_t CountNumbers(const std::string& text) {

@@ -1,7 +1,6 @@
 #include "engines/rhvoice/rhvoice_synthesizer.h"
 
-#include <algorithm>
-#include <cctype>
+#include "common/text.h"
 
 namespace maestro::rhvoice {
 namespace {
@@ -28,11 +27,6 @@ int OnSpeech(const short* samples, unsigned int count, void* user_data) {
   }
   collector->speech.samples.insert(collector->speech.samples.end(), samples, samples + count);
   return 1;
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
 }
 
 }  // namespace

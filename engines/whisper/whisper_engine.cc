@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audio/decode.h"
+#include "common/text.h"
 #include "common/thread_pool.h"
 #include "engines/common/ggml_runtime.h"
 #include "engines/common/model_locator.h"
@@ -46,13 +47,6 @@ using StatePool = ResourcePool<StatePtr>;
 
 std::string LanguageTag(const std::string& code) {
   return code == "pt" ? "pt-BR" : code == "en" ? "en" : code;
-}
-
-std::string Trimmed(std::string text) {
-  const auto first = text.find_first_not_of(" \t\n");
-  if (first == std::string::npos) return "";
-  const auto last = text.find_last_not_of(" \t\n");
-  return text.substr(first, last - first + 1);
 }
 
 class WhisperSpeechToText final : public SpeechToText {
@@ -136,7 +130,7 @@ class WhisperSpeechToText final : public SpeechToText {
     std::string text;
     const int segments = whisper_full_n_segments_from_state(state);
     for (int i = 0; i < segments; ++i) text += whisper_full_get_segment_text_from_state(state, i);
-    return Transcript{Trimmed(std::move(text)), LanguageTag(language), 1.0};
+    return Transcript{std::string(Trim(text)), LanguageTag(language), 1.0};
   }
 
   Settings settings_;

@@ -14,6 +14,13 @@ TEST(TextTest, LowerTouchesOnlyAsciiLetters) {
   EXPECT_EQ(Lower("AÇÃO"), "aÇÃo");  // UTF-8 bytes pass through; FoldLatin1 handles accents
 }
 
+TEST(TextTest, CountWordsCountsRunsBetweenWhiteSpace) {
+  EXPECT_EQ(CountWords(""), 0u);
+  EXPECT_EQ(CountWords(" \t\n"), 0u);
+  EXPECT_EQ(CountWords("Apple rose 34,90% em 2024."), 5u);
+  EXPECT_EQ(CountWords("  a\nb\t c  "), 3u);
+}
+
 TEST(TextTest, TrimDropsAsciiWhiteSpaceAtBothEnds) {
   EXPECT_EQ(Trim(" \t a b \r\n"), "a b");
   EXPECT_EQ(Trim(" \t\r\n"), "");

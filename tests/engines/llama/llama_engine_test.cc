@@ -7,8 +7,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
+#include "common/text.h"
 #include "domain/blocking.h"
 #include "engines/common/model_locator.h"
 #include "engines/grounding/answer_guard.h"
@@ -27,13 +27,6 @@ LanguageModel& Engine() {
   return **engine;
 }
 
-size_t Words(const std::string& text) {
-  std::istringstream in(text);
-  size_t count = 0;
-  for (std::string word; in >> word;) ++count;
-  return count;
-}
-
 Result<Generation> Ask(const std::string& question) {
   return GenerateBlocking(Engine(), {.prompt = question}, Deadline::In(std::chrono::seconds(300)));
 }
@@ -50,7 +43,7 @@ TEST(LlamaEngineTest, AnswersTheTickerQuestionInPortugueseFromTheFacts) {
   ASSERT_TRUE(answer.ok()) << answer.status().ToString();
   EXPECT_EQ(answer->language, "pt-BR");
   EXPECT_THAT(answer->text, HasSubstr("PETR4"));
-  EXPECT_LE(Words(answer->text), 50u);
+  EXPECT_LE(CountWords(answer->text), 50u);
   EXPECT_THAT(GroundingOf(*answer), StartsWith("grounding:"));
   EXPECT_THAT(answer->sources, Contains("llama:" + std::string(kDefaultModel)));
 }
@@ -59,7 +52,7 @@ TEST(LlamaEngineTest, AnswersInEnglishWithNoNumberOutsideTheFacts) {
   auto answer = Ask("What were the best performing stocks of 2024?");
   ASSERT_TRUE(answer.ok()) << answer.status().ToString();
   EXPECT_EQ(answer->language, "en");
-  EXPECT_LE(Words(answer->text), 50u);
+  EXPECT_LE(CountWords(answer->text), 50u);
   EXPECT_THAT(answer->text, HasSubstr("%"));
 }
 
