@@ -1,6 +1,8 @@
 # maestro_test(NAME name SOURCES ... LIBS ... [LABELS fast|slow ...] [SERIAL] [MODELS])
 # SERIAL: timing-accuracy tests that must not share the 2 cores with other tests.
-# MODELS: tests of the neural engines; ctest runs models_fetch_defaults (tests/models) before them.
+# MODELS: tests of the neural engines; ctest runs models_fetch_defaults (tests/models) before them, and gives each
+# both cores: ggml's worker threads spin at barriers, so two model tests side by side slow each other down tenfold
+# (CI saw under 1 token/s and a 180 s deadline pass).
 # Builds one GoogleTest binary and registers each of its tests with ctest.
 include(GoogleTest)
 function(maestro_test)
@@ -17,9 +19,12 @@ function(maestro_test)
     set(serial TRUE)
   endif()
   set(fixtures "")
+  set(processors 1)
   if(T_MODELS)
     set(fixtures maestro_models)
+    set(processors 2)
   endif()
   gtest_discover_tests(${T_NAME} PROPERTIES LABELS "${T_LABELS}" RUN_SERIAL ${serial} FIXTURES_REQUIRED "${fixtures}"
+                       PROCESSORS ${processors}
                        DISCOVERY_TIMEOUT 60)
 endfunction()
