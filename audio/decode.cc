@@ -51,7 +51,8 @@ std::string ContainerName(int format) {
 }
 
 int16_t ToInt16(float sample) {
-  const float scaled = std::nearbyint(sample * 32767.0f);
+  // libsndfile reads 16-bit PCM as sample / 32768; the same factor back makes 16 kHz mono PCM pass through exactly.
+  const float scaled = std::nearbyint(sample * 32768.0f);
   return static_cast<int16_t>(std::clamp(scaled, -32768.0f, 32767.0f));
 }
 

@@ -9,6 +9,7 @@
 #include "metrics/metrics.h"
 #include "net/admin_routes.h"
 #include "net/http_server.h"
+#include "orchestrator/ask_body.h"
 #include "orchestrator/upload.h"
 
 namespace maestro {
@@ -93,7 +94,8 @@ void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond
                    {"audio_wav_base64", Base64(outcome->speech.wav)},
                    {"timings_ms", {{"stt", t.stt_ms}, {"llm", t.llm_ms}, {"tts", t.tts_ms}, {"total", t.total_ms}}}};
       response.set(http::field::content_type, "application/json");
-      response.body() = body.dump();
+      // Engines behind Thrift may hand back bytes that are not UTF-8; they must not make the answer throw.
+      response.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
     } else {
       response.set(http::field::content_type, "audio/wav");
       response.body() = std::move(outcome->speech.wav);
@@ -102,11 +104,9 @@ void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond
   };
 
   if (path == "/ask") {
-    auto body = json::parse(request.body(), nullptr, false);
-    if (!body.is_object() || !body.contains("question") || !body["question"].is_string()) {
-      return finish(InvalidArgument("send JSON {\"question\": \"...\"}"));
-    }
-    return pipeline.AssistText(body["question"].get<std::string>(), deadline, finish);
+    auto question = ParseAskBody(request.body());
+    if (!question.ok()) return finish(question.status());
+    return pipeline.AssistText(std::move(question).value(), deadline, finish);
   }
   auto clip = ReadAudioUpload(request, options.max_upload_bytes);
   if (!clip.ok()) return finish(clip.status());

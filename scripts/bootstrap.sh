@@ -24,6 +24,8 @@ packages=(
   libcurl4-openssl-dev libzip-dev
   # test oracles and independent clients (reached only through /usr/bin/python3)
   python3 python3-grpcio python3-grpc-tools python3-thrift python3-numpy python3-scipy python3-statsmodels python3-pandas
+  # fuzzing (scripts/fuzz.sh: libFuzzer, ASan and UBSan runtimes) and formatting
+  clang-14 clang libclang-rt-14-dev clang-format
   # load comparison and report rendering
   wrk chromium
 )

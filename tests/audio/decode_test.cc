@@ -106,6 +106,14 @@ TEST(DecodeTest, ReadsTheHandWrittenWavEncoder) {
   EXPECT_NEAR(EstimateHz(decoded->samples, kSpeechSampleRate), 300, 5);
 }
 
+// Found by fuzz_wav_roundtrip: 16-bit samples came back scaled by 32767/32768, one step off near full scale.
+TEST(DecodeTest, SixteenKilohertzMonoPcmPassesThroughExactly) {
+  std::vector<int16_t> samples = {0, 1, -1, 32767, -32768, 12345, -23456, 32766, -32767};
+  auto decoded = DecodeToSpeechPcm(EncodeWav(samples, kSpeechSampleRate));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->samples, samples);
+}
+
 TEST(DecodeTest, ChannelsAreAveraged) {
   // Left carries the tone, right is silent: the mono mix has half the amplitude.
   std::vector<int16_t> stereo;

@@ -8,6 +8,7 @@
 #include "net/http_client.h"
 #include "net/http_server.h"
 #include "net/multipart.h"
+#include "transport/rest/rest_json.h"
 
 namespace maestro::rest {
 namespace {
@@ -87,50 +88,7 @@ class RestServiceServer final : public ServiceServer {
 };
 
 net::HttpResponse JsonOk(const json& body) {
-  return net::JsonResponse(body.dump());
-}
-
-Result<json> ParseJsonObject(const std::string& body) {
-  auto parsed = json::parse(body, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) return InvalidArgument("body is not a JSON object");
-  return parsed;
-}
-
-// Reads an optional JSON number field into `out`. RETURNS kInvalidArgument when present but not a number.
-template <typename T>
-Status ReadNumber(const json& object, const char* key, T& out) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return Status::Ok();
-  if (!it->is_number()) return InvalidArgument(std::string("field '") + key + "' must be a number");
-  out = it->get<T>();
-  return Status::Ok();
-}
-
-Result<GenerationRequest> GenerationFromJson(const json& object) {
-  GenerationRequest request;
-  auto prompt = object.find("prompt");
-  if (prompt == object.end() || !prompt->is_string()) return InvalidArgument("field 'prompt' (string) is required");
-  request.prompt = prompt->get<std::string>();
-  for (auto status :
-       {ReadNumber(object, "max_tokens", request.max_tokens), ReadNumber(object, "temperature", request.temperature),
-        ReadNumber(object, "top_p", request.top_p), ReadNumber(object, "top_k", request.top_k),
-        ReadNumber(object, "repeat_penalty", request.repeat_penalty),
-        ReadNumber(object, "presence_penalty", request.presence_penalty),
-        ReadNumber(object, "frequency_penalty", request.frequency_penalty)}) {
-    if (!status.ok()) return status;
-  }
-  return request;
-}
-
-json GenerationToJson(const GenerationRequest& request) {
-  return {{"prompt", request.prompt},
-          {"max_tokens", request.max_tokens},
-          {"temperature", request.temperature},
-          {"top_p", request.top_p},
-          {"top_k", request.top_k},
-          {"repeat_penalty", request.repeat_penalty},
-          {"presence_penalty", request.presence_penalty},
-          {"frequency_penalty", request.frequency_penalty}};
+  return net::JsonResponse(body.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 // ---- clients -------------------------------------------------------------------------------------------
@@ -177,15 +135,7 @@ class RestSpeechToText final : public SpeechToText, private RestClientBase {
     request.set(http::field::content_type, content_type);
     Post(std::move(request), deadline, [done = std::move(done)](Result<net::HttpResponse> response) {
       if (!response.ok()) return done(response.status());
-      auto body = ParseJsonObject(response->body());
-      if (!body.ok() || !(*body).contains("text") || !(*body)["text"].is_string()) {
-        return done(Status(StatusCode::kUpstreamError, "stt reply has no text"));
-      }
-      Transcript transcript;
-      transcript.text = (*body)["text"].get<std::string>();
-      transcript.language = body->value("language", std::string());
-      transcript.confidence = body->value("confidence", 1.0);
-      done(std::move(transcript));
+      done(ParseTranscribeReply(response->body()));
     });
   }
 };
@@ -197,22 +147,10 @@ class RestLanguageModel final : public LanguageModel, private RestClientBase {
   void Generate(GenerationRequest generation, Deadline deadline, Callback<Generation> done) override {
     auto request = NewPost("/generate");
     request.set(http::field::content_type, "application/json");
-    request.body() = GenerationToJson(generation).dump();
+    request.body() = GenerateRequestJson(generation);
     Post(std::move(request), deadline, [done = std::move(done)](Result<net::HttpResponse> response) {
       if (!response.ok()) return done(response.status());
-      auto body = ParseJsonObject(response->body());
-      if (!body.ok() || !(*body).contains("generated") || !(*body)["generated"].is_string()) {
-        return done(Status(StatusCode::kUpstreamError, "llm reply has no generated text"));
-      }
-      Generation generation;
-      generation.text = (*body)["generated"].get<std::string>();
-      generation.language = body->value("language", std::string());
-      if (body->contains("sources") && (*body)["sources"].is_array()) {
-        for (const auto& source : (*body)["sources"]) {
-          if (source.is_string()) generation.sources.push_back(source.get<std::string>());
-        }
-      }
-      done(std::move(generation));
+      done(ParseGenerateReply(response->body()));
     });
   }
 };
@@ -224,9 +162,7 @@ class RestTextToSpeech final : public TextToSpeech, private RestClientBase {
   void Synthesize(SynthesisRequest synthesis, Deadline deadline, Callback<SpeechAudio> done) override {
     auto request = NewPost("/synthesize");
     request.set(http::field::content_type, "application/json");
-    json body = {{"text", synthesis.text}};
-    if (!synthesis.voice.empty()) body["voice"] = synthesis.voice;
-    request.body() = body.dump();
+    request.body() = SynthesizeRequestJson(synthesis);
     Post(std::move(request), deadline, [done = std::move(done)](Result<net::HttpResponse> response) {
       if (!response.ok()) return done(response.status());
       done(SpeechAudio{std::move(response->body())});
@@ -271,9 +207,7 @@ class RestTransport final : public Transport {
                                                   uint16_t port) override {
     return RestServiceServer::Start("llm", "/generate", host, port, options_,
                                     [&engine](net::HttpRequest&& request, const net::Respond& respond) {
-                                      auto body = ParseJsonObject(request.body());
-                                      if (!body.ok()) return respond(net::ErrorResponse(body.status()));
-                                      auto generation = GenerationFromJson(*body);
+                                      auto generation = ParseGenerateRequest(request.body());
                                       if (!generation.ok()) return respond(net::ErrorResponse(generation.status()));
                                       auto deadline = DeadlineFrom(request);
                                       if (!deadline.ok()) return respond(net::ErrorResponse(deadline.status()));
@@ -294,15 +228,11 @@ class RestTransport final : public Transport {
                                                   uint16_t port) override {
     return RestServiceServer::Start(
         "tts", "/synthesize", host, port, options_, [&engine](net::HttpRequest&& request, const net::Respond& respond) {
-          auto body = ParseJsonObject(request.body());
-          if (!body.ok()) return respond(net::ErrorResponse(body.status()));
-          if (!body->contains("text") || !(*body)["text"].is_string()) {
-            return respond(net::ErrorResponse(InvalidArgument("field 'text' (string) is required")));
-          }
+          auto synthesis = ParseSynthesizeRequest(request.body());
+          if (!synthesis.ok()) return respond(net::ErrorResponse(synthesis.status()));
           auto deadline = DeadlineFrom(request);
           if (!deadline.ok()) return respond(net::ErrorResponse(deadline.status()));
-          SynthesisRequest synthesis{(*body)["text"].get<std::string>(), body->value("voice", std::string())};
-          engine.Synthesize(std::move(synthesis), *deadline, [respond](Result<SpeechAudio> speech) {
+          engine.Synthesize(std::move(synthesis).value(), *deadline, [respond](Result<SpeechAudio> speech) {
             if (!speech.ok()) return respond(net::ErrorResponse(speech.status()));
             net::HttpResponse response{http::status::ok, 11};
             response.set(http::field::content_type, "audio/wav");
