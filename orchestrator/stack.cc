@@ -63,16 +63,21 @@ Stack::~Stack() {
   Stop();
 }
 
-Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::string> args) {
+Result<StackProcess> Stack::Launch(const std::string& name, const std::vector<std::string>& args) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return Unavailable(std::string("pipe: ") + strerror(errno));
+  std::vector<std::string> owned = args;
   std::vector<char*> argv;
   argv.push_back(binary_.data());
-  for (auto& arg : args) argv.push_back(arg.data());
+  for (auto& arg : owned) argv.push_back(arg.data());
   argv.push_back(nullptr);
   pid_t parent = getpid();
   pid_t pid = fork();
-  if (pid < 0) return Unavailable(std::string("fork: ") + strerror(errno));
+  if (pid < 0) {
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    return Unavailable(std::string("fork: ") + strerror(errno));
+  }
   if (pid == 0) {
     // A child must not outlive its supervisor, even when the supervisor is killed outright.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -87,19 +92,33 @@ Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::stri
     _exit(127);
   }
   close(pipe_fds[1]);
-  processes_.push_back({name, pid, 0});
-  auto port = WaitForReadyLine(pipe_fds[0], pid, name, start_timeout_);
+  auto port = WaitForReadyLine(pipe_fds[0], pid, name, options_.start_timeout);
   close(pipe_fds[0]);
-  if (!port.ok()) return port.status();
-  processes_.back().port = port->port;
-  processes_.back().admin_port = port->admin_port;
+  if (!port.ok()) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    return port.status();
+  }
+  return StackProcess{name, pid, port->port, port->admin_port};
+}
+
+Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::string> args) {
+  auto process = Launch(name, args);
+  if (!process.ok()) return process.status();
+  // Pin the ports it got, so a restart listens where Maestro (or the user) already points.
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--listen") args[i + 1] = host_ + ":" + std::to_string(process->port);
+    if (args[i] == "--admin") args[i + 1] = host_ + ":" + std::to_string(process->admin_port);
+  }
+  processes_.push_back(*process);
+  children_.push_back(Child{std::move(args), {}, std::chrono::steady_clock::now(), std::chrono::milliseconds(0)});
   return processes_.back();
 }
 
 Status Stack::Start(const StackOptions& options) {
   binary_ = options.binary.empty() ? "/proc/self/exe" : options.binary;
   host_ = options.host;
-  start_timeout_ = options.start_timeout;
+  options_ = options;
   // Appends `flag option` for each engine option of `kind`.
   auto add_engine_options = [&](std::vector<std::string>& args, const std::string& kind, const std::string& flag) {
     auto it = options.engine_options.find(kind);
@@ -141,7 +160,7 @@ Status Stack::Start(const StackOptions& options) {
     return maestro.status();
   }
   net::HttpClient client(host_, maestro->port, {.max_connections = 1});
-  auto until = std::chrono::steady_clock::now() + start_timeout_;
+  auto until = std::chrono::steady_clock::now() + options_.start_timeout;
   while (std::chrono::steady_clock::now() < until) {
     net::HttpRequest request{net::http::verb::get, "/readyz", 11};
     auto response = client.SendBlocking(request, Deadline::In(std::chrono::milliseconds(1000)));
@@ -175,31 +194,79 @@ Status Stack::CheckChildren() {
   return Status::Ok();
 }
 
-void Stack::Stop(std::chrono::milliseconds grace) {
-  // Maestro first, so no request reaches a service that is already gone.
-  for (auto it = processes_.rbegin(); it != processes_.rend(); ++it) {
-    if (it->pid > 0) kill(it->pid, SIGTERM);
-  }
-  auto until = std::chrono::steady_clock::now() + grace;
-  for (auto& process : processes_) {
-    while (process.pid > 0) {
+Status Stack::Supervise() {
+  using Clock = std::chrono::steady_clock;
+  // A child that stayed up this long starts again from the first backoff when it dies.
+  constexpr auto kStableRun = std::chrono::seconds(10);
+  for (size_t i = 0; i < processes_.size(); ++i) {
+    StackProcess& process = processes_[i];
+    Child& child = children_[i];
+    const auto now = Clock::now();
+    if (process.pid > 0) {
       int status = 0;
-      pid_t done = waitpid(process.pid, &status, WNOHANG);
-      if (done == process.pid || (done < 0 && errno == ECHILD)) {
-        process.pid = -1;
-        break;
-      }
-      if (std::chrono::steady_clock::now() >= until) {
-        spdlog::warn("{} (pid {}) ignored SIGTERM; killing it", process.name, process.pid);
-        kill(process.pid, SIGKILL);
-        waitpid(process.pid, &status, 0);
-        process.pid = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (waitpid(process.pid, &status, WNOHANG) != process.pid) continue;
+      const pid_t dead = process.pid;
+      process.pid = -1;
+      if (!options_.restart) return Unavailable(process.name + " " + DescribeExit(status));
+      if (now - child.started_at >= kStableRun) child.backoff = std::chrono::milliseconds(0);
+      child.backoff = child.backoff.count() == 0 ? options_.restart_backoff
+                                                 : std::min(child.backoff * 2, options_.restart_backoff_max);
+      child.restart_at = now + child.backoff;
+      spdlog::warn("{} (pid {}) {}; restarting it in {} ms", process.name, dead, DescribeExit(status),
+                   child.backoff.count());
+      continue;
     }
+    if (!options_.restart || now < child.restart_at) continue;
+    auto launched = Launch(process.name, child.args);
+    if (!launched.ok()) {
+      child.backoff = std::min(child.backoff * 2, options_.restart_backoff_max);
+      child.restart_at = Clock::now() + child.backoff;
+      spdlog::warn("{} did not restart ({}); trying again in {} ms", process.name, launched.status().message(),
+                   child.backoff.count());
+      continue;
+    }
+    process.pid = launched->pid;
+    ++process.restarts;
+    child.started_at = Clock::now();
+    spdlog::warn("{} restarted: pid {}, port {} (restart {})", process.name, process.pid, process.port,
+                 process.restarts);
   }
+  return Status::Ok();
+}
+
+void Stack::TerminateAndWait(StackProcess& process, std::chrono::steady_clock::time_point until) {
+  while (process.pid > 0) {
+    int status = 0;
+    pid_t done = waitpid(process.pid, &status, WNOHANG);
+    if (done == process.pid || (done < 0 && errno == ECHILD)) {
+      process.pid = -1;
+      return;
+    }
+    if (std::chrono::steady_clock::now() >= until) {
+      spdlog::warn("{} (pid {}) ignored SIGTERM; killing it", process.name, process.pid);
+      kill(process.pid, SIGKILL);
+      waitpid(process.pid, &status, 0);
+      process.pid = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+void Stack::Stop(std::chrono::milliseconds grace) {
+  // Maestro first, and alone: it answers or fails what is in flight while the services still serve it.
+  for (auto& process : processes_) {
+    if (process.name != "maestro" || process.pid <= 0) continue;
+    kill(process.pid, SIGTERM);
+    TerminateAndWait(process, std::chrono::steady_clock::now() + options_.drain_timeout);
+  }
+  for (auto& process : processes_) {
+    if (process.pid > 0) kill(process.pid, SIGTERM);
+  }
+  const auto until = std::chrono::steady_clock::now() + grace;
+  for (auto& process : processes_) TerminateAndWait(process, until);
   processes_.clear();
+  children_.clear();
 }
 
 }  // namespace maestro

@@ -26,6 +26,14 @@ struct StackOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 7000;  // Maestro's port; 0 picks a free one
   std::chrono::milliseconds start_timeout{60000};
+  // Restart policy for children that die (Supervise): never (the stack is down, as for experiments) or
+  // on-failure (the child is started again on its old port, after an exponential backoff).
+  bool restart = false;
+  std::chrono::milliseconds restart_backoff{200};       // the first restart's delay; doubles per restart
+  std::chrono::milliseconds restart_backoff_max{5000};  // the cap on the delay
+  // How long `Stop` lets Maestro answer or fail what is in flight before the services stop (its deadline
+  // plus a margin); the services then get `Stop`'s own grace.
+  std::chrono::milliseconds drain_timeout{8000};
 };
 
 struct StackProcess {
@@ -33,6 +41,7 @@ struct StackProcess {
   pid_t pid = -1;
   uint16_t port = 0;
   uint16_t admin_port = 0;  // where /metrics, /healthz and /readyz answer (the same as `port` for HTTP servers)
+  int restarts = 0;         // how many times Supervise started it again
 };
 
 class Stack {
@@ -53,16 +62,32 @@ class Stack {
 
   // Checks for a child that exited. RETURNS kUnavailable naming it and its exit status, or ok.
   Status CheckChildren();
-  // Sends SIGTERM to every child (Maestro first), waits up to `grace`, then SIGKILLs what remains.
+  // Reaps children that died and, under the on-failure policy, starts each again on its old ports once its
+  // backoff has passed (logged by name), so Maestro's clients reconnect to the same address. Call it often.
+  // RETURNS kUnavailable naming a child that died under the never policy or could not be restarted; ok else.
+  Status Supervise();
+  // Stops Maestro first (SIGTERM: it stops accepting and answers or fails what is in flight), waits up to
+  // the drain timeout for it, then SIGTERMs the services, waits up to `grace`, and SIGKILLs what remains.
   void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
 
  private:
+  struct Child {
+    std::vector<std::string> args;  // with the ports it got pinned, so a restart listens where it did
+    std::chrono::steady_clock::time_point restart_at{};  // set while it waits for its backoff
+    std::chrono::steady_clock::time_point started_at{};
+    std::chrono::milliseconds backoff{0};
+  };
+
   Result<StackProcess> Spawn(const std::string& name, std::vector<std::string> args);
+  // Forks and execs one child and waits for its ready line. RETURNS it, or kUnavailable (the child reaped).
+  Result<StackProcess> Launch(const std::string& name, const std::vector<std::string>& args);
+  void TerminateAndWait(StackProcess& process, std::chrono::steady_clock::time_point until);
 
   std::string binary_;
   std::string host_;
-  std::chrono::milliseconds start_timeout_{60000};
+  StackOptions options_;
   std::vector<StackProcess> processes_;
+  std::vector<Child> children_;  // parallel to processes_
 };
 
 // Services and `maestro serve` print this line on stdout once listening: "MAESTRO_READY <port> <admin port>".

@@ -22,6 +22,8 @@ struct UpFlags {
   int max_queued = 4096;
   std::chrono::milliseconds timeout{6000};
   std::string cache = "off";
+  std::string restart = "on-failure";
+  int restart_backoff_ms = 200;
   TransportOptions transport;
 };
 
@@ -54,6 +56,17 @@ RegisterCommand up_command(
       command.add_option("--cache", flags->cache, "Maestro's answer cache (off by default)")
           ->envname("MAESTRO_CACHE")
           ->check(CLI::IsMember({"on", "off"}));
+      command
+          .add_option("--restart", flags->restart,
+                      "on-failure: a child that dies is started again on its port, with exponential backoff; "
+                      "never: one death stops the stack (experiments)")
+          ->envname("MAESTRO_RESTART")
+          ->check(CLI::IsMember({"on-failure", "never"}));
+      command
+          .add_option("--restart-backoff-ms", flags->restart_backoff_ms,
+                      "The first restart's delay; it doubles per restart up to 5 s")
+          ->envname("MAESTRO_RESTART_BACKOFF_MS")
+          ->check(CLI::Range(0, 60000));
       AddTransportFlags(command, flags->transport);
       return [flags] {
         InitLogging("up");
@@ -75,6 +88,9 @@ RegisterCommand up_command(
             "--timeout",      DurationFlag(flags->timeout),        "--cache",      flags->cache};
         options.host = flags->host;
         options.port = flags->port;
+        options.restart = flags->restart == "on-failure";
+        options.restart_backoff = std::chrono::milliseconds(flags->restart_backoff_ms);
+        options.drain_timeout = std::chrono::milliseconds(flags->timeout_ms + 2000);
         Stack stack;
         if (auto status = stack.Start(options); !status.ok()) return Fail("up", status.message());
         std::cout << "Maestro is up at " << stack.url() << " (protocol " << flags->protocol << ", engines "
@@ -92,7 +108,7 @@ RegisterCommand up_command(
         sigemptyset(&set);
         sigaddset(&set, SIGINT);
         sigaddset(&set, SIGTERM);
-        timespec tick{0, 200 * 1000 * 1000};
+        timespec tick{0, 50 * 1000 * 1000};
         for (;;) {
           int received = sigtimedwait(&set, nullptr, &tick);
           if (received == SIGINT || received == SIGTERM) {
@@ -100,7 +116,7 @@ RegisterCommand up_command(
             stack.Stop();
             return 0;
           }
-          if (auto status = stack.CheckChildren(); !status.ok()) {
+          if (auto status = stack.Supervise(); !status.ok()) {
             std::cerr << "maestro up: " << status.message() << "; stopping the others" << std::endl;
             stack.Stop();
             return 1;

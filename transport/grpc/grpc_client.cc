@@ -36,6 +36,11 @@ Result<std::vector<std::shared_ptr<::grpc::Channel>>> OpenChannels(const std::st
     args.SetMaxSendMessageSize(limit);
     // Without a local pool, channels with equal arguments share one subchannel, i.e. one TCP connection.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    // A restarted service is back within a second or two; gRPC's default backoff (1 s growing to 120 s)
+    // would leave the channel failing long after it returned.
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     channels.push_back(::grpc::CreateCustomChannel(target, ::grpc::InsecureChannelCredentials(), args));
   }
   return channels;
