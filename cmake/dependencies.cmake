@@ -1,5 +1,6 @@
 # Every third-party library Maestro uses; docs/dependencies.md says why each is here.
 find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED)
 find_package(PkgConfig REQUIRED)
 find_package(Protobuf REQUIRED)
 find_package(gRPC CONFIG REQUIRED)

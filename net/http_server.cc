@@ -61,6 +61,9 @@ struct HttpServer::Impl : ConnectionContext, std::enable_shared_from_this<HttpSe
     asio::post(executor, std::move(work));
   }
   bool shutting_down() const override { return stopping.load(); }
+  // Reads the rest of a request's body under the slow-body rules (HttpServerOptions); sets `ec` on failure.
+  asio::awaitable<void> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                 http::request_parser<http::string_body>& parser, boost::system::error_code& ec);
 };
 
 namespace {
@@ -145,6 +148,24 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
   }
 }
 
+asio::awaitable<void> HttpServer::Impl::ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                 http::request_parser<http::string_body>& parser,
+                                                 boost::system::error_code& ec) {
+  // Slow bodies: each read must bring bytes within body_timeout, and once body_timeout has passed the body
+  // must have averaged min_body_rate, so a trickle cannot hold a slot however large the body it declares.
+  const auto started = std::chrono::steady_clock::now();
+  uint64_t received = 0;
+  while (!ec && !parser.is_done()) {
+    stream.expires_after(options.body_timeout);
+    received += co_await http::async_read_some(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!ec && options.min_body_rate > 0 && seconds * 1000 > static_cast<double>(options.body_timeout.count()) &&
+        static_cast<double>(received) < seconds * static_cast<double>(options.min_body_rate)) {
+      ec = beast::error::timeout;
+    }
+  }
+}
+
 asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
   connections++;
   // The buffer grows only for requests with large bodies and shrinks back after them: 1000 idle keep-alive
@@ -176,8 +197,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
       // Without a large buffer, Beast reads big bodies 512 bytes per recv() (measured on Boost 1.74: about 9x slower
       // for 500 KB bodies).
       if (parser.content_length().value_or(0) > 16 * 1024 && buffer.capacity() < 64 * 1024) buffer.reserve(64 * 1024);
-      stream.expires_after(options.read_timeout);
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await ReadBody(stream, buffer, parser, ec);
     }
     if (ec) {
       if (admitted) gate->Release();

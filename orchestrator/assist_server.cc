@@ -10,6 +10,7 @@
 #include "net/admin_routes.h"
 #include "net/http_server.h"
 #include "orchestrator/ask_body.h"
+#include "orchestrator/rate_limiter.h"
 #include "orchestrator/upload.h"
 
 namespace maestro {
@@ -44,6 +45,10 @@ Status ClientFacingStatus(const Status& status) {
   }
 }
 
+net::HttpResponse Refusal(http::status status, const std::string& code, const std::string& message) {
+  return net::JsonResponse(json{{"error", message}, {"code", code}}.dump(), status);
+}
+
 struct AssistServer::Impl {
   Pipeline& pipeline;
   AssistServerOptions options;
@@ -51,17 +56,54 @@ struct AssistServer::Impl {
   std::atomic<bool> ready{false};
   std::unique_ptr<StreamRoutes> streams;  // null without a streaming pipeline
   std::unique_ptr<net::HttpServer> http;
+  std::unique_ptr<RateLimiter> limiter;
 
-  Impl(Pipeline& p, const AssistServerOptions& o) : pipeline(p), options(o) {}
+  Impl(Pipeline& p, const AssistServerOptions& o) : pipeline(p), options(o) {
+    if (options.rate_limit > 0) {
+      limiter = std::make_unique<RateLimiter>(options.rate_limit,
+                                              options.rate_burst > 0 ? options.rate_burst : options.rate_limit);
+    }
+  }
+
+  // RETURNS the refusal for a caller without a valid key or over its rate, or nothing when it may go on.
+  std::optional<net::HttpResponse> Admit(const net::HttpRequest& request);
 
   void Handle(net::HttpRequest&& request, net::Respond respond);
 };
+
+std::optional<net::HttpResponse> AssistServer::Impl::Admit(const net::HttpRequest& request) {
+  std::string caller = "anonymous";
+  if (options.api_keys) {
+    auto header = request[http::field::authorization];
+    const std::string_view token = BearerToken(std::string_view(header.data(), header.size()));
+    auto name = token.empty() ? std::nullopt : options.api_keys->Find(token);
+    if (!name) {
+      auto response = Refusal(http::status::unauthorized, "unauthenticated",
+                              "send a valid API key as 'Authorization: Bearer <key>'");
+      response.set(http::field::www_authenticate, "Bearer");
+      return response;
+    }
+    caller = std::move(*name);
+  }
+  if (limiter) {
+    const auto wait = limiter->Take(caller);
+    if (wait > RateLimiter::Clock::duration::zero()) {
+      const auto seconds = std::chrono::ceil<std::chrono::seconds>(wait).count();
+      auto response = Refusal(http::status::too_many_requests, "rate_limited",
+                              "over " + fmt::format("{:g}", options.rate_limit) + " requests per second");
+      response.set(http::field::retry_after, std::to_string(std::max<int64_t>(1, seconds)));
+      return response;
+    }
+  }
+  return std::nullopt;
+}
 
 void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond) {
   if (net::HandleAdminRoute(request, respond, ready)) return;
   if (streams) {
     if (auto page = StreamRoutes::Page(request)) return respond(std::move(*page));
   }
+  if (auto refusal = Admit(request)) return respond(std::move(*refusal));
   const std::string_view path = Path(request);
   if (path != "/assist" && path != "/ask") {
     return respond(net::ErrorResponse(Status(StatusCode::kNotFound, "no route " + std::string(path))));
@@ -81,7 +123,9 @@ void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond
       return respond(net::ErrorResponse(status));
     }
     metrics.Finish(started, StatusCode::kOk);
-    spdlog::debug("assist transcript='{}' answer='{}'", outcome->transcript.text, outcome->answer.text);
+    if (options.log_content) {
+      spdlog::info("assist transcript='{}' answer='{}'", outcome->transcript.text, outcome->answer.text);
+    }
     const auto& t = outcome->timings;
     net::HttpResponse response{http::status::ok, 11};
     response.set("X-Maestro-Timings-Ms", fmt::format("stt={:.3f};llm={:.3f};tts={:.3f};total={:.3f}", t.stt_ms,
@@ -127,7 +171,12 @@ Result<std::unique_ptr<AssistServer>> AssistServer::Start(Pipeline& pipeline, co
     stream_options.max_upload_bytes = options.max_upload_bytes;
     stream_options.timeout = options.timeout;
     impl->streams = std::make_unique<StreamRoutes>(*streaming, stream_options);
-    take_over = [routes = impl->streams.get()](const net::HttpRequest& request) { return routes->Route(request); };
+    // A refused stream is left to Handle, which answers the refusal as a plain response.
+    take_over = [raw = impl.get()](const net::HttpRequest& request) -> net::TakeOverHandler {
+      auto handler = raw->streams->Route(request);
+      if (handler && raw->Admit(request)) return {};
+      return handler;
+    };
   }
   net::HttpServerOptions http_options;
   http_options.host = options.host;
@@ -137,6 +186,10 @@ Result<std::unique_ptr<AssistServer>> AssistServer::Start(Pipeline& pipeline, co
   http_options.body_limit = options.max_upload_bytes + 64 * 1024;
   http_options.max_inflight = static_cast<size_t>(options.max_inflight);
   http_options.max_queued = static_cast<size_t>(options.max_queued);
+  http_options.read_timeout = options.header_timeout;
+  http_options.body_timeout = options.body_timeout;
+  http_options.min_body_rate = options.min_body_rate;
+  http_options.max_connections = options.max_connections;
   Impl* raw = impl.get();
   auto http = net::HttpServer::Start(
       http_options,

@@ -8,9 +8,11 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
+#include "orchestrator/api_keys.h"
 #include "orchestrator/stream_routes.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/streaming_pipeline.h"
@@ -30,6 +32,20 @@ struct AssistServerOptions {
   std::chrono::milliseconds timeout{6000};  // each request's deadline, propagated to every hop
   // The streamed routes' limits; its upload limit and timeout are taken from the fields above.
   StreamRoutesOptions streaming;
+  // Slow and greedy clients (net::HttpServerOptions): the header's deadline, the body's idle timeout and
+  // minimum rate, and the connections held at once (more are closed on accept).
+  std::chrono::milliseconds header_timeout{30000};
+  std::chrono::milliseconds body_timeout{10000};
+  size_t min_body_rate = 16 * 1024;
+  size_t max_connections = 20000;
+  // When set, /assist and /ask require `Authorization: Bearer <key>` with a key from this set (401 otherwise).
+  std::optional<ApiKeys> api_keys;
+  // Requests per second per key (all callers share one bucket without keys); 0 turns the limit off.
+  // Beyond it: 429 + Retry-After. `rate_burst` requests may come at once (0: the same as the rate).
+  double rate_limit = 0;
+  double rate_burst = 0;
+  // Transcripts and answers reach the log only when set; by default the log holds no user content.
+  bool log_content = false;
 };
 
 class AssistServer {

@@ -27,6 +27,14 @@ struct ServeFlags {
   std::string voice;
   std::string cache = "off";
   size_t cache_mb = 64;
+  std::string api_keys;
+  double rate_limit = 0;
+  double rate_burst = 0;
+  bool log_content = false;
+  std::chrono::milliseconds header_timeout{30000};
+  std::chrono::milliseconds body_timeout{10000};
+  size_t min_body_rate = 16 * 1024;
+  size_t max_connections = 20000;
   TransportOptions transport;
   StreamRoutesOptions streaming;
   int idle_timeout_ms = 30000;
@@ -83,6 +91,28 @@ RegisterCommand serve_command(
       command.add_option("--end-silence-ms", flags->end_silence_ms, "Silence that ends a spoken question (VAD)")
           ->envname("MAESTRO_END_SILENCE_MS")
           ->check(CLI::Range(100, 5000));
+      command
+          .add_option("--api-keys", flags->api_keys,
+                      "Key file from `maestro keys add`: /assist and /ask then need Authorization: Bearer KEY")
+          ->envname("MAESTRO_API_KEYS");
+      command.add_option("--rate-limit", flags->rate_limit, "Requests per second per key (0: no limit); more get 429")
+          ->envname("MAESTRO_RATE_LIMIT")
+          ->check(CLI::Range(0.0, 1e6));
+      command.add_option("--rate-burst", flags->rate_burst, "Requests a key may send at once (0: the rate)")
+          ->envname("MAESTRO_RATE_BURST")
+          ->check(CLI::Range(0.0, 1e6));
+      AddDurationOption(command, "--header-timeout", flags->header_timeout, "A request's header must arrive within this")
+          ->envname("MAESTRO_HEADER_TIMEOUT");
+      AddDurationOption(command, "--body-timeout", flags->body_timeout,
+                        "A body must bring bytes at least this often; after it, average --min-body-rate")
+          ->envname("MAESTRO_BODY_TIMEOUT");
+      command.add_option("--min-body-rate", flags->min_body_rate, "Slowest upload accepted, bytes/s (0: no minimum)")
+          ->envname("MAESTRO_MIN_BODY_RATE");
+      command.add_option("--max-connections", flags->max_connections, "Connections held at once; more are closed")
+          ->envname("MAESTRO_MAX_CONNECTIONS")
+          ->check(CLI::Range(size_t{1}, size_t{1000000}));
+      command.add_flag("--log-content", flags->log_content, "Log transcripts and answers (off: the log holds none)")
+          ->envname("MAESTRO_LOG_CONTENT");
       AddTransportFlags(command, flags->transport);
       return [flags] {
         InitLogging("maestro");
@@ -121,6 +151,18 @@ RegisterCommand serve_command(
         options.streaming.idle_timeout = std::chrono::milliseconds(flags->idle_timeout_ms);
         options.streaming.max_session = std::chrono::seconds(flags->max_session_s);
         options.streaming.utterance.end_silence = std::chrono::milliseconds(flags->end_silence_ms);
+        if (!flags->api_keys.empty()) {
+          auto keys = ApiKeys::Load(flags->api_keys);
+          if (!keys.ok()) return Fail("serve", keys.status().message(), 2);
+          options.api_keys = std::move(keys).value();
+        }
+        options.rate_limit = flags->rate_limit;
+        options.rate_burst = flags->rate_burst;
+        options.log_content = flags->log_content;
+        options.header_timeout = flags->header_timeout;
+        options.body_timeout = flags->body_timeout;
+        options.min_body_rate = flags->min_body_rate;
+        options.max_connections = flags->max_connections;
         auto server = AssistServer::Start(pipeline, options, &streaming);
         if (!server.ok()) return Fail("serve", server.status().message());
         spdlog::info("maestro serving POST /assist on {}:{} over {}", options.host, (*server)->port(), flags->protocol);

@@ -23,7 +23,10 @@ struct UpFlags {
   std::chrono::milliseconds timeout{6000};
   std::string cache = "off";
   std::string restart = "on-failure";
-  int restart_backoff_ms = 200;
+  std::chrono::milliseconds restart_backoff{200};
+  std::string api_keys;
+  double rate_limit = 0;
+  bool log_content = false;
   TransportOptions transport;
 };
 
@@ -62,11 +65,16 @@ RegisterCommand up_command(
                       "never: one death stops the stack (experiments)")
           ->envname("MAESTRO_RESTART")
           ->check(CLI::IsMember({"on-failure", "never"}));
-      command
-          .add_option("--restart-backoff-ms", flags->restart_backoff_ms,
-                      "The first restart's delay; it doubles per restart up to 5 s")
-          ->envname("MAESTRO_RESTART_BACKOFF_MS")
-          ->check(CLI::Range(0, 60000));
+      AddDurationOption(command, "--restart-backoff", flags->restart_backoff,
+                        "The first restart's delay; it doubles per restart up to 5 s")
+          ->envname("MAESTRO_RESTART_BACKOFF");
+      command.add_option("--api-keys", flags->api_keys, "Key file: /assist and /ask need Authorization: Bearer KEY")
+          ->envname("MAESTRO_API_KEYS");
+      command.add_option("--rate-limit", flags->rate_limit, "Requests per second per key (0: no limit)")
+          ->envname("MAESTRO_RATE_LIMIT")
+          ->check(CLI::Range(0.0, 1e6));
+      command.add_flag("--log-content", flags->log_content, "Log transcripts and answers")
+          ->envname("MAESTRO_LOG_CONTENT");
       AddTransportFlags(command, flags->transport);
       return [flags] {
         InitLogging("up");
@@ -85,12 +93,16 @@ RegisterCommand up_command(
         options.transport_flags = TransportFlagsAsArgs(flags->transport);
         options.maestro_flags = {
             "--max-inflight", std::to_string(flags->max_inflight), "--max-queued", std::to_string(flags->max_queued),
-            "--timeout",      DurationFlag(flags->timeout),        "--cache",      flags->cache};
+            "--timeout",      DurationFlag(flags->timeout),        "--cache",      flags->cache,
+            "--rate-limit",   std::to_string(flags->rate_limit)};
+        if (!flags->api_keys.empty())
+          options.maestro_flags.insert(options.maestro_flags.end(), {"--api-keys", flags->api_keys});
+        if (flags->log_content) options.maestro_flags.push_back("--log-content");
         options.host = flags->host;
         options.port = flags->port;
         options.restart = flags->restart == "on-failure";
-        options.restart_backoff = std::chrono::milliseconds(flags->restart_backoff_ms);
-        options.drain_timeout = std::chrono::milliseconds(flags->timeout_ms + 2000);
+        options.restart_backoff = flags->restart_backoff;
+        options.drain_timeout = flags->timeout + std::chrono::milliseconds(2000);
         Stack stack;
         if (auto status = stack.Start(options); !status.ok()) return Fail("up", status.message());
         std::cout << "Maestro is up at " << stack.url() << " (protocol " << flags->protocol << ", engines "

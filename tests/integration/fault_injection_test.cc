@@ -164,7 +164,7 @@ class FaultInjectionTest : public ::testing::TestWithParam<FaultCase> {
     options.restart = true;
     options.restart_backoff = milliseconds(100);
     options.engine_options = {{"stt", {"service_ms=5"}}, {"llm", {"service_ms=5"}}, {"tts", {"seconds=1"}}};
-    options.maestro_flags = {"--timeout-ms", std::to_string(kDeadline.count()), "--max-inflight", "64"};
+    options.maestro_flags = {"--timeout", std::to_string(kDeadline.count()) + "ms", "--max-inflight", "64"};
     ASSERT_TRUE(stack_.Start(options).ok());
     auto url = net::ParseHttpUrl(stack_.url()).value();
     host_ = url.host;

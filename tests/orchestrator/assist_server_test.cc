@@ -11,6 +11,7 @@
 #include "engines/emulated/emulated_engines.h"
 #include "net/http_client.h"
 #include "net/multipart.h"
+#include "orchestrator/api_keys.h"
 #include "tests/support/test_support.h"
 
 namespace maestro {
@@ -178,6 +179,56 @@ TEST_F(AssistServerTest, HoldsAThousandConcurrentRequestsWithoutAThreadEach) {
   EXPECT_LT(ThreadCount() - threads_before, 10);
   ASSERT_TRUE(testing::WaitUntil([&] { return done == requests; }, std::chrono::seconds(60)));
   EXPECT_EQ(ok.load(), requests);
+}
+
+net::HttpRequest AskRequest(const std::string& key = "") {
+  net::HttpRequest request{http::verb::post, "/ask", 11};
+  request.set(http::field::content_type, "application/json");
+  request.body() = R"({"question": "What is the ticker of Petrobras?"})";
+  if (!key.empty()) request.set(http::field::authorization, "Bearer " + key);
+  request.prepare_payload();
+  return request;
+}
+
+TEST_F(AssistServerTest, WithKeysAssistAndAskNeedABearerKeyAndHealthDoesNot) {
+  testing::TempDir dir;
+  const std::string file = (dir.path() / "keys").string();
+  const std::string key = ApiKeys::Add(file, "alice").value();
+  AssistServerOptions options;
+  options.api_keys = ApiKeys::Load(file).value();
+  StartWith({}, {{"seconds", "0.1"}}, options);
+
+  auto missing = Send(AskRequest());
+  EXPECT_EQ(missing.result_int(), 401);
+  EXPECT_EQ(missing[http::field::www_authenticate], "Bearer");
+  EXPECT_EQ(nlohmann::json::parse(missing.body())["code"], "unauthenticated");
+  EXPECT_EQ(Send(AskRequest(std::string(64, 'a'))).result_int(), 401);
+  EXPECT_EQ(Upload("file", testing::ToneWav(0.5)).result_int(), 401);
+  EXPECT_EQ(Send(AskRequest(key)).result_int(), 200);
+  EXPECT_EQ(Send(net::HttpRequest{http::verb::get, "/healthz", 11}).result_int(), 200);
+}
+
+TEST_F(AssistServerTest, OverItsRateAKeyGets429WithRetryAfter) {
+  testing::TempDir dir;
+  const std::string file = (dir.path() / "keys").string();
+  const std::string alice = ApiKeys::Add(file, "alice").value();
+  const std::string bob = ApiKeys::Add(file, "bob").value();
+  AssistServerOptions options;
+  options.api_keys = ApiKeys::Load(file).value();
+  options.rate_limit = 0.5;
+  options.rate_burst = 2;
+  StartWith({}, {{"seconds", "0.1"}}, options);
+
+  EXPECT_EQ(Send(AskRequest(alice)).result_int(), 200);
+  EXPECT_EQ(Send(AskRequest(alice)).result_int(), 200);
+  auto limited = Send(AskRequest(alice));
+  EXPECT_EQ(limited.result_int(), 429);
+  EXPECT_EQ(nlohmann::json::parse(limited.body())["code"], "rate_limited");
+  const int retry_after = std::stoi(std::string(limited[http::field::retry_after]));
+  EXPECT_GE(retry_after, 1);
+  EXPECT_LE(retry_after, 2);
+  // Each key has its own bucket.
+  EXPECT_EQ(Send(AskRequest(bob)).result_int(), 200);
 }
 
 }  // namespace
