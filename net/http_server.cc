@@ -179,8 +179,14 @@ asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
     stream.expires_after(options.read_timeout);
     co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     bool admitted = false;
+    // Only this server may say how long a request waited; a client's value would stretch its own budget.
+    if (!ec) parser.get().erase(kQueuedHeader);
     if (!ec && parser.get().method() != http::verb::get) {
+      const auto arrived = std::chrono::steady_clock::now();
       admitted = co_await AsyncAdmit(*gate, asio::use_awaitable);
+      const auto waited =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - arrived);
+      if (admitted && waited.count() > 0) parser.get().set(kQueuedHeader, std::to_string(waited.count()));
       if (!admitted) {
         HttpResponse busy = ErrorResponse(Status(StatusCode::kOverloaded, "too many requests in flight"), 11, false);
         stream.expires_after(std::chrono::seconds(5));

@@ -16,6 +16,9 @@ using HttpResponse = http::response<http::string_body>;
 
 // The header that carries a request's remaining time budget, in milliseconds, from hop to hop.
 inline constexpr const char* kDeadlineHeader = "X-Maestro-Deadline-Ms";
+// Set by HttpServer on a request that waited for an in-flight slot: how long, in milliseconds, so the handler
+// can count the wait against the request's deadline. Any value the client sent is removed.
+inline constexpr const char* kQueuedHeader = "X-Maestro-Queued-Ms";
 
 // The HTTP status that stands for `code` (400, 413, 415, 404, 504, 503, 502, 500).
 http::status HttpStatusFor(StatusCode code);

@@ -56,6 +56,14 @@ Deadline RequestDeadline(const net::HttpRequest& request, std::chrono::milliseco
       // A malformed budget header is ignored: the server's own timeout still bounds the request.
     }
   }
+  // The time spent waiting for a slot is part of the caller's wait, so it comes out of the budget.
+  if (auto queued = request.find(net::kQueuedHeader); queued != request.end()) {
+    try {
+      budget -= std::min(budget, std::chrono::milliseconds(std::stoll(std::string(queued->value()))));
+    } catch (const std::exception&) {
+      // Set only by our own server, as digits; nothing to correct otherwise.
+    }
+  }
   return Deadline::In(budget);
 }
 

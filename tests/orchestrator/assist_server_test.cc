@@ -181,6 +181,33 @@ TEST_F(AssistServerTest, HoldsAThousandConcurrentRequestsWithoutAThreadEach) {
   EXPECT_EQ(ok.load(), requests);
 }
 
+// Found by the 200-user fault matrix: a request that waited for a slot got a full budget after the wait, and
+// its answer came later than the deadline the caller was promised.
+TEST_F(AssistServerTest, TimeWaitingForASlotCountsAgainstTheDeadline) {
+  AssistServerOptions options;
+  options.max_inflight = 1;
+  options.max_queued = 4;
+  options.timeout = std::chrono::milliseconds(1000);
+  // The first request holds the only slot for ~600 ms; the second then has ~400 ms left, less than STT takes.
+  StartWith({{"service_ms", "600"}}, {{"seconds", "0.1"}}, options);
+  std::string content_type;
+  const std::string body = net::BuildMultipartFile("file", "q.wav", "audio/wav", testing::ToneWav(0.2), content_type);
+  std::atomic<int> ok{0}, late{0}, done{0};
+  for (int i = 0; i < 2; ++i) {
+    net::HttpRequest request{http::verb::post, "/assist", 11};
+    request.set(http::field::content_type, content_type);
+    request.body() = body;
+    client_->Send(std::move(request), Deadline::In(std::chrono::seconds(5)), [&](Result<net::HttpResponse> r) {
+      if (r.ok() && r->result_int() == 200) ok++;
+      if (r.ok() && r->result_int() == 504) late++;
+      done++;
+    });
+  }
+  while (done < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(late.load(), 1) << "the queued request got a whole budget after its wait";
+}
+
 net::HttpRequest AskRequest(const std::string& key = "") {
   net::HttpRequest request{http::verb::post, "/ask", 11};
   request.set(http::field::content_type, "application/json");
