@@ -16,7 +16,8 @@ namespace maestro {
 // empty file, kPayloadTooLarge above `max_bytes`.
 Result<AudioClip> ReadAudioUpload(const net::HttpRequest& request, size_t max_bytes);
 
-// RETURNS the request's deadline: `timeout` from now, or less when X-Maestro-Deadline-Ms asks for less.
+// RETURNS the request's deadline: `timeout` from now, or less when X-Maestro-Deadline-Ms asks for less, minus the
+// time the request waited for an in-flight slot (X-Maestro-Queued-Ms, set by net::HttpServer).
 Deadline RequestDeadline(const net::HttpRequest& request, std::chrono::milliseconds timeout);
 
 // RETURNS whether the request's Accept header names `media_type`.
