@@ -99,7 +99,7 @@ std::optional<net::HttpResponse> AssistServer::Impl::Admit(const net::HttpReques
 }
 
 void AssistServer::Impl::Handle(net::HttpRequest&& request, net::Respond respond) {
-  if (net::HandleAdminRoute(request, respond, ready)) return;
+  if (options.admin_routes && net::HandleAdminRoute(request, respond, ready)) return;
   if (streams) {
     if (auto page = StreamRoutes::Page(request)) return respond(std::move(*page));
   }

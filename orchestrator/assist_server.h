@@ -44,6 +44,9 @@ struct AssistServerOptions {
   // Beyond it: 429 + Retry-After. `rate_burst` requests may come at once (0: the same as the rate).
   double rate_limit = 0;
   double rate_burst = 0;
+  // False moves /metrics and the health routes off this port (404 here), e.g. to an admin listener that only
+  // operators reach (`maestro serve --admin HOST:PORT`).
+  bool admin_routes = true;
   // Transcripts and answers reach the log only when set; by default the log holds no user content.
   bool log_content = false;
 };

@@ -159,7 +159,8 @@ Status Stack::Start(const StackOptions& options) {
     Stop();
     return maestro.status();
   }
-  net::HttpClient client(host_, maestro->port, {.max_connections = 1});
+  // /readyz answers on the admin port when Maestro has one (serve --admin), else on its public port.
+  net::HttpClient client(host_, maestro->admin_port, {.max_connections = 1});
   auto until = std::chrono::steady_clock::now() + options_.start_timeout;
   while (std::chrono::steady_clock::now() < until) {
     net::HttpRequest request{net::http::verb::get, "/readyz", 11};

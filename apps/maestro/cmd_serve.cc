@@ -1,10 +1,13 @@
 // `maestro serve`: runs the orchestrator, calling the three services over one protocol.
+#include <atomic>
 #include <memory>
 
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
 #include "common/logging.h"
 #include "engines/engine_registry.h"
+#include "net/admin_routes.h"
+#include "net/http_server.h"
 #include "orchestrator/assist_server.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/streaming_pipeline.h"
@@ -31,6 +34,7 @@ struct ServeFlags {
   double rate_limit = 0;
   double rate_burst = 0;
   bool log_content = false;
+  std::string admin;
   std::chrono::milliseconds header_timeout{30000};
   std::chrono::milliseconds body_timeout{10000};
   size_t min_body_rate = 16 * 1024;
@@ -111,6 +115,10 @@ RegisterCommand serve_command(
       command.add_option("--max-connections", flags->max_connections, "Connections held at once; more are closed")
           ->envname("MAESTRO_MAX_CONNECTIONS")
           ->check(CLI::Range(size_t{1}, size_t{1000000}));
+      command
+          .add_option("--admin", flags->admin,
+                      "HOST:PORT for /metrics and the health routes; they then leave the public port")
+          ->envname("MAESTRO_ADMIN");
       command.add_flag("--log-content", flags->log_content, "Log transcripts and answers (off: the log holds none)")
           ->envname("MAESTRO_LOG_CONTENT");
       AddTransportFlags(command, flags->transport);
@@ -163,13 +171,31 @@ RegisterCommand serve_command(
         options.body_timeout = flags->body_timeout;
         options.min_body_rate = flags->min_body_rate;
         options.max_connections = flags->max_connections;
+        std::unique_ptr<net::HttpServer> admin;
+        std::atomic<bool> ready{false};
+        if (!flags->admin.empty()) {
+          auto admin_address = SplitHostPort(flags->admin);
+          if (!admin_address.ok()) return Fail("serve", admin_address.status().message(), 2);
+          auto started = net::HttpServer::Start(
+              {.host = admin_address->first, .port = admin_address->second, .threads = 1},
+              [&ready](net::HttpRequest&& request, net::Respond respond) {
+                if (!net::HandleAdminRoute(request, respond, ready)) {
+                  respond(net::ErrorResponse(Status(StatusCode::kNotFound, "admin routes: /metrics /healthz /readyz")));
+                }
+              });
+          if (!started.ok()) return Fail("serve", started.status().message());
+          admin = std::move(started).value();
+          options.admin_routes = false;
+        }
         auto server = AssistServer::Start(pipeline, options, &streaming);
         if (!server.ok()) return Fail("serve", server.status().message());
         spdlog::info("maestro serving POST /assist on {}:{} over {}", options.host, (*server)->port(), flags->protocol);
-        AnnounceReady((*server)->port());
+        ready = true;
+        AnnounceReady((*server)->port(), admin ? admin->port() : 0);
         WaitForTermination();
         spdlog::info("shutting down");
         (*server)->Shutdown();
+        if (admin) admin->Shutdown();
         return 0;
       };
     });

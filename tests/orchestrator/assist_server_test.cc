@@ -208,6 +208,16 @@ TEST_F(AssistServerTest, TimeWaitingForASlotCountsAgainstTheDeadline) {
   EXPECT_EQ(late.load(), 1) << "the queued request got a whole budget after its wait";
 }
 
+TEST_F(AssistServerTest, AdminRoutesCanLeaveThePublicPort) {
+  EXPECT_EQ(Send(net::HttpRequest{http::verb::get, "/metrics", 11}).result_int(), 200);
+  AssistServerOptions options;
+  options.admin_routes = false;
+  StartWith({}, {}, options);
+  for (const char* path : {"/metrics", "/healthz", "/readyz", "/health"}) {
+    EXPECT_EQ(Send(net::HttpRequest{http::verb::get, path, 11}).result_int(), 404) << path;
+  }
+}
+
 net::HttpRequest AskRequest(const std::string& key = "") {
   net::HttpRequest request{http::verb::post, "/ask", 11};
   request.set(http::field::content_type, "application/json");
