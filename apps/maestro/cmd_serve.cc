@@ -105,7 +105,8 @@ RegisterCommand serve_command(
       command.add_option("--rate-burst", flags->rate_burst, "Requests a key may send at once (0: the rate)")
           ->envname("MAESTRO_RATE_BURST")
           ->check(CLI::Range(0.0, 1e6));
-      AddDurationOption(command, "--header-timeout", flags->header_timeout, "A request's header must arrive within this")
+      AddDurationOption(command, "--header-timeout", flags->header_timeout,
+                        "A request's header must arrive within this")
           ->envname("MAESTRO_HEADER_TIMEOUT");
       AddDurationOption(command, "--body-timeout", flags->body_timeout,
                         "A body must bring bytes at least this often; after it, average --min-body-rate")

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/http_url.h"
 #include "net/http_client.h"
 #include "net/multipart.h"
 #include "orchestrator/stack.h"
@@ -166,7 +167,7 @@ class FaultInjectionTest : public ::testing::TestWithParam<FaultCase> {
     options.engine_options = {{"stt", {"service_ms=5"}}, {"llm", {"service_ms=5"}}, {"tts", {"seconds=1"}}};
     options.maestro_flags = {"--timeout", std::to_string(kDeadline.count()) + "ms", "--max-inflight", "64"};
     ASSERT_TRUE(stack_.Start(options).ok());
-    auto url = net::ParseHttpUrl(stack_.url()).value();
+    auto url = ParseHttpUrl(stack_.url()).value();
     host_ = url.host;
     port_ = url.port;
   }
@@ -284,7 +285,7 @@ TEST(StackSupervisionTest, StopLetsMaestroFinishWhatIsInFlightBeforeTheServicesG
   options.engine_options = {{"llm", {"service_ms=700"}}, {"tts", {"seconds=1"}}};
   Stack stack;
   ASSERT_TRUE(stack.Start(options).ok());
-  auto url = net::ParseHttpUrl(stack.url()).value();
+  auto url = ParseHttpUrl(stack.url()).value();
   net::HttpClient client(url.host, url.port, {.max_connections = 8});
   std::atomic<int> ok{0}, done{0};
   const std::string wav = testing::ToneWav(0.5);

@@ -83,8 +83,7 @@ TEST(SlowClientTest, AHeaderTrickleIsCutAtTheHeaderTimeout) {
 }
 
 TEST(SlowClientTest, ABodyBelowTheMinimumRateIsCutAndItsSlotFreed) {
-  auto server =
-      Server({.body_timeout = milliseconds(300), .min_body_rate = 20000, .max_inflight = 1, .max_waiting = 0});
+  auto server = Server({.body_timeout = milliseconds(300), .min_body_rate = 20000, .max_inflight = 1, .max_queued = 0});
   int fd = Connect(server->port());
   const std::string header = "POST / HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n";
   send(fd, header.data(), header.size(), MSG_NOSIGNAL);
@@ -143,7 +142,7 @@ TEST(SlowClientTest, ConnectionsBeyondTheCapAreClosedAtOnce) {
 }
 
 TEST(SlowClientTest, AClientThatLeavesMidUploadFreesItsSlot) {
-  auto server = Server({.max_inflight = 1, .max_waiting = 0});
+  auto server = Server({.max_inflight = 1, .max_queued = 0});
   int fd = Connect(server->port());
   const std::string partial = "POST / HTTP/1.1\r\nContent-Length: 100000\r\n\r\n" + std::string(5000, 'z');
   send(fd, partial.data(), partial.size(), MSG_NOSIGNAL);
@@ -154,7 +153,7 @@ TEST(SlowClientTest, AClientThatLeavesMidUploadFreesItsSlot) {
 }
 
 TEST(SlowClientTest, AClientThatLeavesMidAnswerFreesItsSlot) {
-  auto server = Server({.max_inflight = 1, .max_waiting = 0}, milliseconds(300));
+  auto server = Server({.max_inflight = 1, .max_queued = 0}, milliseconds(300));
   int fd = Connect(server->port());
   const std::string request = "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
   send(fd, request.data(), request.size(), MSG_NOSIGNAL);

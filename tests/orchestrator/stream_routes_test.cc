@@ -194,6 +194,36 @@ TEST_F(StreamRoutesTest, AssistStreamRefusesBadUploadsLikeAssist) {
   EXPECT_EQ(stt_.calls.load(), 0);
 }
 
+TEST_F(StreamRoutesTest, WithKeysStreamsNeedABearerKeyAndThePageDoesNot) {
+  testing::TempDir dir;
+  const std::string file = (dir.path() / "keys").string();
+  const std::string key = ApiKeys::Add(file, "alice").value();
+  AssistServerOptions options;
+  options.api_keys = ApiKeys::Load(file).value();
+  Start(options);
+
+  auto refused = PostStream(testing::ToneWav(0.5));
+  EXPECT_EQ(refused.result_int(), 401);
+  EXPECT_EQ(json::parse(refused.body())["code"], "unauthenticated");
+  EXPECT_THROW(OpenWebSocket(), boost::system::system_error);
+  EXPECT_EQ(stt_.calls.load(), 0);
+
+  auto page = Connect();
+  http::request<http::empty_body> get{http::verb::get, "/", 11};
+  get.set(http::field::host, "localhost");
+  http::write(page, get);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(page, buffer, response);
+  EXPECT_EQ(response.result_int(), 200);
+
+  auto ws = std::make_unique<websocket::stream<tcp::socket>>(Connect());
+  ws->set_option(websocket::stream_base::decorator(
+      [&key](websocket::request_type& request) { request.set(http::field::authorization, "Bearer " + key); }));
+  ws->handshake("localhost", "/ws");
+  EXPECT_TRUE(ws->is_open());
+}
+
 TEST_F(StreamRoutesTest, ServesTheVoicePageOffline) {
   auto socket = Connect();
   for (const char* path : {"/", "/app.js", "/capture.js", "/style.css"}) {
