@@ -1,7 +1,29 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package that Maestro's build, tests and runtime need.
 # Idempotent: packages already present are skipped by apt itself; run it as often as you like.
+#   scripts/bootstrap.sh                    everything (what the README and CI run)
+#   scripts/bootstrap.sh --runtime          only what the built binary needs to run (the container image's last stage)
+#   scripts/bootstrap.sh [--runtime] --print   prints the package list instead of installing it
 set -euo pipefail
+
+mode=all
+print=false
+for arg in "$@"; do
+  case "$arg" in
+    --runtime) mode=runtime ;;
+    --print) print=true ;;
+    *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+# The shared libraries of build/maestro (tests/deploy checks this against `ldd`), the speech data it reads, and curl
+# and iproute2 for health checks and network-namespace hosts.
+runtime_packages=(
+  libgrpc++1.51 libprotobuf32 libthrift-0.17.0 libevent-2.1-7 libssl3
+  libpocketsphinx3 libsphinxbase3 pocketsphinx-en-us libespeak-ng1 espeak-ng-data libsndfile1 libsoxr0
+  libyaml-cpp0.7 libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libcpp-httplib0.11
+  ca-certificates curl iproute2
+)
 
 packages=(
   # toolchain
@@ -28,9 +50,21 @@ packages=(
   clang-14 clang libclang-rt-14-dev clang-format
   # load comparison and report rendering
   wrk chromium
+  # network-namespace hosts (maestro up --topology netns)
+  iproute2
+  # deployment checks: Compose's own validator, Kubernetes API models for the manifest schema check
+  docker-compose python3-yaml python3-kubernetes
 )
 # The machine image ships Node.js with its own npm; Debian's npm would conflict with it.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+# Likewise a kubectl from the machine image (for `kubectl kustomize`) wins over Debian's, which would conflict.
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
+
+[ "$mode" = runtime ] && packages=("${runtime_packages[@]}")
+if $print; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
 
 # RHVoice lives in bookworm's non-free component, which a stock machine does not enable. Add it once, in a file of
 # our own, leaving the system's own sources untouched.
