@@ -1,5 +1,6 @@
 #include "transport/grpc/grpc_client.h"
 
+#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <climits>
 #include <vector>
 
+#include "net/endpoint_balancer.h"
 #include "proto/llm.grpc.pb.h"
 #include "proto/stt.grpc.pb.h"
 #include "proto/tts.grpc.pb.h"
@@ -20,13 +22,34 @@ namespace {
 // transport's threads without the cost of a connection per call.
 constexpr int kMaxChannels = 4;
 
+// The channel target for `address`: a DNS name stays a name (dns:///, re-resolved by gRPC, e.g. a Kubernetes
+// headless Service); addresses become a static list (ipv4:a:p,b:p). RETURNS kInvalidArgument when malformed.
+Result<std::string> ChannelTarget(const std::string& address) {
+  auto endpoints = net::ResolveEndpoints(address);
+  if (!endpoints.ok()) return endpoints.status();
+  for (const auto& endpoint : *endpoints) {
+    if (endpoint.port == 0) return InvalidArgument("address '" + address + "' has port 0");
+  }
+  auto host_port = SplitHostPort(address);
+  in6_addr ignored;
+  if (host_port.ok() && address.find(',') == std::string::npos &&
+      inet_pton(AF_INET, host_port->first.c_str(), &ignored) != 1 &&
+      inet_pton(AF_INET6, host_port->first.c_str(), &ignored) != 1) {
+    return "dns:///" + address;
+  }
+  std::string v4, v6;
+  for (const auto& endpoint : *endpoints) {
+    std::string& list = endpoint.host.find(':') == std::string::npos ? v4 : v6;
+    list += (list.empty() ? "" : ",") + endpoint.ToString();
+  }
+  if (!v4.empty() && !v6.empty()) return InvalidArgument("'" + address + "' mixes IPv4 and IPv6 addresses");
+  return v4.empty() ? "ipv6:" + v6 : "ipv4:" + v4;
+}
+
 Result<std::vector<std::shared_ptr<::grpc::Channel>>> OpenChannels(const std::string& address,
                                                                    const TransportOptions& options) {
-  auto host_port = SplitHostPort(address);
-  if (!host_port.ok()) return host_port.status();
-  const auto& [host, port] = *host_port;
-  if (port == 0) return InvalidArgument("address '" + address + "' has port 0");
-  std::string target = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  auto target = ChannelTarget(address);
+  if (!target.ok()) return target.status();
   int limit = static_cast<int>(std::min<size_t>(options.max_message_bytes, INT_MAX));
   int count = std::clamp(options.client_connections, 1, kMaxChannels);
   std::vector<std::shared_ptr<::grpc::Channel>> channels;
@@ -41,7 +64,9 @@ Result<std::vector<std::shared_ptr<::grpc::Channel>>> OpenChannels(const std::st
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-    channels.push_back(::grpc::CreateCustomChannel(target, ::grpc::InsecureChannelCredentials(), args));
+    // gRPC's own client-side balancing over every address (it skips a subchannel that is not connected).
+    args.SetLoadBalancingPolicyName("round_robin");
+    channels.push_back(::grpc::CreateCustomChannel(*target, ::grpc::InsecureChannelCredentials(), args));
   }
   return channels;
 }

@@ -5,6 +5,8 @@
 #include "common/parse_number.h"
 #include "metrics/metrics.h"
 #include "net/admin_routes.h"
+#include "net/balanced_call.h"
+#include "net/endpoint_balancer.h"
 #include "net/http_client.h"
 #include "net/http_server.h"
 #include "net/multipart.h"
@@ -93,23 +95,39 @@ net::HttpResponse JsonOk(const json& body) {
 
 // ---- clients -------------------------------------------------------------------------------------------
 
+// A pool of keep-alive connections per endpoint, balanced by net::EndpointBalancer (the policy every protocol shares).
 class RestClientBase {
  public:
-  RestClientBase(const std::string& host, uint16_t port, const TransportOptions& options)
-      : client_(
-            host, port,
-            {.max_connections = options.client_connections, .body_limit = options.max_message_bytes, .threads = 1}) {}
+  RestClientBase(const std::vector<net::Endpoint>& endpoints, const TransportOptions& options)
+      : balancer_(endpoints.size(), {}) {
+    for (const auto& endpoint : endpoints) {
+      clients_.push_back(std::make_unique<net::HttpClient>(
+          endpoint.host, endpoint.port,
+          net::HttpClientOptions{
+              .max_connections = options.client_connections, .body_limit = options.max_message_bytes, .threads = 1}));
+    }
+  }
 
  protected:
   // POSTs and hands a 2xx response to `on_ok`; maps everything else to the remote's typed error.
   void Post(net::HttpRequest request, Deadline deadline, std::function<void(Result<net::HttpResponse>)> on_done) {
     if (deadline.expired()) return on_done(DeadlineExceeded("no time budget left for the call"));
     SetDeadline(request, deadline);
-    client_.Send(std::move(request), deadline, [on_done = std::move(on_done)](Result<net::HttpResponse> result) {
-      if (!result.ok()) return on_done(result.status());
-      if (result->result_int() >= 300) return on_done(net::StatusFromErrorResponse(*result));
-      on_done(std::move(result));
-    });
+    // With one endpoint nothing is retried, so the request moves instead of being copied per attempt.
+    auto shared = std::make_shared<net::HttpRequest>(std::move(request));
+    bool single = clients_.size() == 1;
+    // The remote's typed error is known per attempt, so the balancer sees what each endpoint answered.
+    auto attempt = std::make_shared<std::function<void(size_t, std::function<void(Result<net::HttpResponse>)>)>>(
+        [this, shared, single, deadline](size_t endpoint, std::function<void(Result<net::HttpResponse>)> done) {
+          clients_[endpoint]->Send(single ? std::move(*shared) : net::HttpRequest(*shared), deadline,
+                                   [done = std::move(done)](Result<net::HttpResponse> result) {
+                                     if (result.ok() && result->result_int() >= 300) {
+                                       return done(net::StatusFromErrorResponse(*result));
+                                     }
+                                     done(std::move(result));
+                                   });
+        });
+    net::CallBalanced<net::HttpResponse>(balancer_, deadline, attempt, std::move(on_done));
   }
 
   static net::HttpRequest NewPost(const char* target) {
@@ -119,7 +137,8 @@ class RestClientBase {
   }
 
  private:
-  net::HttpClient client_;
+  net::EndpointBalancer balancer_;
+  std::vector<std::unique_ptr<net::HttpClient>> clients_;
 };
 
 class RestSpeechToText final : public SpeechToText, private RestClientBase {
@@ -243,19 +262,19 @@ class RestTransport final : public Transport {
   }
 
   Result<std::unique_ptr<SpeechToText>> ConnectStt(const std::string& address) override {
-    auto endpoint = SplitHostPort(address);
-    if (!endpoint.ok()) return endpoint.status();
-    return std::unique_ptr<SpeechToText>(new RestSpeechToText(endpoint->first, endpoint->second, options_));
+    auto endpoints = net::ResolveEndpoints(address);
+    if (!endpoints.ok()) return endpoints.status();
+    return std::unique_ptr<SpeechToText>(new RestSpeechToText(*endpoints, options_));
   }
   Result<std::unique_ptr<LanguageModel>> ConnectLlm(const std::string& address) override {
-    auto endpoint = SplitHostPort(address);
-    if (!endpoint.ok()) return endpoint.status();
-    return std::unique_ptr<LanguageModel>(new RestLanguageModel(endpoint->first, endpoint->second, options_));
+    auto endpoints = net::ResolveEndpoints(address);
+    if (!endpoints.ok()) return endpoints.status();
+    return std::unique_ptr<LanguageModel>(new RestLanguageModel(*endpoints, options_));
   }
   Result<std::unique_ptr<TextToSpeech>> ConnectTts(const std::string& address) override {
-    auto endpoint = SplitHostPort(address);
-    if (!endpoint.ok()) return endpoint.status();
-    return std::unique_ptr<TextToSpeech>(new RestTextToSpeech(endpoint->first, endpoint->second, options_));
+    auto endpoints = net::ResolveEndpoints(address);
+    if (!endpoints.ok()) return endpoints.status();
+    return std::unique_ptr<TextToSpeech>(new RestTextToSpeech(*endpoints, options_));
   }
 
  private:

@@ -49,8 +49,18 @@ Status ConnectionPool::Execute(const Deadline& deadline, const std::function<voi
     }
     std::unique_ptr<Connection> connection = TakeIdle();
     bool reused = connection != nullptr;
+    if (!connection) {
+      try {
+        connection = Open(deadline);
+      } catch (const TTransportException& e) {
+        // Nothing was sent: the balancer may try another endpoint (net::IsConnectFailure).
+        if (e.getType() == TTransportException::TIMED_OUT || deadline.expired()) {
+          return DeadlineExceeded("connect to thrift service at " + address_ + " timed out: " + e.what());
+        }
+        return Unavailable("connect to thrift service at " + address_ + " failed: " + e.what());
+      }
+    }
     try {
-      if (!connection) connection = Open(deadline);
       int timeout = TimeoutMs(deadline, 0);
       connection->socket->setRecvTimeout(timeout);
       connection->socket->setSendTimeout(timeout);

@@ -3,6 +3,8 @@
 #include "gen-cpp/LLMService.h"
 #include "gen-cpp/STTService.h"
 #include "gen-cpp/TTSService.h"
+#include "net/balanced_call.h"
+#include "net/endpoint_balancer.h"
 #include "transport/thrift/connection_pool.h"
 #include "transport/wire_status.h"
 
@@ -17,18 +19,44 @@ Status FromServiceError(const mpes::thrift::common::ServiceError& error) {
   return Status(*code, error.message);
 }
 
-Result<std::unique_ptr<ConnectionPool>> OpenPool(const std::string& address, const TransportOptions& options) {
+// A ConnectionPool per endpoint, balanced by net::EndpointBalancer (the policy every protocol shares).
+class BalancedPools {
+ public:
+  BalancedPools(std::vector<std::unique_ptr<ConnectionPool>> pools)
+      : balancer_(pools.size(), {}), pools_(std::move(pools)) {}
+
+  template <typename T>
+  void Call(const Deadline& deadline, std::function<Result<T>(const Wire&)> rpc, Callback<T> done) {
+    auto attempt = std::make_shared<std::function<void(size_t, Callback<T>)>>(
+        [this, deadline, rpc = std::move(rpc)](size_t endpoint, Callback<T> on_result) {
+          pools_[endpoint]->Call<T>(deadline, rpc, std::move(on_result));
+        });
+    net::CallBalanced<T>(balancer_, deadline, attempt, std::move(done));
+  }
+
+ private:
+  net::EndpointBalancer balancer_;
+  // Declared last: destroying the pools drains their queues while the balancer still exists.
+  std::vector<std::unique_ptr<ConnectionPool>> pools_;
+};
+
+Result<std::unique_ptr<BalancedPools>> OpenPool(const std::string& address, const TransportOptions& options) {
   auto format = ParseWireFormat(options);
   if (!format.ok()) return format.status();
-  auto host_port = SplitHostPort(address);
-  if (!host_port.ok()) return host_port.status();
-  if (host_port->second == 0) return InvalidArgument("address '" + address + "' has port 0");
-  return std::make_unique<ConnectionPool>(host_port->first, host_port->second, *format, options.client_connections);
+  auto endpoints = net::ResolveEndpoints(address);
+  if (!endpoints.ok()) return endpoints.status();
+  std::vector<std::unique_ptr<ConnectionPool>> pools;
+  for (const auto& endpoint : *endpoints) {
+    if (endpoint.port == 0) return InvalidArgument("address '" + address + "' has port 0");
+    pools.push_back(
+        std::make_unique<ConnectionPool>(endpoint.host, endpoint.port, *format, options.client_connections));
+  }
+  return std::make_unique<BalancedPools>(std::move(pools));
 }
 
 class ThriftSttClient final : public SpeechToText {
  public:
-  explicit ThriftSttClient(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  explicit ThriftSttClient(std::unique_ptr<BalancedPools> pool) : pool_(std::move(pool)) {}
 
   void Transcribe(AudioClip clip, Deadline deadline, Callback<Transcript> done) override {
     auto shared_clip = std::make_shared<AudioClip>(std::move(clip));
@@ -51,12 +79,12 @@ class ThriftSttClient final : public SpeechToText {
   }
 
  private:
-  std::unique_ptr<ConnectionPool> pool_;
+  std::unique_ptr<BalancedPools> pool_;
 };
 
 class ThriftLlmClient final : public LanguageModel {
  public:
-  explicit ThriftLlmClient(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  explicit ThriftLlmClient(std::unique_ptr<BalancedPools> pool) : pool_(std::move(pool)) {}
 
   void Generate(GenerationRequest request, Deadline deadline, Callback<Generation> done) override {
     auto wire_request = std::make_shared<mpes::thrift::llm::GenRequest>();
@@ -86,12 +114,12 @@ class ThriftLlmClient final : public LanguageModel {
   }
 
  private:
-  std::unique_ptr<ConnectionPool> pool_;
+  std::unique_ptr<BalancedPools> pool_;
 };
 
 class ThriftTtsClient final : public TextToSpeech {
  public:
-  explicit ThriftTtsClient(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  explicit ThriftTtsClient(std::unique_ptr<BalancedPools> pool) : pool_(std::move(pool)) {}
 
   void Synthesize(SynthesisRequest request, Deadline deadline, Callback<SpeechAudio> done) override {
     auto shared_request = std::make_shared<SynthesisRequest>(std::move(request));
@@ -112,7 +140,7 @@ class ThriftTtsClient final : public TextToSpeech {
   }
 
  private:
-  std::unique_ptr<ConnectionPool> pool_;
+  std::unique_ptr<BalancedPools> pool_;
 };
 
 }  // namespace
