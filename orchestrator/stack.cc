@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/prctl.h>
@@ -63,9 +64,18 @@ Stack::~Stack() {
   Stop();
 }
 
-Result<StackProcess> Stack::Launch(const std::string& name, const std::vector<std::string>& args) {
+Result<StackProcess> Stack::Launch(const std::string& name, const std::vector<std::string>& args,
+                                   const std::string& host, const std::string& netns) {
+  int netns_fd = -1;
+  if (!netns.empty()) {
+    netns_fd = open(topology::NetnsPath(netns).c_str(), O_RDONLY | O_CLOEXEC);
+    if (netns_fd < 0) return Unavailable("cannot open network namespace " + netns + ": " + strerror(errno));
+  }
   int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return Unavailable(std::string("pipe: ") + strerror(errno));
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    if (netns_fd >= 0) close(netns_fd);
+    return Unavailable(std::string("pipe: ") + strerror(errno));
+  }
   std::vector<std::string> owned = args;
   std::vector<char*> argv;
   argv.push_back(binary_.data());
@@ -76,6 +86,7 @@ Result<StackProcess> Stack::Launch(const std::string& name, const std::vector<st
   if (pid < 0) {
     close(pipe_fds[0]);
     close(pipe_fds[1]);
+    if (netns_fd >= 0) close(netns_fd);
     return Unavailable(std::string("fork: ") + strerror(errno));
   }
   if (pid == 0) {
@@ -87,11 +98,14 @@ Result<StackProcess> Stack::Launch(const std::string& name, const std::vector<st
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    // The child becomes a host of its own: every socket it opens lives in that namespace.
+    if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0) _exit(126);
     dup2(pipe_fds[1], STDOUT_FILENO);
     execv(binary_.c_str(), argv.data());
     _exit(127);
   }
   close(pipe_fds[1]);
+  if (netns_fd >= 0) close(netns_fd);
   auto port = WaitForReadyLine(pipe_fds[0], pid, name, options_.start_timeout);
   close(pipe_fds[0]);
   if (!port.ok()) {
@@ -99,26 +113,40 @@ Result<StackProcess> Stack::Launch(const std::string& name, const std::vector<st
     waitpid(pid, nullptr, 0);
     return port.status();
   }
-  return StackProcess{name, pid, port->port, port->admin_port};
+  return StackProcess{name, pid, host, port->port, port->admin_port};
 }
 
-Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::string> args) {
-  auto process = Launch(name, args);
+Result<StackProcess> Stack::Spawn(const std::string& name, std::vector<std::string> args, const std::string& host,
+                                  const std::string& netns) {
+  auto process = Launch(name, args, host, netns);
   if (!process.ok()) return process.status();
   // Pin the ports it got, so a restart listens where Maestro (or the user) already points.
   for (size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] == "--listen") args[i + 1] = host_ + ":" + std::to_string(process->port);
-    if (args[i] == "--admin") args[i + 1] = host_ + ":" + std::to_string(process->admin_port);
+    if (args[i] == "--listen") args[i + 1] = host + ":" + std::to_string(process->port);
+    if (args[i] == "--admin") args[i + 1] = host + ":" + std::to_string(process->admin_port);
   }
   processes_.push_back(*process);
-  children_.push_back(Child{std::move(args), {}, std::chrono::steady_clock::now(), std::chrono::milliseconds(0)});
+  children_.push_back(
+      Child{std::move(args), netns, {}, std::chrono::steady_clock::now(), std::chrono::milliseconds(0)});
   return processes_.back();
+}
+
+Result<topology::NetnsHost> Stack::PlaceHost(const std::string& name) {
+  if (!hosts_) return topology::NetnsHost{name, "", host_};
+  return hosts_->AddHost(name);
 }
 
 Status Stack::Start(const StackOptions& options) {
   binary_ = options.binary.empty() ? "/proc/self/exe" : options.binary;
   host_ = options.host;
   options_ = options;
+  if (options.topology == "netns") {
+    auto hosts = topology::NetnsHosts::Create(options.link);
+    if (!hosts.ok()) return hosts.status();
+    hosts_ = std::move(hosts).value();
+  } else if (options.topology != "loopback") {
+    return InvalidArgument("unknown topology '" + options.topology + "' (loopback or netns)");
+  }
   // Appends `flag option` for each engine option of `kind`.
   auto add_engine_options = [&](std::vector<std::string>& args, const std::string& kind, const std::string& flag) {
     auto it = options.engine_options.find(kind);
@@ -128,8 +156,13 @@ Status Stack::Start(const StackOptions& options) {
       args.push_back(option);
     }
   };
+  auto maestro_host = PlaceHost("maestro");
+  if (!maestro_host.ok()) {
+    Stop();
+    return maestro_host.status();
+  }
   std::vector<std::string> serve = {"serve", "--protocol", options.protocol, "--listen",
-                                    options.host + ":" + std::to_string(options.port)};
+                                    maestro_host->address + ":" + std::to_string(options.port)};
   if (options.protocol == "inproc") {
     serve.insert(serve.end(), {"--stt", options.stt_engine, "--llm", options.llm_engine, "--tts", options.tts_engine});
     for (const char* kind : {"stt", "llm", "tts"}) add_engine_options(serve, kind, std::string("--") + kind + "-opt");
@@ -137,30 +170,46 @@ Status Stack::Start(const StackOptions& options) {
     const std::map<std::string, std::string> engines = {
         {"stt", options.stt_engine}, {"llm", options.llm_engine}, {"tts", options.tts_engine}};
     for (const char* kind : {"stt", "llm", "tts"}) {
-      std::vector<std::string> args = {kind,       "--protocol",    options.protocol, "--listen", options.host + ":0",
-                                       "--engine", engines.at(kind)};
-      add_engine_options(args, kind, "--engine-opt");
-      // gRPC and Thrift ports speak only their protocol; /metrics and the health routes get their own port.
-      if (options.protocol != "rest") args.insert(args.end(), {"--admin", options.host + ":0"});
-      args.insert(args.end(), options.transport_flags.begin(), options.transport_flags.end());
-      auto process = Spawn(kind, args);
-      if (!process.ok()) {
+      auto wanted = options.replicas.find(kind);
+      int replicas = wanted == options.replicas.end() ? 1 : wanted->second;
+      if (replicas < 1 || replicas > 64) {
         Stop();
-        return process.status();
+        return InvalidArgument(std::string("replicas of ") + kind + " must be 1..64");
+      }
+      std::string addresses;
+      for (int replica = 0; replica < replicas; ++replica) {
+        std::string name = replicas == 1 ? std::string(kind) : kind + std::to_string(replica);
+        auto host = PlaceHost(name);
+        if (!host.ok()) {
+          Stop();
+          return host.status();
+        }
+        std::vector<std::string> args = {
+            kind, "--protocol", options.protocol, "--listen", host->address + ":0", "--engine", engines.at(kind)};
+        add_engine_options(args, kind, "--engine-opt");
+        // gRPC and Thrift ports speak only their protocol; /metrics and the health routes get their own port.
+        if (options.protocol != "rest") args.insert(args.end(), {"--admin", host->address + ":0"});
+        args.insert(args.end(), options.transport_flags.begin(), options.transport_flags.end());
+        auto process = Spawn(name, args, host->address, host->netns);
+        if (!process.ok()) {
+          Stop();
+          return process.status();
+        }
+        addresses += (addresses.empty() ? "" : ",") + host->address + ":" + std::to_string(process->port);
       }
       serve.push_back(std::string("--") + kind);
-      serve.push_back(options.host + ":" + std::to_string(process->port));
+      serve.push_back(addresses);
     }
   }
   serve.insert(serve.end(), options.transport_flags.begin(), options.transport_flags.end());
   serve.insert(serve.end(), options.maestro_flags.begin(), options.maestro_flags.end());
-  auto maestro = Spawn("maestro", serve);
+  auto maestro = Spawn("maestro", serve, maestro_host->address, maestro_host->netns);
   if (!maestro.ok()) {
     Stop();
     return maestro.status();
   }
   // /readyz answers on the admin port when Maestro has one (serve --admin), else on its public port.
-  net::HttpClient client(host_, maestro->admin_port, {.max_connections = 1});
+  net::HttpClient client(maestro->host, maestro->admin_port, {.max_connections = 1});
   auto until = std::chrono::steady_clock::now() + options_.start_timeout;
   while (std::chrono::steady_clock::now() < until) {
     net::HttpRequest request{net::http::verb::get, "/readyz", 11};
@@ -178,7 +227,7 @@ Status Stack::Start(const StackOptions& options) {
 
 std::string Stack::url() const {
   for (const auto& process : processes_) {
-    if (process.name == "maestro") return "http://" + host_ + ":" + std::to_string(process.port);
+    if (process.name == "maestro") return "http://" + process.host + ":" + std::to_string(process.port);
   }
   return {};
 }
@@ -218,7 +267,7 @@ Status Stack::Supervise() {
       continue;
     }
     if (!options_.restart || now < child.restart_at) continue;
-    auto launched = Launch(process.name, child.args);
+    auto launched = Launch(process.name, child.args, process.host, child.netns);
     if (!launched.ok()) {
       child.backoff = std::min(child.backoff * 2, options_.restart_backoff_max);
       child.restart_at = Clock::now() + child.backoff;
@@ -268,6 +317,7 @@ void Stack::Stop(std::chrono::milliseconds grace) {
   for (auto& process : processes_) TerminateAndWait(process, until);
   processes_.clear();
   children_.clear();
+  hosts_.reset();
 }
 
 }  // namespace maestro

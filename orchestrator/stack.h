@@ -1,16 +1,19 @@
 // Stack: the whole assistant on one machine — the three services and Maestro as child processes of the
-// `maestro` binary on loopback. Used by `maestro up`, `maestro demo` and the benchmark, which needs each
-// process's pid to sample its CPU and memory.
+// `maestro` binary, on loopback or (topology "netns") each on a host of its own (topology/netns_hosts.h). Used by
+// `maestro up`, `maestro demo` and the benchmark, which needs each process's pid to sample its CPU and memory.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
+#include "topology/link_shape.h"
+#include "topology/netns_hosts.h"
 
 namespace maestro {
 
@@ -23,8 +26,15 @@ struct StackOptions {
   std::map<std::string, std::vector<std::string>> engine_options;  // by kind: {"stt": {"service_ms=10"}, ...}
   std::vector<std::string> transport_flags;  // passed to every process, e.g. {"--thrift-transport", "framed"}
   std::vector<std::string> maestro_flags;    // passed to `maestro serve` only, e.g. {"--max-inflight", "500"}
-  std::string host = "127.0.0.1";
-  uint16_t port = 7000;  // Maestro's port; 0 picks a free one
+  std::string host = "127.0.0.1";            // loopback topology only
+  uint16_t port = 7000;                      // Maestro's port; 0 picks a free one
+  // "loopback": every process listens on `host`. "netns": each process runs in its own network namespace with its
+  // own address, links shaped by `link` (needs CAP_NET_ADMIN; see topology/netns_hosts.h).
+  std::string topology = "loopback";
+  topology::LinkShape link;
+  // Processes per service, e.g. {"stt", 3}: each replica gets its own host (netns) or port (loopback), and Maestro
+  // balances over them (net/endpoint_balancer.h). Missing kinds run one. Replicas are named "stt0", "stt1", ...
+  std::map<std::string, int> replicas;
   std::chrono::milliseconds start_timeout{60000};
   // Restart policy for children that die (Supervise): never (the stack is down, as for experiments) or
   // on-failure (the child is started again on its old port, after an exponential backoff).
@@ -39,6 +49,7 @@ struct StackOptions {
 struct StackProcess {
   std::string name;  // "stt", "llm", "tts", "maestro"
   pid_t pid = -1;
+  std::string host;  // the address it listens on
   uint16_t port = 0;
   uint16_t admin_port = 0;  // where /metrics, /healthz and /readyz answer (the same as `port` for HTTP servers)
   int restarts = 0;         // how many times Supervise started it again
@@ -67,20 +78,32 @@ class Stack {
   // RETURNS kUnavailable naming a child that died under the never policy or could not be restarted; ok else.
   Status Supervise();
   // Stops Maestro first (SIGTERM: it stops accepting and answers or fails what is in flight), waits up to
-  // the drain timeout for it, then SIGTERMs the services, waits up to `grace`, and SIGKILLs what remains.
+  // the drain timeout for it, then SIGTERMs the services, waits up to `grace`, and SIGKILLs what remains; then
+  // removes the netns hosts, if any.
   void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
+
+  // The netns hosts (null with the loopback topology).
+  const topology::NetnsHosts* hosts() const { return hosts_.get(); }
 
  private:
   struct Child {
     std::vector<std::string> args;  // with the ports it got pinned, so a restart listens where it did
+    std::string netns;              // its network namespace ("" on loopback)
     std::chrono::steady_clock::time_point restart_at{};  // set while it waits for its backoff
     std::chrono::steady_clock::time_point started_at{};
     std::chrono::milliseconds backoff{0};
   };
 
-  Result<StackProcess> Spawn(const std::string& name, std::vector<std::string> args);
-  // Forks and execs one child and waits for its ready line. RETURNS it, or kUnavailable (the child reaped).
-  Result<StackProcess> Launch(const std::string& name, const std::vector<std::string>& args);
+  // Starts `binary_ args` listening on `host`, inside network namespace `netns` when it is not empty, and keeps
+  // it for Supervise. RETURNS it, or kUnavailable.
+  Result<StackProcess> Spawn(const std::string& name, std::vector<std::string> args, const std::string& host,
+                             const std::string& netns);
+  // Forks and execs one child (in `netns` when not empty) and waits for its ready line. RETURNS it, or
+  // kUnavailable (the child reaped).
+  Result<StackProcess> Launch(const std::string& name, const std::vector<std::string>& args, const std::string& host,
+                              const std::string& netns);
+  // RETURNS the address `name` listens on: host_ on loopback, a new netns host otherwise.
+  Result<topology::NetnsHost> PlaceHost(const std::string& name);
   void TerminateAndWait(StackProcess& process, std::chrono::steady_clock::time_point until);
 
   std::string binary_;
@@ -88,6 +111,7 @@ class Stack {
   StackOptions options_;
   std::vector<StackProcess> processes_;
   std::vector<Child> children_;  // parallel to processes_
+  std::unique_ptr<topology::NetnsHosts> hosts_;
 };
 
 // Services and `maestro serve` print this line on stdout once listening: "MAESTRO_READY <port> <admin port>".

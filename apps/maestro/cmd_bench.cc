@@ -13,6 +13,7 @@
 
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
+#include "apps/maestro/topology_flags.h"
 #include "bench/load/load_config.h"
 #include "bench/runner/experiment.h"
 #include "bench/runner/experiment_summary.h"
@@ -42,6 +43,7 @@ struct BenchFlags {
   double equivalence_margin = 0.05;
   bool no_report = false;
   bool stream = false;
+  TopologyFlags topology;
 };
 
 std::string Clock(double seconds) {
@@ -157,6 +159,10 @@ Status Apply(const BenchFlags& flags, bench::BenchConfig& config) {
   for (const auto& profile : flags.profiles) {
     if (auto status = bench::ParseEmulatedProfile(profile, config); !status.ok()) return status;
   }
+  auto link = LinkShapeFrom(flags.topology);
+  if (!link.ok()) return link.status();
+  config.topology = flags.topology.topology;
+  config.link = *link;
   config.seed = flags.seed;
   config.out_dir = flags.out;
   config.write_report = !flags.no_report;
@@ -226,6 +232,7 @@ RegisterCommand bench_command(
       command.add_flag("--no-report", flags->no_report, "Skip the analysis report at the end");
       command.add_flag("--stream", flags->stream,
                        "Drive POST /assist/stream (answers as chunked audio): the ttfa_* columns become TTFA");
+      AddTopologyFlags(command, flags->topology);
       return [flags] {
         InitLogging("bench", "warn");
         // The services' info logs would bury the progress display; MAESTRO_LOG_LEVEL still wins when set.

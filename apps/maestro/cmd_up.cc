@@ -1,10 +1,11 @@
-// `maestro up`: starts the whole assistant on loopback and keeps it running until Ctrl-C.
+// `maestro up`: starts the whole assistant on loopback (or on netns hosts) and keeps it running until Ctrl-C.
 #include <signal.h>
 
 #include <iostream>
 
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
+#include "apps/maestro/topology_flags.h"
 #include "common/logging.h"
 #include "orchestrator/engine_sets.h"
 #include "orchestrator/stack.h"
@@ -28,10 +29,31 @@ struct UpFlags {
   double rate_limit = 0;
   bool log_content = false;
   TransportOptions transport;
+  TopologyFlags topology;
+  std::vector<std::string> replicas;
 };
 
+// Parses {"stt=3", "llm=1"}. RETURNS kInvalidArgument for another form, kind or count.
+Result<std::map<std::string, int>> ParseReplicas(const std::vector<std::string>& items) {
+  std::map<std::string, int> replicas;
+  for (const auto& item : items) {
+    auto equals = item.find('=');
+    std::string kind = item.substr(0, equals);
+    int count = 0;
+    try {
+      count = equals == std::string::npos ? 0 : std::stoi(item.substr(equals + 1));
+    } catch (const std::exception&) {
+    }
+    if ((kind != "stt" && kind != "llm" && kind != "tts") || count < 1 || count > 64) {
+      return InvalidArgument("--replicas takes stt=N,llm=N,tts=N with N in 1..64, not '" + item + "'");
+    }
+    replicas[kind] = count;
+  }
+  return replicas;
+}
+
 RegisterCommand up_command(
-    "up", "Start STT, LLM, TTS and Maestro as processes on loopback; Ctrl-C stops them all",
+    "up", "Start STT, LLM, TTS and Maestro as processes (on loopback or netns hosts); Ctrl-C stops them all",
     [](CLI::App& command) -> std::function<int()> {
       auto flags = std::make_shared<UpFlags>();
       command.add_option("--protocol", flags->protocol, "rest, grpc, thrift or inproc")
@@ -76,9 +98,17 @@ RegisterCommand up_command(
       command.add_flag("--log-content", flags->log_content, "Log transcripts and answers")
           ->envname("MAESTRO_LOG_CONTENT");
       AddTransportFlags(command, flags->transport);
+      AddTopologyFlags(command, flags->topology);
+      command.add_option("--replicas", flags->replicas, "Processes per service, e.g. stt=3,llm=1,tts=1 (balanced)")
+          ->envname("MAESTRO_REPLICAS")
+          ->delimiter(',');
       return [flags] {
         InitLogging("up");
         BlockTerminationSignals();
+        auto link = LinkShapeFrom(flags->topology);
+        if (!link.ok()) return Fail("up", link.status().message(), 2);
+        auto replicas = ParseReplicas(flags->replicas);
+        if (!replicas.ok()) return Fail("up", replicas.status().message(), 2);
         StackOptions options;
         options.protocol = flags->protocol;
         auto engines = ResolveEngineSet(flags->engines);
@@ -103,12 +133,19 @@ RegisterCommand up_command(
         options.restart = flags->restart == "on-failure";
         options.restart_backoff = flags->restart_backoff;
         options.drain_timeout = flags->timeout + std::chrono::milliseconds(2000);
+        options.topology = flags->topology.topology;
+        options.link = *link;
+        options.replicas = *replicas;
         Stack stack;
         if (auto status = stack.Start(options); !status.ok()) return Fail("up", status.message());
         std::cout << "Maestro is up at " << stack.url() << " (protocol " << flags->protocol << ", engines "
                   << engines->Describe() << ")\n";
+        if (const auto* hosts = stack.hosts()) {
+          std::cout << "Hosts: one network namespace each, links " << hosts->link().Describe() << "; this machine is "
+                    << hosts->client_address() << " on their bridge\n";
+        }
         for (const auto& process : stack.processes()) {
-          std::cout << "  " << process.name << ": pid " << process.pid << ", port " << process.port;
+          std::cout << "  " << process.name << ": pid " << process.pid << ", " << process.host << ":" << process.port;
           if (process.admin_port != process.port) std::cout << ", metrics on port " << process.admin_port;
           std::cout << "\n";
         }

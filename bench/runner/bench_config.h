@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "topology/link_shape.h"
 
 namespace maestro::bench {
 
@@ -54,6 +55,10 @@ struct BenchConfig {
   std::string thrift_protocol = "binary";
   std::string language = "en";  // which scenario question to speak: "en" or "pt-BR"
   std::map<std::string, EmulatedProfile> emulated_profiles;
+  // "loopback", or "netns": every service and Maestro on a network-namespace host of its own, links shaped by
+  // `link` (recorded in the manifest).
+  std::string topology = "loopback";
+  topology::LinkShape link;
   std::string maestro_binary;  // empty: this process's own executable
   bool write_report = true;
   // Ratios of primary outcomes within [1/(1+m), 1+m] count as equivalent (manifest outcomes.equivalence_margin).

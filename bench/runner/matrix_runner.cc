@@ -79,6 +79,8 @@ StackOptions StackFor(const BenchConfig& config, const EngineSet& engines, const
   options.llm_engine = engines.llm;
   options.tts_engine = engines.tts;
   options.port = 0;
+  options.topology = config.topology;
+  options.link = config.link;
   options.transport_flags = {"--connections",      std::to_string(config.connections),
                              "--thrift-transport", config.thrift_transport,
                              "--thrift-protocol",  config.thrift_protocol};
@@ -215,6 +217,17 @@ nlohmann::json MakeManifest(const BenchConfig& config, const std::vector<PlanBlo
             {"endpoint", config.stream ? "/assist/stream" : "/assist"},
             {"language", config.language},
             {"emulated_profiles_ms", profiles}}},
+          {"network",
+           {{"topology", config.topology},
+            {"link", config.link.Describe()},
+            {"link_delay_ms", config.link.delay_ms},
+            {"link_jitter_ms", config.link.jitter_ms},
+            {"link_rate_mbit", config.link.rate_mbit},
+            {"link_loss_percent", config.link.loss_percent},
+            {"note", config.topology == "netns"
+                         ? "each process on its own network namespace; a request between two hosts crosses two "
+                           "shaped links (round trip + 2 x delay)"
+                         : "every process on loopback"}}},
           {"fairness",
            {{"max_inflight", config.max_inflight},
             {"client_connections_per_service", config.connections},
