@@ -51,9 +51,9 @@ RegisterCommand serve_command(
     [](CLI::App& command) -> std::function<int()> {
       auto flags = std::make_shared<ServeFlags>();
       command.add_option("--protocol", flags->protocol, "rest, grpc, thrift or inproc")->envname("MAESTRO_PROTOCOL");
-      command.add_option("--stt", flags->stt, "STT service HOST:PORT (inproc: an engine name)")->envname("MAESTRO_STT");
-      command.add_option("--llm", flags->llm, "LLM service HOST:PORT (inproc: an engine name)")->envname("MAESTRO_LLM");
-      command.add_option("--tts", flags->tts, "TTS service HOST:PORT (inproc: an engine name)")->envname("MAESTRO_TTS");
+      command.add_option("--stt", flags->stt, "STT service HOST:PORT, a comma-separated list, or NAME:PORT (every address; balanced); inproc: an engine name")->envname("MAESTRO_STT");
+      command.add_option("--llm", flags->llm, "LLM service HOST:PORT, a comma-separated list, or NAME:PORT (every address; balanced); inproc: an engine name")->envname("MAESTRO_LLM");
+      command.add_option("--tts", flags->tts, "TTS service HOST:PORT, a comma-separated list, or NAME:PORT (every address; balanced); inproc: an engine name")->envname("MAESTRO_TTS");
       for (const char* kind : {"stt", "llm", "tts"}) {
         command.add_option(std::string("--") + kind + "-opt", flags->engine_options[kind],
                            std::string("inproc only: ") + kind + " engine option key=value (repeatable)");

@@ -1,6 +1,7 @@
 // Emulated engines: stand-ins with a configurable service time and output size, used only to isolate the
 // cost of the protocol. They never pretend to understand speech or finance. Options (all optional):
-//   every kind: service_ms, sd_ms (lognormal when > 0), mode=sleep|busy, seed
+//   every kind: service_ms, sd_ms (lognormal when > 0), mode=sleep|busy, seed, workers (sleep: calls at once,
+//               the rest queue; 0 = no limit)
 //   stt: transcript (the text every call returns)
 //   llm: words (answer length, default 50)
 //   tts: seconds (WAV length at 22.05 kHz, default 10, about 441 KB)

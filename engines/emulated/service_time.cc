@@ -1,5 +1,6 @@
 #include "engines/emulated/service_time.h"
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -46,6 +47,10 @@ Result<ServiceTimeConfig> TakeServiceTimeConfig(EngineOptions& options) {
   if (!sd.ok()) return sd.status();
   auto seed = TakeNumber(options, "seed", 42);
   if (!seed.ok()) return seed.status();
+  auto workers = TakeNumber(options, "workers", 0);
+  if (!workers.ok()) return workers.status();
+  if (*workers > 4096) return InvalidArgument("option workers must be at most 4096");
+  config.workers = static_cast<int>(*workers);
   config.mean_ms = *mean;
   config.sd_ms = *sd;
   config.seed = static_cast<uint64_t>(*seed);
@@ -74,6 +79,7 @@ ServiceTime::ServiceTime(ServiceTimeConfig config) : config_(config) {
       burners_ = std::make_unique<ThreadPool>(std::max(1u, std::thread::hardware_concurrency()), 0, "emulated-busy");
     } else {
       timers_ = std::make_unique<TimerLoop>();
+      worker_free_at_.resize(static_cast<size_t>(std::max(config_.workers, 0)));
     }
   }
 }
@@ -108,7 +114,15 @@ void ServiceTime::Schedule(std::function<void()> work) {
     });
     return;
   }
-  auto timer = std::make_shared<asio::steady_timer>(timers_->io, duration);
+  auto finish = std::chrono::steady_clock::now() + duration;
+  if (!worker_free_at_.empty()) {
+    // The call waits for the worker that frees up first, as on a server with that many workers.
+    std::lock_guard lock(workers_mutex_);
+    auto worker = std::min_element(worker_free_at_.begin(), worker_free_at_.end());
+    finish = std::max(*worker, std::chrono::steady_clock::now()) + duration;
+    *worker = finish;
+  }
+  auto timer = std::make_shared<asio::steady_timer>(timers_->io, finish);
   timer->async_wait([timer, work = std::move(work)](const boost::system::error_code&) { work(); });
 }
 

@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/status.h"
 #include "common/thread_pool.h"
@@ -21,9 +23,10 @@ struct ServiceTimeConfig {
   double sd_ms = 0;    // 0: every call takes mean_ms; otherwise lognormal with this mean and sd
   bool busy = false;   // true: burn CPU on a worker for the time; false: wait on a timer, using no CPU
   uint64_t seed = 42;  // the n-th call of a run always gets the same duration
+  int workers = 0;     // sleep mode: calls served at once, the rest queue in arrival order (0: no limit)
 };
 
-// Reads service_ms, sd_ms, mode (sleep|busy) and seed from `options`, and erases them from it.
+// Reads service_ms, sd_ms, mode (sleep|busy), workers and seed from `options`, and erases them from it.
 Result<ServiceTimeConfig> TakeServiceTimeConfig(EngineOptions& options);
 
 // Runs a completion after the configured service time, without a thread per waiting call.
@@ -46,6 +49,8 @@ class ServiceTime {
   double log_mu_ = 0;
   double log_sigma_ = 0;
   std::atomic<uint64_t> calls_{0};
+  std::mutex workers_mutex_;
+  std::vector<std::chrono::steady_clock::time_point> worker_free_at_;  // one per worker when workers > 0
   std::unique_ptr<TimerLoop> timers_;
   std::unique_ptr<ThreadPool> burners_;
 };

@@ -22,9 +22,15 @@ namespace {
 // transport's threads without the cost of a connection per call.
 constexpr int kMaxChannels = 4;
 
-// The channel target for `address`: a DNS name stays a name (dns:///, re-resolved by gRPC, e.g. a Kubernetes
-// headless Service); addresses become a static list (ipv4:a:p,b:p). RETURNS kInvalidArgument when malformed.
-Result<std::string> ChannelTarget(const std::string& address) {
+struct ChannelTarget {
+  std::string target;
+  bool balanced = false;  // several addresses (or a name that may have them): round_robin over them
+};
+
+// The channel target for `address`: one IP address stays as it is (pick_first, as with a single service); a DNS
+// name stays a name (dns:///, re-resolved by gRPC, e.g. a Kubernetes headless Service); a list becomes a static
+// list (ipv4:a:p,b:p). RETURNS kInvalidArgument when malformed.
+Result<ChannelTarget> TargetFor(const std::string& address) {
   auto endpoints = net::ResolveEndpoints(address);
   if (!endpoints.ok()) return endpoints.status();
   for (const auto& endpoint : *endpoints) {
@@ -35,20 +41,21 @@ Result<std::string> ChannelTarget(const std::string& address) {
   if (host_port.ok() && address.find(',') == std::string::npos &&
       inet_pton(AF_INET, host_port->first.c_str(), &ignored) != 1 &&
       inet_pton(AF_INET6, host_port->first.c_str(), &ignored) != 1) {
-    return "dns:///" + address;
+    return ChannelTarget{"dns:///" + address, true};
   }
+  if (endpoints->size() == 1) return ChannelTarget{endpoints->front().ToString(), false};
   std::string v4, v6;
   for (const auto& endpoint : *endpoints) {
     std::string& list = endpoint.host.find(':') == std::string::npos ? v4 : v6;
     list += (list.empty() ? "" : ",") + endpoint.ToString();
   }
   if (!v4.empty() && !v6.empty()) return InvalidArgument("'" + address + "' mixes IPv4 and IPv6 addresses");
-  return v4.empty() ? "ipv6:" + v6 : "ipv4:" + v4;
+  return ChannelTarget{v4.empty() ? "ipv6:" + v6 : "ipv4:" + v4, true};
 }
 
 Result<std::vector<std::shared_ptr<::grpc::Channel>>> OpenChannels(const std::string& address,
                                                                    const TransportOptions& options) {
-  auto target = ChannelTarget(address);
+  auto target = TargetFor(address);
   if (!target.ok()) return target.status();
   int limit = static_cast<int>(std::min<size_t>(options.max_message_bytes, INT_MAX));
   int count = std::clamp(options.client_connections, 1, kMaxChannels);
@@ -65,8 +72,8 @@ Result<std::vector<std::shared_ptr<::grpc::Channel>>> OpenChannels(const std::st
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     // gRPC's own client-side balancing over every address (it skips a subchannel that is not connected).
-    args.SetLoadBalancingPolicyName("round_robin");
-    channels.push_back(::grpc::CreateCustomChannel(*target, ::grpc::InsecureChannelCredentials(), args));
+    if (target->balanced) args.SetLoadBalancingPolicyName("round_robin");
+    channels.push_back(::grpc::CreateCustomChannel(target->target, ::grpc::InsecureChannelCredentials(), args));
   }
   return channels;
 }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "audio/wav.h"
 #include "domain/blocking.h"
 #include "engines/emulated/service_time.h"
@@ -49,6 +52,23 @@ TEST(EmulatedEnginesTest, SleepingServiceTimeIsHonoured) {
   auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(transcript.ok());
   EXPECT_GE(elapsed, std::chrono::milliseconds(30));
+}
+
+TEST(EmulatedEnginesTest, OneWorkerServesCallsOneAfterAnother) {
+  auto stt = CreateSpeechToText({{"service_ms", "40"}, {"workers", "1"}});
+  ASSERT_TRUE(stt.ok());
+  std::atomic<int> done{0};
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 4; ++i) {
+    (*stt)->Transcribe({.bytes = "RIFF"}, Deadline::Never(), [&](Result<Transcript> result) {
+      EXPECT_TRUE(result.ok());
+      done++;
+    });
+  }
+  while (done < 4) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  // Four 40 ms calls on one worker take 160 ms; without the limit they would overlap in 40 ms.
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(160));
+  EXPECT_EQ(CreateSpeechToText({{"workers", "-1"}}).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(EmulatedEnginesTest, ExpiredDeadlineIsReported) {
