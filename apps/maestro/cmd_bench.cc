@@ -19,6 +19,7 @@
 #include "bench/runner/experiment_summary.h"
 #include "common/logging.h"
 #include "orchestrator/engine_sets.h"
+#include "topology/link_shape.h"
 
 namespace maestro::cli {
 namespace {
@@ -44,6 +45,7 @@ struct BenchFlags {
   bool no_report = false;
   bool stream = false;
   TopologyFlags topology;
+  std::vector<std::string> networks;
 };
 
 std::string Clock(double seconds) {
@@ -187,6 +189,56 @@ void PrintStory(const bench::BenchConfig& config, const bench::RecordedExperimen
   for (const auto& warning : warnings) std::cout << "  ! " << warning << "\n";
 }
 
+// Runs one experiment as configured. RETURNS the process exit code (130 when interrupted).
+int RunBench(const bench::BenchConfig& config) {
+  auto plan = bench::MakeRunPlan(config);
+  int total_runs = 0;
+  for (const auto& block : plan) total_runs += static_cast<int>(block.runs.size());
+  const double run_seconds = (config.duration + config.warmup).count() / 1000.0 + 0.3;
+  std::cout << fmt::format(
+                   "maestro bench: preset {}, {} runs ({} protocols x {} scenario levels x {}), "
+                   "engines {}, {} , cache {}, seed {}\n",
+                   config.preset, total_runs, config.protocols.size(), bench::ScenarioLevels(config).size(),
+                   config.runs, config.engines,
+                   config.rates.empty() ? fmt::format("{} users", config.users) : "open loop",
+                   config.cache ? "on" : "off", config.seed)
+            << fmt::format("Estimated time: {} plus service start-ups. Ctrl-C stops and keeps finished runs.",
+                           Clock(total_runs * run_seconds))
+            << std::endl;
+
+  struct sigaction action {};
+  action.sa_handler = OnInterrupt;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Progress progress(run_seconds, total_runs);
+  bench::RunnerEvents events;
+  events.block_starting = [&](const bench::PlanBlock& block, int, int) {
+    progress.Note(fmt::format("-- starting {} services for {}", block.protocol, block.scenario));
+  };
+  events.run_starting = [&](const bench::PlannedRun& run, int index, int) { progress.RunStarting(run, index); };
+  events.run_finished = [&](const bench::RunRecord& record, int index, int) {
+    progress.RunFinished(record, index);
+  };
+  auto recorded = bench::RunRecordedExperiment(config, events, &g_cancel);
+  if (!recorded.ok()) return Fail("bench", recorded.status().ToString());
+  const auto& outcome = recorded->outcome;
+  std::cout << "\n" << bench::FormatExperimentSummary(outcome.records);
+  if (!recorded->report_path.empty()) std::cout << "Report: " << recorded->report_path << "\n";
+  if (!recorded->report_status.ok()) {
+    std::cout << "Report not written: " << recorded->report_status.message() << "\n";
+  }
+  PrintStory(config, *recorded);
+  std::cout << "Results: " << recorded->csv_path << " (" << outcome.records.size() << " runs), " << config.out_dir
+            << "/runs/, " << config.out_dir << "/histograms/, " << config.out_dir << "/manifest.json\n";
+  if (outcome.interrupted) {
+    std::cout << "Interrupted: kept the " << outcome.records.size() << " finished runs.\n";
+    return 130;
+  }
+  return 0;
+}
+
 RegisterCommand bench_command(
     "bench", "Run the experiment: scenarios x protocols x runs under load; writes CSV, summaries and a report",
     [](CLI::App& command) -> std::function<int()> {
@@ -233,58 +285,37 @@ RegisterCommand bench_command(
       command.add_flag("--stream", flags->stream,
                        "Drive POST /assist/stream (answers as chunked audio): the ttfa_* columns become TTFA");
       AddTopologyFlags(command, flags->topology);
+      command
+          .add_option("--network", flags->networks,
+                      "Named link profiles, one experiment each in OUT/<profile>: loopback, netns, lan (0.25 ms round "
+                      "trip, 10 Gbit/s), metro (1 ms, 1 Gbit/s), wan (20 ms, 100 Mbit/s); all but loopback need root")
+          ->delimiter(',');
       return [flags] {
         InitLogging("bench", "warn");
         // The services' info logs would bury the progress display; MAESTRO_LOG_LEVEL still wins when set.
         setenv("MAESTRO_LOG_LEVEL", "warn", 0);
         bench::BenchConfig config;
         if (auto status = Apply(*flags, config); !status.ok()) return Fail("bench", status.message(), 2);
-        auto plan = bench::MakeRunPlan(config);
-        int total_runs = 0;
-        for (const auto& block : plan) total_runs += static_cast<int>(block.runs.size());
-        const double run_seconds = (config.duration + config.warmup).count() / 1000.0 + 0.3;
-        std::cout << fmt::format(
-                         "maestro bench: preset {}, {} runs ({} protocols x {} scenario levels x {}), "
-                         "engines {}, {} , cache {}, seed {}\n",
-                         config.preset, total_runs, config.protocols.size(), bench::ScenarioLevels(config).size(),
-                         config.runs, config.engines,
-                         config.rates.empty() ? fmt::format("{} users", config.users) : "open loop",
-                         config.cache ? "on" : "off", config.seed)
-                  << fmt::format("Estimated time: {} plus service start-ups. Ctrl-C stops and keeps finished runs.",
-                                 Clock(total_runs * run_seconds))
-                  << std::endl;
-
-        struct sigaction action {};
-        action.sa_handler = OnInterrupt;
-        sigaction(SIGINT, &action, nullptr);
-        sigaction(SIGTERM, &action, nullptr);
-        signal(SIGPIPE, SIG_IGN);
-
-        Progress progress(run_seconds, total_runs);
-        bench::RunnerEvents events;
-        events.block_starting = [&](const bench::PlanBlock& block, int, int) {
-          progress.Note(fmt::format("-- starting {} services for {}", block.protocol, block.scenario));
-        };
-        events.run_starting = [&](const bench::PlannedRun& run, int index, int) { progress.RunStarting(run, index); };
-        events.run_finished = [&](const bench::RunRecord& record, int index, int) {
-          progress.RunFinished(record, index);
-        };
-        auto recorded = bench::RunRecordedExperiment(config, events, &g_cancel);
-        if (!recorded.ok()) return Fail("bench", recorded.status().ToString());
-        const auto& outcome = recorded->outcome;
-        std::cout << "\n" << bench::FormatExperimentSummary(outcome.records);
-        if (!recorded->report_path.empty()) std::cout << "Report: " << recorded->report_path << "\n";
-        if (!recorded->report_status.ok()) {
-          std::cout << "Report not written: " << recorded->report_status.message() << "\n";
+        if (flags->networks.empty()) return RunBench(config);
+        if (config.topology != "loopback" || config.link.shaped()) {
+          return Fail("bench", "--network sets topology and links itself: drop --topology and --link-*", 2);
         }
-        PrintStory(config, *recorded);
-        std::cout << "Results: " << recorded->csv_path << " (" << outcome.records.size() << " runs), " << config.out_dir
-                  << "/runs/, " << config.out_dir << "/histograms/, " << config.out_dir << "/manifest.json\n";
-        if (outcome.interrupted) {
-          std::cout << "Interrupted: kept the " << outcome.records.size() << " finished runs.\n";
-          return 130;
+        // One experiment per named network profile, each in its own folder and manifest.
+        int exit_code = 0;
+        for (const auto& name : flags->networks) {
+          auto profile = topology::FindNetworkProfile(name);
+          if (!profile.ok()) return Fail("bench", profile.status().message(), 2);
+          bench::BenchConfig network_config = config;
+          network_config.network_profile = profile->name;
+          network_config.topology = profile->hosts ? "netns" : "loopback";
+          network_config.link = profile->link;
+          network_config.out_dir = config.out_dir + "/" + profile->name;
+          std::cout << "== network " << profile->name << ": " << network_config.topology << ", links "
+                    << profile->link.Describe() << std::endl;
+          exit_code = RunBench(network_config);
+          if (exit_code != 0) return exit_code;
         }
-        return 0;
+        return exit_code;
       };
     });
 

@@ -14,6 +14,7 @@
 #include "bench/scenarios/scenarios.h"
 #include "domain/blocking.h"
 #include "engines/engine_registry.h"
+#include "net/endpoint_balancer.h"
 #include "orchestrator/engine_sets.h"
 #include "orchestrator/stack.h"
 
@@ -218,7 +219,8 @@ nlohmann::json MakeManifest(const BenchConfig& config, const std::vector<PlanBlo
             {"language", config.language},
             {"emulated_profiles_ms", profiles}}},
           {"network",
-           {{"topology", config.topology},
+           {{"profile", config.network_profile.empty() ? "custom" : config.network_profile},
+            {"topology", config.topology},
             {"link", config.link.Describe()},
             {"link_delay_ms", config.link.delay_ms},
             {"link_jitter_ms", config.link.jitter_ms},
@@ -234,6 +236,12 @@ nlohmann::json MakeManifest(const BenchConfig& config, const std::vector<PlanBlo
             {"request_timeout_ms", config.timeout.count()},
             {"thrift", config.thrift_transport + "+" + config.thrift_protocol},
             {"services_restarted", "for every protocol x scenario block"},
+            {"endpoint_balancing",
+             {{"policy", "round robin over a service's endpoints"},
+              {"eject_after_consecutive_failures", net::BalancerPolicy{}.eject_after_consecutive_failures},
+              {"ejection_s", net::BalancerPolicy{}.ejection_time.count() / 1000.0},
+              {"connect_retries_on_another_endpoint", net::BalancerPolicy{}.connect_retries},
+              {"applies_to", "rest, thrift (net::EndpointBalancer); grpc: its round_robin policy"}}},
             {"note", "the same limits and connection reuse apply to every protocol"}}},
           {"metrics",
            {{"latency_ms", "mean latency of the run's successful requests, warm-up excluded"},

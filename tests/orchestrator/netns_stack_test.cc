@@ -262,6 +262,46 @@ TEST(NetnsUpTest, WithoutCapNetAdminItFailsClearly) {
   EXPECT_NE(up.Wait(), 0);
 }
 
+TEST(NetnsBenchTest, EachNetworkProfileGetsItsOwnExperimentAndManifest) {
+  testing::TempDir out;
+  UpProcess bench({"bench",
+                   "--network",
+                   "loopback,netns",
+                   "--engines",
+                   "emulated",
+                   "--protocols",
+                   "rest",
+                   "--scenarios",
+                   "simple",
+                   "--runs",
+                   "1",
+                   "--users",
+                   "2",
+                   "--duration",
+                   "1s",
+                   "--warmup",
+                   "0s",
+                   "--no-report",
+                   "--out",
+                   out.path().string()});
+  pid_t pid = bench.pid;
+  EXPECT_TRUE(bench.WaitFor("== network netns", std::chrono::seconds(120))) << bench.seen;
+  EXPECT_TRUE(bench.WaitFor("netns/manifest.json", std::chrono::seconds(120))) << bench.seen;
+  EXPECT_EQ(bench.Wait(), 0);
+  for (const char* profile : {"loopback", "netns"}) {
+    SCOPED_TRACE(profile);
+    auto manifest = nlohmann::json::parse(testing::ReadFile(out.path() / profile / "manifest.json"), nullptr, false);
+    ASSERT_TRUE(manifest.is_object());
+    EXPECT_EQ(manifest["network"]["profile"], profile);
+    EXPECT_EQ(manifest["network"]["topology"], std::string(profile) == "netns" ? "netns" : "loopback");
+    EXPECT_EQ(manifest["runs_completed"], 1);
+  }
+  EXPECT_TRUE(NamespacesOf(pid).empty());
+  UpProcess unknown({"bench", "--network", "moon", "--out", out.path().string()});
+  EXPECT_TRUE(unknown.WaitFor("unknown network profile 'moon'", std::chrono::seconds(30))) << unknown.seen;
+  EXPECT_EQ(unknown.Wait(), 2);
+}
+
 TEST(NetnsUpTest, LinkFlagsWithoutNetnsAreRefused) {
   UpProcess up({"up", "--engines", "emulated", "--link-delay", "1ms"});
   EXPECT_TRUE(up.WaitFor("need --topology netns", std::chrono::seconds(30))) << up.seen;
