@@ -145,7 +145,8 @@ RegisterCommand up_command(
                     << hosts->client_address() << " on their bridge\n";
         }
         for (const auto& process : stack.processes()) {
-          std::cout << "  " << process.name << ": pid " << process.pid << ", " << process.host << ":" << process.port;
+          std::cout << "  " << process.name << ": pid " << process.pid << ", port " << process.port;
+          if (stack.hosts()) std::cout << " on " << process.host;
           if (process.admin_port != process.port) std::cout << ", metrics on port " << process.admin_port;
           std::cout << "\n";
         }
