@@ -22,6 +22,7 @@ runtime_packages=(
   libgrpc++1.51 libprotobuf32 libthrift-0.17.0 libevent-2.1-7 libssl3
   libpocketsphinx3 libsphinxbase3 pocketsphinx-en-us libespeak-ng1 espeak-ng-data libsndfile1 libsoxr0
   libyaml-cpp0.7 libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libcpp-httplib0.11
+  librhvoice5 librhvoice-core7 rhvoice-brazilian-portuguese rhvoice-english libcurl4 libzip4
   ca-certificates curl iproute2
 )
 
