@@ -218,9 +218,7 @@ int RunBench(const bench::BenchConfig& config) {
     progress.Note(fmt::format("-- starting {} services for {}", block.protocol, block.scenario));
   };
   events.run_starting = [&](const bench::PlannedRun& run, int index, int) { progress.RunStarting(run, index); };
-  events.run_finished = [&](const bench::RunRecord& record, int index, int) {
-    progress.RunFinished(record, index);
-  };
+  events.run_finished = [&](const bench::RunRecord& record, int index, int) { progress.RunFinished(record, index); };
   auto recorded = bench::RunRecordedExperiment(config, events, &g_cancel);
   if (!recorded.ok()) return Fail("bench", recorded.status().ToString());
   const auto& outcome = recorded->outcome;

@@ -264,7 +264,9 @@ TEST(StackSupervisionTest, RestartNeverReportsTheDeadChildByName) {
   Stack stack;
   ASSERT_TRUE(stack.Start(options).ok());
   for (const auto& process : stack.processes()) {
-    if (process.name == "llm") ASSERT_EQ(kill(process.pid, SIGKILL), 0);
+    if (process.name == "llm") {
+      ASSERT_EQ(kill(process.pid, SIGKILL), 0);
+    }
   }
   Status status;
   const auto until = Clock::now() + std::chrono::seconds(5);

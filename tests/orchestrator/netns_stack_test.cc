@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "common/http_url.h"
 #include "net/http_client.h"
 #include "net/multipart.h"
 #include "orchestrator/stack.h"
@@ -65,7 +66,7 @@ TEST_P(NetnsStackTest, EveryProcessOnItsOwnHostAnswersAndLeavesNothingBehind) {
     }
     EXPECT_EQ(addresses.size(), stack.processes().size()) << "two processes share a host";
     EXPECT_EQ(NamespacesOf(getpid()).size(), stack.processes().size() + 1);  // and the switch
-    auto url = net::ParseHttpUrl(stack.url()).value();
+    auto url = ParseHttpUrl(stack.url()).value();
     net::HttpClient client(url.host, url.port);
     auto response = client.SendBlocking(AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(20)));
     ASSERT_TRUE(response.ok()) << response.status().ToString();
@@ -105,7 +106,7 @@ TEST_P(ReplicaFailureTest, KillingOneOfThreeSttReplicasFailsOnlyItsInFlightCalls
     if (process.name == "stt1") victim = process.pid;
   }
   ASSERT_GT(victim, 0);
-  auto url = net::ParseHttpUrl(stack.url()).value();
+  auto url = ParseHttpUrl(stack.url()).value();
   const int users = 6;
   net::HttpClient client(url.host, url.port, {.max_connections = users});
   std::string wav = testing::ToneWav(1);
@@ -124,7 +125,7 @@ TEST_P(ReplicaFailureTest, KillingOneOfThreeSttReplicasFailsOnlyItsInFlightCalls
         auto response = client.SendBlocking(AssistRequest(wav), Deadline::In(std::chrono::seconds(10)));
         Outcome outcome{seconds_since(std::chrono::steady_clock::now()),
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count(),
-                        response.ok() ? response->result_int() : 0, ""};
+                        response.ok() ? static_cast<int>(response->result_int()) : 0, ""};
         if (response.ok() && outcome.status != 200) {
           outcome.hop = nlohmann::json::parse(response->body(), nullptr, false).value("hop", "");
         }

@@ -2,9 +2,9 @@
 # Throughput of 1 versus 3 STT replicas on network-namespace hosts (root only), per protocol.
 # Emulated engines in sleep mode: STT takes 100 ms with one worker per replica (10 req/s each at most); LLM and TTS
 # answer at once (TTS: 1 s of audio). Closed loop, 12 virtual users, so STT is the bottleneck.
-# usage: bench/hosts/replica_scaling.sh build/maestro [protocols...]   (prints one line per protocol and replica count)
+# usage: scripts/replica-scaling.sh build/maestro [protocols...]   (prints one line per protocol and replica count)
 set -euo pipefail
-maestro=${1:?usage: replica_scaling.sh MAESTRO [protocols...]}
+maestro=${1:?usage: replica-scaling.sh MAESTRO [protocols...]}
 shift
 if [ $# -gt 0 ]; then protocols=("$@"); else protocols=(rest grpc thrift); fi
 work=$(mktemp -d)
