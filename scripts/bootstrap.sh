@@ -23,6 +23,7 @@ runtime_packages=(
   libpocketsphinx3 libsphinxbase3 pocketsphinx-en-us libespeak-ng1 espeak-ng-data libsndfile1 libsoxr0
   libyaml-cpp0.7 libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libcpp-httplib0.11
   librhvoice5 librhvoice-core7 rhvoice-brazilian-portuguese rhvoice-english libcurl4 libzip4
+  libwebrtc-audio-processing1
   ca-certificates curl iproute2
 )
 

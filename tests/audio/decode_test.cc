@@ -84,7 +84,7 @@ INSTANTIATE_TEST_SUITE_P(Formats, DecodeEveryContainer,
 // libsndfile cannot write stereo MP3 (see EncodeAs), so lame, an independent encoder, makes one.
 TEST(DecodeTest, ReadsStereoMp3MadeByLame) {
   if (std::system("command -v lame >/dev/null 2>&1") != 0)
-    GTEST_SKIP() << "lame is not installed (scripts/bootstrap.sh)";
+    GTEST_FAIL() << "lame is not installed (scripts/bootstrap.sh installs it)";
   const auto dir = std::filesystem::temp_directory_path() / ("maestro_decode_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   { std::ofstream(dir / "tone.wav", std::ios::binary) << EncodeWav(Tone(440, 44100, 2, 2.0), 44100, 2); }
@@ -211,9 +211,9 @@ TEST(DecodeTest, ResampleKeepsDurationAndPitch) {
   EXPECT_EQ(Resample(Tone(440, 22050, 1, 0.1), 22050, 10).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST(DecodeTest, DecodesSharedSpeechFixtures) {
+TEST(DecodeTest, DecodesSpeechOnSharedData) {
   const auto root = SharedData() / "speech";
-  if (!std::filesystem::exists(root)) GTEST_SKIP() << root << " is absent";
+  if (!std::filesystem::exists(root)) GTEST_FAIL() << root << " is absent";
   int files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
     const auto ext = entry.path().extension();

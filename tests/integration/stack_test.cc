@@ -39,7 +39,7 @@ net::HttpRequest AssistRequest(const std::string& wav) {
 class StackTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    if (testing::MaestroBinary().empty()) GTEST_SKIP() << "MAESTRO_BINARY is not set";
+    if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
     StackOptions options;
     options.binary = testing::MaestroBinary();
     options.protocol = GetParam();
@@ -173,7 +173,7 @@ TEST_P(StackTest, ServesEveryMaestroRouteOfTheOpenApiDocument) {
 INSTANTIATE_TEST_SUITE_P(Protocols, StackTest, ::testing::ValuesIn(kProtocols));
 
 TEST(StackFailureTest, DeadServiceGives502NamingTheHop) {
-  if (testing::MaestroBinary().empty()) GTEST_SKIP();
+  if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
   Stack stack;
   StackOptions options;
   options.binary = testing::MaestroBinary();
@@ -244,16 +244,27 @@ struct UpProcess {
     }
     return seen.find(text) != std::string::npos;
   }
-  int Wait() {
+  // RETURNS the exit code (128 + signal when killed), or -1 when `up` is still running after `timeout` (it is then
+  // killed, so a hang fails the test instead of stalling the suite).
+  int Wait(std::chrono::seconds timeout = std::chrono::seconds(30)) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
     int status = 0;
-    waitpid(pid, &status, 0);
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() >= until) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        pid = -1;
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     pid = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
 };
 
 TEST(UpCommandTest, StopsEverythingOnSigtermAndExitsZero) {
-  if (testing::MaestroBinary().empty()) GTEST_SKIP();
+  if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
   UpProcess up({"up", "--protocol", "rest", "--engines", "emulated", "--port", "0"});
   ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
   std::smatch match;
@@ -264,15 +275,27 @@ TEST(UpCommandTest, StopsEverythingOnSigtermAndExitsZero) {
   EXPECT_NE(kill(stt_pid, 0), 0) << "the stt child outlived `maestro up`";
 }
 
-TEST(UpCommandTest, ADeadChildIsReportedAndExitsNonZero) {
-  if (testing::MaestroBinary().empty()) GTEST_SKIP();
-  UpProcess up({"up", "--protocol", "rest", "--engines", "emulated", "--port", "0"});
+TEST(UpCommandTest, UnderRestartNeverADeadChildIsReportedAndExitsNonZero) {
+  if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
+  UpProcess up({"up", "--protocol", "rest", "--engines", "emulated", "--port", "0", "--restart", "never"});
   ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
   std::smatch match;
   ASSERT_TRUE(std::regex_search(up.seen, match, std::regex("tts: pid (\\d+)")));
   kill(std::stoi(match[1]), SIGKILL);
   EXPECT_TRUE(up.WaitFor("tts was killed by signal"));
-  EXPECT_NE(up.Wait(), 0);
+  EXPECT_EQ(up.Wait(), 1);
+}
+
+TEST(UpCommandTest, ByDefaultADeadChildIsRestartedOnItsPortAndUpKeepsServing) {
+  if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
+  UpProcess up({"up", "--protocol", "rest", "--engines", "emulated", "--port", "0"});
+  ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(up.seen, match, std::regex("tts: pid (\\d+)")));
+  kill(std::stoi(match[1]), SIGKILL);
+  EXPECT_TRUE(up.WaitFor("tts restarted")) << up.seen;
+  kill(up.pid, SIGTERM);
+  EXPECT_EQ(up.Wait(), 0);
 }
 
 }  // namespace

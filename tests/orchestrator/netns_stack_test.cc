@@ -97,7 +97,7 @@ TEST_P(ReplicaFailureTest, KillingOneOfThreeSttReplicasFailsOnlyItsInFlightCalls
   options.topology = "netns";
   options.replicas = {{"stt", 3}};
   options.engine_options = {{"stt", {"service_ms=100", "workers=1"}}, {"tts", {"seconds=1"}}};
-  options.maestro_flags = {"--max-inflight", "64", "--timeout-ms", "6000"};
+  options.maestro_flags = {"--max-inflight", "64", "--timeout", "6s"};
   Stack stack;
   auto started = stack.Start(options);
   ASSERT_TRUE(started.ok()) << started.ToString();

@@ -100,9 +100,9 @@ TEST_F(AnalystTest, ComplexScenarioBestStocksOf2024FromTheSyntheticSample) {
   EXPECT_THAT(Ask("what were the worst stocks of 2024").text, HasSubstr("B3SA3 -47.26%"));
 }
 
-TEST_F(AnalystTest, ComplexScenarioOnTheRealFixture) {
+TEST_F(AnalystTest, ComplexScenarioOnSharedData) {
   std::string path = testing::SharedStocksCsv();
-  if (path.empty()) GTEST_SKIP() << "../shared/data/stocks is absent";
+  if (path.empty()) GTEST_FAIL() << "../shared/data/stocks is absent";
   auto real = Analyst::Create({testing::KnowledgeDir(), path});
   ASSERT_TRUE(real.ok()) << real.status().ToString();
   // Hand-checked from the CSV: AMZN 149.93 -> 219.39, AAPL 185.64 -> 250.42, MSFT 370.87 -> 421.50.

@@ -147,9 +147,9 @@ TEST(PricesTest, SyntheticSampleIsReproducibleAndLabelled) {
   }
 }
 
-TEST(PricesTest, RealFixtureHasTheBbas3SplitOfApril2024) {
+TEST(PricesTest, Bbas3SplitOfApril2024OnSharedData) {
   std::string path = testing::SharedStocksCsv();
-  if (path.empty()) GTEST_SKIP() << "../shared/data/stocks is absent";
+  if (path.empty()) GTEST_FAIL() << "../shared/data/stocks is absent";
   auto history = PriceHistory::LoadFile(path);
   ASSERT_TRUE(history.ok()) << history.status().ToString();
   EXPECT_FALSE(history->synthetic());

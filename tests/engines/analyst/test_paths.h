@@ -16,7 +16,7 @@ inline std::string KnowledgeDir() {
   return SourceDir() + "/data/knowledge";
 }
 
-// MAESTRO_SHARED_DATA, else <repo>/../shared/data; empty when absent, so tests can GTEST_SKIP.
+// MAESTRO_SHARED_DATA, else <repo>/../shared/data; empty when absent.
 inline std::string SharedStocksCsv() {
   const char* shared = std::getenv("MAESTRO_SHARED_DATA");
   std::string base = shared ? shared : SourceDir() + "/../shared/data";

@@ -40,7 +40,7 @@ class RpcInteropTest : public ::testing::Test {
   void SetUp() override {
     std::string output;
     if (RunCommand(std::string(kPython) + " -c 'import grpc, grpc_tools, thrift'", output) != 0) {
-      GTEST_SKIP() << "Debian's python3-grpcio, python3-grpc-tools and python3-thrift are needed: " << output;
+      GTEST_FAIL() << "Debian's python3-grpcio, python3-grpc-tools and python3-thrift are needed: " << output;
     }
     char pattern[] = "/tmp/maestro-interop-XXXXXX";
     ASSERT_NE(mkdtemp(pattern), nullptr);
