@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "net/http_server.h"
+#include "net/http_server_options.h"
 #include "net/multipart.h"
 #include "orchestrator/ask_body.h"
 

@@ -133,7 +133,7 @@ void EndpointBalancer::Report(size_t endpoint, const Status& outcome) {
   }
   ++state.consecutive_failures;
   if (was_probe || state.consecutive_failures >= policy_.eject_after_consecutive_failures) {
-    state.ejected_until = Now() + policy_.ejection_time;
+    state.ejected_until = Now() + (IsConnectFailure(outcome) ? policy_.reconnect_probe_time : policy_.ejection_time);
   }
 }
 

@@ -3,6 +3,9 @@
 // after 5 consecutive failures an endpoint is ejected for 30 s (Envoy's outlier-detection defaults), then offered
 // to one call at a time as a probe: a success restores it, a failure ejects it again. A call that could not connect
 // is retried once on another endpoint, within its deadline (the clients do that, asking `Pick` to avoid the first).
+// An endpoint ejected by a failed connect (refused or unreachable: quick, and nothing was sent) is probed again
+// after `reconnect_probe_time` instead: a restarted process is back in about a second, and each probe that fails to
+// connect costs its call only the retry on another endpoint. Connect timeouts are deadline errors and never count.
 #pragma once
 
 #include <chrono>
@@ -31,6 +34,7 @@ Result<std::vector<Endpoint>> ResolveEndpoints(const std::string& addresses);
 struct BalancerPolicy {
   int eject_after_consecutive_failures = 5;
   std::chrono::milliseconds ejection_time{30000};
+  std::chrono::milliseconds reconnect_probe_time{1000};  // the ejection when the last failure was a failed connect
   int connect_retries = 1;  // further endpoints tried after a connect failure, within the deadline
 };
 

@@ -22,10 +22,17 @@ for t in "${selected[@]}"; do
   [[ " ${targets[*]} " == *" $t "* ]] || { echo "fuzz: unknown target '$t' (targets: ${targets[*]})" >&2; exit 2; }
 done
 
+# The configure and build speak only when they fail.
+quiet() {
+  local log
+  log=$(mktemp)
+  "$@" >"$log" 2>&1 || { tail -40 "$log" >&2; rm -f "$log"; echo "fuzz: failed: $*" >&2; exit 1; }
+  rm -f "$log"
+}
 if [ ! -f "$build/CMakeCache.txt" ]; then
-  CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAESTRO_FUZZ=ON >/dev/null
+  CC=clang CXX=clang++ quiet cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAESTRO_FUZZ=ON
 fi
-cmake --build "$build" --target fuzzers -j"${MAESTRO_FUZZ_JOBS:-2}" >/dev/null
+quiet cmake --build "$build" --target fuzzers -j"${MAESTRO_FUZZ_JOBS:-2}"
 
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$root/tests/sanitizers/ubsan.supp:${UBSAN_OPTIONS:-}"

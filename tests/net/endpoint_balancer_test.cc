@@ -67,6 +67,24 @@ TEST_F(EndpointBalancerTest, AFailedProbeEjectsAgainAtOnce) {
   for (int i = 0; i < 10; ++i) EXPECT_EQ(balancer.Pick(), 1u);
 }
 
+TEST_F(EndpointBalancerTest, AnEndpointThatRefusesConnectionsIsProbedAgainEverySecond) {
+  auto balancer = Make(3);
+  for (int i = 0; i < 5; ++i) balancer.Report(2, kRefused);
+  EXPECT_TRUE(balancer.ejected(2));
+  for (int i = 0; i < 10; ++i) EXPECT_NE(balancer.Pick(), 2u);
+  now_ += 1s;
+  size_t probe = 0;
+  while ((probe = balancer.Pick()) != 2) {
+  }
+  balancer.Report(probe, kRefused);
+  EXPECT_TRUE(balancer.ejected(2)) << "still refusing: out for another second";
+  now_ += 1s;
+  while ((probe = balancer.Pick()) != 2) {
+  }
+  balancer.Report(probe, Status::Ok());
+  EXPECT_FALSE(balancer.ejected(2)) << "restarted: back within a second, not thirty";
+}
+
 TEST_F(EndpointBalancerTest, SuccessesAndTypedErrorsResetTheCount) {
   auto balancer = Make(2);
   for (int round = 0; round < 3; ++round) {
