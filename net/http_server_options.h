@@ -21,7 +21,7 @@ struct HttpServerOptions {
   // passed, average min_body_rate bytes per second (0: no rate). Either failure closes the connection.
   std::chrono::milliseconds read_timeout{30000};
   std::chrono::milliseconds body_timeout{10000};
-  size_t min_body_rate = 16 * 1024;
+  size_t min_body_rate = size_t{16} * 1024;
   size_t max_connections = 20000;  // further connections are accepted and closed at once
   // Requests with a body processed at once (the default: no limit), and how many more may wait unread for a
   // slot; beyond both, 503 + Retry-After (common/admission_gate.h). A slot is held until the response is

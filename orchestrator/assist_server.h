@@ -36,7 +36,7 @@ struct AssistServerOptions {
   // minimum rate, and the connections held at once (more are closed on accept).
   std::chrono::milliseconds header_timeout{30000};
   std::chrono::milliseconds body_timeout{10000};
-  size_t min_body_rate = 16 * 1024;
+  size_t min_body_rate = size_t{16} * 1024;
   size_t max_connections = 20000;
   // When set, /assist and /ask require `Authorization: Bearer <key>` with a key from this set (401 otherwise).
   std::optional<ApiKeys> api_keys;

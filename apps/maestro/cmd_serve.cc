@@ -37,7 +37,7 @@ struct ServeFlags {
   std::string admin;
   std::chrono::milliseconds header_timeout{30000};
   std::chrono::milliseconds body_timeout{10000};
-  size_t min_body_rate = 16 * 1024;
+  size_t min_body_rate = size_t{16} * 1024;
   size_t max_connections = 20000;
   TransportOptions transport;
   StreamRoutesOptions streaming;
@@ -51,9 +51,21 @@ RegisterCommand serve_command(
     [](CLI::App& command) -> std::function<int()> {
       auto flags = std::make_shared<ServeFlags>();
       command.add_option("--protocol", flags->protocol, "rest, grpc, thrift or inproc")->envname("MAESTRO_PROTOCOL");
-      command.add_option("--stt", flags->stt, "STT service HOST:PORT, a comma-separated list, or NAME:PORT (every address; balanced); inproc: an engine name")->envname("MAESTRO_STT");
-      command.add_option("--llm", flags->llm, "LLM service HOST:PORT, a comma-separated list, or NAME:PORT (every address; balanced); inproc: an engine name")->envname("MAESTRO_LLM");
-      command.add_option("--tts", flags->tts, "TTS service HOST:PORT, a comma-separated list, or NAME:PORT (every address; balanced); inproc: an engine name")->envname("MAESTRO_TTS");
+      command
+          .add_option("--stt", flags->stt,
+                      "STT service HOST:PORT, a comma-separated list, or NAME:PORT (every address; balanced); inproc: "
+                      "an engine name")
+          ->envname("MAESTRO_STT");
+      command
+          .add_option("--llm", flags->llm,
+                      "LLM service HOST:PORT, a comma-separated list, or NAME:PORT (every address; balanced); inproc: "
+                      "an engine name")
+          ->envname("MAESTRO_LLM");
+      command
+          .add_option("--tts", flags->tts,
+                      "TTS service HOST:PORT, a comma-separated list, or NAME:PORT (every address; balanced); inproc: "
+                      "an engine name")
+          ->envname("MAESTRO_TTS");
       for (const char* kind : {"stt", "llm", "tts"}) {
         command.add_option(std::string("--") + kind + "-opt", flags->engine_options[kind],
                            std::string("inproc only: ") + kind + " engine option key=value (repeatable)");
@@ -179,7 +191,7 @@ RegisterCommand serve_command(
           if (!admin_address.ok()) return Fail("serve", admin_address.status().message(), 2);
           auto started = net::HttpServer::Start(
               {.host = admin_address->first, .port = admin_address->second, .threads = 1},
-              [&ready](net::HttpRequest&& request, net::Respond respond) {
+              [&ready](net::HttpRequest&& request, const net::Respond& respond) {
                 if (!net::HandleAdminRoute(request, respond, ready)) {
                   respond(net::ErrorResponse(Status(StatusCode::kNotFound, "admin routes: /metrics /healthz /readyz")));
                 }

@@ -60,7 +60,7 @@ struct BenchConfig {
   std::string topology = "loopback";
   topology::LinkShape link;
   std::string network_profile;  // the --network profile's name, when one set topology and link
-  std::string maestro_binary;  // empty: this process's own executable
+  std::string maestro_binary;   // empty: this process's own executable
   bool write_report = true;
   // Ratios of primary outcomes within [1/(1+m), 1+m] count as equivalent (manifest outcomes.equivalence_margin).
   double equivalence_margin = 0.05;

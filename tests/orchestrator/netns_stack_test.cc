@@ -210,6 +210,7 @@ TEST_P(ReplicaFailureTest, ARestartedReplicaReceivesTrafficAgainWithinFiveSecond
   const std::string wav = testing::ToneWav(1);
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
+  threads.reserve(users);
   for (int user = 0; user < users; ++user) {
     threads.emplace_back([&] {
       while (!stop) (void)client.SendBlocking(AssistRequest(wav), Deadline::In(std::chrono::seconds(10)));

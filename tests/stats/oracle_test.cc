@@ -131,7 +131,8 @@ bool Agrees(const std::string& key, double mine, double theirs, std::string& why
 class OracleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists("/usr/bin/python3")) GTEST_FAIL() << "/usr/bin/python3 is absent (scripts/bootstrap.sh installs it)";
+    if (!std::filesystem::exists("/usr/bin/python3"))
+      GTEST_FAIL() << "/usr/bin/python3 is absent (scripts/bootstrap.sh installs it)";
     dir_ = std::filesystem::temp_directory_path() / ("maestro_oracle_" + std::to_string(::getpid()) + "_" +
                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
@@ -263,7 +264,8 @@ TEST_F(OracleTest, ThesisShapedCsvWithLnLatency) {
 }
 
 TEST(StudentizedRangeTest, MatchesScipyOverAGrid) {
-  if (!std::filesystem::exists("/usr/bin/python3")) GTEST_FAIL() << "/usr/bin/python3 is absent (scripts/bootstrap.sh installs it)";
+  if (!std::filesystem::exists("/usr/bin/python3"))
+    GTEST_FAIL() << "/usr/bin/python3 is absent (scripts/bootstrap.sh installs it)";
   const std::string command =
       "/usr/bin/python3 -c \"import json; from scipy.stats import studentized_range as s; "
       "print(json.dumps([[q, k, d, s.sf(q, k, d), s.ppf(0.95, k, d)] for q in (0.3, 1, 2.5, 4, 6, 9) "

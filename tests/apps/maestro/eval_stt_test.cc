@@ -167,7 +167,8 @@ TEST(EvalSttTest, FinanceQuestionsMeetTheWerTarget) {
 // Real recordings outside the finance domain: the auto fallback keeps them near the general model's accuracy.
 TEST(EvalSttTest, PocketsphinxTestdataWerIsReported) {
   const fs::path data = "/usr/share/pocketsphinx/test/data";
-  if (!fs::exists(data / "librivox")) GTEST_FAIL() << "pocketsphinx-testdata is not installed (scripts/bootstrap.sh installs it)";
+  if (!fs::exists(data / "librivox"))
+    GTEST_FAIL() << "pocketsphinx-testdata is not installed (scripts/bootstrap.sh installs it)";
   TempDir dir;
   std::ofstream manifest(dir.path() / "testdata.tsv");
   for (const char* set : {"librivox/transcription", "cards/cards.transcription"}) {

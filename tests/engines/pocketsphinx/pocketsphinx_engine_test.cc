@@ -153,7 +153,8 @@ TEST(PocketsphinxEngineTest, RejectsBadOptions) {
 TEST(PocketsphinxEngineTest, OutOfDomainSpeechFallsBackToTheGeneralModel) {
   const std::filesystem::path clip =
       "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav";
-  if (!std::filesystem::exists(clip)) GTEST_FAIL() << "pocketsphinx-testdata is not installed (scripts/bootstrap.sh installs it)";
+  if (!std::filesystem::exists(clip))
+    GTEST_FAIL() << "pocketsphinx-testdata is not installed (scripts/bootstrap.sh installs it)";
   std::ifstream in(clip, std::ios::binary);
   std::stringstream bytes;
   bytes << in.rdbuf();
