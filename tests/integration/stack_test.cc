@@ -18,6 +18,7 @@
 #include "common/http_url.h"
 #include "net/http_client.h"
 #include "net/multipart.h"
+#include "tests/support/maestro_process.h"
 #include "tests/support/test_support.h"
 
 namespace maestro {
@@ -196,76 +197,9 @@ TEST(StackFailureTest, DeadServiceGives502NamingTheHop) {
   EXPECT_NE(status.message().find("llm"), std::string::npos);
 }
 
-// Runs `maestro up` as a user would and reads its output until `pattern` appears.
-struct UpProcess {
-  pid_t pid = -1;
-  int out = -1;
-  std::string seen;
-
-  explicit UpProcess(std::vector<std::string> args) {
-    int fds[2];
-    EXPECT_EQ(pipe(fds), 0);
-    pid = fork();
-    if (pid == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      dup2(fds[1], STDERR_FILENO);
-      close(fds[0]);
-      std::vector<char*> argv;
-      std::string binary = testing::MaestroBinary();
-      argv.push_back(binary.data());
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    out = fds[0];
-  }
-  ~UpProcess() {
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-    close(out);
-  }
-  bool WaitFor(const std::string& text, std::chrono::seconds timeout = std::chrono::seconds(30)) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    char buffer[1024];
-    while (seen.find(text) == std::string::npos && std::chrono::steady_clock::now() < until) {
-      timeval tv{0, 100000};
-      fd_set set;
-      FD_ZERO(&set);
-      FD_SET(out, &set);
-      if (select(out + 1, &set, nullptr, nullptr, &tv) > 0) {
-        ssize_t n = read(out, buffer, sizeof(buffer));
-        if (n <= 0) break;
-        seen.append(buffer, static_cast<size_t>(n));
-      }
-    }
-    return seen.find(text) != std::string::npos;
-  }
-  // RETURNS the exit code (128 + signal when killed), or -1 when `up` is still running after `timeout` (it is then
-  // killed, so a hang fails the test instead of stalling the suite).
-  int Wait(std::chrono::seconds timeout = std::chrono::seconds(30)) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    int status = 0;
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() >= until) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        pid = -1;
-        return -1;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    pid = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-};
-
 TEST(UpCommandTest, StopsEverythingOnSigtermAndExitsZero) {
   if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
-  UpProcess up({"up", "--protocol", "rest", "--engines", "emulated", "--port", "0"});
+  testing::MaestroProcess up({"up", "--protocol", "rest", "--engines", "emulated", "--port", "0"});
   ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
   std::smatch match;
   ASSERT_TRUE(std::regex_search(up.seen, match, std::regex("stt: pid (\\d+)")));
@@ -277,7 +211,8 @@ TEST(UpCommandTest, StopsEverythingOnSigtermAndExitsZero) {
 
 TEST(UpCommandTest, UnderRestartNeverADeadChildIsReportedAndExitsNonZero) {
   if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
-  UpProcess up({"up", "--protocol", "rest", "--engines", "emulated", "--port", "0", "--restart", "never"});
+  testing::MaestroProcess up(
+      {"up", "--protocol", "rest", "--engines", "emulated", "--port", "0", "--restart", "never"});
   ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
   std::smatch match;
   ASSERT_TRUE(std::regex_search(up.seen, match, std::regex("tts: pid (\\d+)")));
@@ -288,7 +223,7 @@ TEST(UpCommandTest, UnderRestartNeverADeadChildIsReportedAndExitsNonZero) {
 
 TEST(UpCommandTest, ByDefaultADeadChildIsRestartedOnItsPortAndUpKeepsServing) {
   if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
-  UpProcess up({"up", "--protocol", "rest", "--engines", "emulated", "--port", "0"});
+  testing::MaestroProcess up({"up", "--protocol", "rest", "--engines", "emulated", "--port", "0"});
   ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
   std::smatch match;
   ASSERT_TRUE(std::regex_search(up.seen, match, std::regex("tts: pid (\\d+)")));

@@ -19,6 +19,7 @@
 #include "net/http_client.h"
 #include "net/multipart.h"
 #include "orchestrator/stack.h"
+#include "tests/support/maestro_process.h"
 #include "tests/support/test_support.h"
 #include "topology/run_command.h"
 
@@ -251,67 +252,10 @@ TEST_P(ReplicaFailureTest, ARestartedReplicaReceivesTrafficAgainWithinFiveSecond
 
 INSTANTIATE_TEST_SUITE_P(Protocols, ReplicaFailureTest, ::testing::Values("rest", "grpc", "thrift"));
 
-// `maestro up` as a user runs it, with its output read until a pattern appears.
-struct UpProcess {
-  pid_t pid = -1;
-  int out = -1;
-  std::string seen;
-
-  explicit UpProcess(std::vector<std::string> args, std::vector<std::string> prefix = {}) {
-    int fds[2];
-    EXPECT_EQ(pipe(fds), 0);
-    pid = fork();
-    if (pid == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      dup2(fds[1], STDERR_FILENO);
-      close(fds[0]);
-      std::vector<std::string> all = prefix;
-      all.push_back(testing::MaestroBinary());
-      all.insert(all.end(), args.begin(), args.end());
-      std::vector<char*> argv;
-      for (auto& arg : all) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    out = fds[0];
-  }
-  ~UpProcess() {
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-    close(out);
-  }
-  bool WaitFor(const std::string& text, std::chrono::seconds timeout = std::chrono::seconds(60)) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    char buffer[1024];
-    while (seen.find(text) == std::string::npos && std::chrono::steady_clock::now() < until) {
-      timeval tv{0, 100000};
-      fd_set set;
-      FD_ZERO(&set);
-      FD_SET(out, &set);
-      if (select(out + 1, &set, nullptr, nullptr, &tv) > 0) {
-        ssize_t n = read(out, buffer, sizeof(buffer));
-        if (n <= 0) break;
-        seen.append(buffer, static_cast<size_t>(n));
-      }
-    }
-    return seen.find(text) != std::string::npos;
-  }
-  int Wait() {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    pid = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-};
-
 const std::vector<std::string> kUpNetns = {"up", "--topology", "netns", "--engines", "emulated", "--protocol", "grpc"};
 
 TEST(NetnsUpTest, CtrlCRemovesEveryNamespace) {
-  UpProcess up(kUpNetns);
+  testing::MaestroProcess up(kUpNetns);
   ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
   EXPECT_NE(up.seen.find("Maestro is up at http://198."), std::string::npos) << up.seen;
   EXPECT_EQ(NamespacesOf(up.pid).size(), 5u);
@@ -322,7 +266,7 @@ TEST(NetnsUpTest, CtrlCRemovesEveryNamespace) {
 }
 
 TEST(NetnsUpTest, AfterKillNineTheChildrenDieAndCleanupRemovesTheNamespaces) {
-  UpProcess up(kUpNetns);
+  testing::MaestroProcess up(kUpNetns);
   ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
   std::smatch match;
   ASSERT_TRUE(std::regex_search(up.seen, match, std::regex("stt: pid (\\d+)")));
@@ -336,41 +280,41 @@ TEST(NetnsUpTest, AfterKillNineTheChildrenDieAndCleanupRemovesTheNamespaces) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_NE(kill(stt, 0), 0) << "the stt child outlived its parent";
-  UpProcess cleanup({"netns", "cleanup"});
+  testing::MaestroProcess cleanup({"netns", "cleanup"});
   EXPECT_EQ(cleanup.Wait(), 0);
   EXPECT_TRUE(NamespacesOf(pid).empty());
 }
 
 TEST(NetnsUpTest, WithoutCapNetAdminItFailsClearly) {
   // setpriv (util-linux) drops the capabilities from the bounding set, so even root lacks them after exec.
-  UpProcess up(kUpNetns,
-               {"/usr/bin/setpriv", "--bounding-set=-net_admin,-sys_admin", "--inh-caps=-net_admin,-sys_admin"});
+  testing::MaestroProcess up(
+      kUpNetns, {"/usr/bin/setpriv", "--bounding-set=-net_admin,-sys_admin", "--inh-caps=-net_admin,-sys_admin"});
   ASSERT_TRUE(up.WaitFor("CAP_NET_ADMIN", std::chrono::seconds(30))) << up.seen;
   EXPECT_NE(up.Wait(), 0);
 }
 
 TEST(NetnsBenchTest, EachNetworkProfileGetsItsOwnExperimentAndManifest) {
   testing::TempDir out;
-  UpProcess bench({"bench",
-                   "--network",
-                   "loopback,netns",
-                   "--engines",
-                   "emulated",
-                   "--protocols",
-                   "rest",
-                   "--scenarios",
-                   "simple",
-                   "--runs",
-                   "1",
-                   "--users",
-                   "2",
-                   "--duration",
-                   "1s",
-                   "--warmup",
-                   "0s",
-                   "--no-report",
-                   "--out",
-                   out.path().string()});
+  testing::MaestroProcess bench({"bench",
+                                 "--network",
+                                 "loopback,netns",
+                                 "--engines",
+                                 "emulated",
+                                 "--protocols",
+                                 "rest",
+                                 "--scenarios",
+                                 "simple",
+                                 "--runs",
+                                 "1",
+                                 "--users",
+                                 "2",
+                                 "--duration",
+                                 "1s",
+                                 "--warmup",
+                                 "0s",
+                                 "--no-report",
+                                 "--out",
+                                 out.path().string()});
   pid_t pid = bench.pid;
   EXPECT_TRUE(bench.WaitFor("== network netns", std::chrono::seconds(120))) << bench.seen;
   EXPECT_TRUE(bench.WaitFor("netns/manifest.json", std::chrono::seconds(120))) << bench.seen;
@@ -384,13 +328,13 @@ TEST(NetnsBenchTest, EachNetworkProfileGetsItsOwnExperimentAndManifest) {
     EXPECT_EQ(manifest["runs_completed"], 1);
   }
   EXPECT_TRUE(NamespacesOf(pid).empty());
-  UpProcess unknown({"bench", "--network", "moon", "--out", out.path().string()});
+  testing::MaestroProcess unknown({"bench", "--network", "moon", "--out", out.path().string()});
   EXPECT_TRUE(unknown.WaitFor("unknown network profile 'moon'", std::chrono::seconds(30))) << unknown.seen;
   EXPECT_EQ(unknown.Wait(), 2);
 }
 
 TEST(NetnsUpTest, LinkFlagsWithoutNetnsAreRefused) {
-  UpProcess up({"up", "--engines", "emulated", "--link-delay", "1ms"});
+  testing::MaestroProcess up({"up", "--engines", "emulated", "--link-delay", "1ms"});
   EXPECT_TRUE(up.WaitFor("need --topology netns", std::chrono::seconds(30))) << up.seen;
   EXPECT_EQ(up.Wait(), 2);
 }

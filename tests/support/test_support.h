@@ -36,7 +36,7 @@ std::string ReadFile(const std::filesystem::path& path);
 void WriteFile(const std::filesystem::path& path, const std::string& content);
 
 // The project owner's shared fixtures (../shared/data beside the repo, or $MAESTRO_SHARED_DATA), or "" when
-// absent: tests that need them skip.
+// absent. Only the *OnSharedData checks read them (scripts/check-shared-data.sh), never a ctest test.
 std::string SharedDataDir();
 
 }  // namespace maestro::testing
