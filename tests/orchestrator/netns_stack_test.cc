@@ -93,14 +93,20 @@ struct Outcome {
 // every request after a short settling time succeeds.
 class ReplicaFailureTest : public ::testing::TestWithParam<const char*> {};
 
-TEST_P(ReplicaFailureTest, KillingOneOfThreeSttReplicasFailsOnlyItsInFlightCalls) {
+// Three STT replicas of one worker at 100 ms per call, each on its own netns host, over `protocol`.
+StackOptions ThreeSttReplicas(const std::string& protocol) {
   StackOptions options;
   options.binary = testing::MaestroBinary();
-  options.protocol = GetParam();
+  options.protocol = protocol;
   options.topology = "netns";
   options.replicas = {{"stt", 3}};
   options.engine_options = {{"stt", {"service_ms=100", "workers=1"}}, {"tts", {"seconds=1"}}};
   options.maestro_flags = {"--max-inflight", "64", "--timeout", "6s"};
+  return options;
+}
+
+TEST_P(ReplicaFailureTest, KillingOneOfThreeSttReplicasFailsOnlyItsInFlightCalls) {
+  StackOptions options = ThreeSttReplicas(GetParam());
   Stack stack;
   auto started = stack.Start(options);
   ASSERT_TRUE(started.ok()) << started.ToString();
@@ -185,13 +191,7 @@ double RequestsServed(const std::string& host, uint16_t admin_port) {
 // Under `maestro up`'s restart policy a killed replica comes back on its address, and Maestro's balancing sends it
 // calls again within 5 s of the restart (issue #13's target).
 TEST_P(ReplicaFailureTest, ARestartedReplicaReceivesTrafficAgainWithinFiveSeconds) {
-  StackOptions options;
-  options.binary = testing::MaestroBinary();
-  options.protocol = GetParam();
-  options.topology = "netns";
-  options.replicas = {{"stt", 3}};
-  options.engine_options = {{"stt", {"service_ms=100", "workers=1"}}, {"tts", {"seconds=1"}}};
-  options.maestro_flags = {"--max-inflight", "64", "--timeout", "6s"};
+  StackOptions options = ThreeSttReplicas(GetParam());
   options.restart = true;
   options.restart_backoff = std::chrono::milliseconds(100);
   Stack stack;

@@ -23,6 +23,7 @@ MaestroProcess::MaestroProcess(std::vector<std::string> args, std::vector<std::s
     all.push_back(MaestroBinary());
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(all.size() + 1);
     for (auto& arg : all) argv.push_back(arg.data());
     argv.push_back(nullptr);
     execv(argv[0], argv.data());
