@@ -83,6 +83,7 @@ class Progress {
         "[{}/{}] {:<28} {:>8.1f} req/s  p50 {:>8.2f} ms  p99 {:>8.2f} ms  errors {:.2f}%", index + 1, total_runs_,
         current_, load.throughput_rps(), load.latency.count() ? load.latency.ValueAtPercentile(50) / 1e6 : 0.0,
         load.latency.count() ? load.latency.ValueAtPercentile(99) / 1e6 : 0.0, 100 * load.error_rate());
+    if (load.unfinished > 0) line += fmt::format("  unfinished {}", load.unfinished);
     if (load.generator_bottleneck) line += "  (load generator saturated)";
     std::cout << (tty_ ? "\r\033[K" : "") << line << std::endl;
     done_ = index + 1;

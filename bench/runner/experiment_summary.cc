@@ -49,7 +49,8 @@ std::string FormatExperimentSummary(const std::vector<RunRecord>& records) {
 
 std::vector<std::string> MachineWarnings(const std::vector<RunRecord>& records, unsigned cores) {
   const double capacity = 100.0 * std::max(1u, cores);
-  int busy_machine = 0, busy_loadgen = 0, saturated = 0;
+  int busy_machine = 0, busy_loadgen = 0, saturated = 0, unfinished_runs = 0;
+  uint64_t most_unfinished = 0;
   double worst_other = 0, worst_load = 0, worst_loadgen = 0;
   for (const auto& record : records) {
     if (record.other_cpu_percent > kOtherCpuLimit * capacity) {
@@ -64,6 +65,10 @@ std::vector<std::string> MachineWarnings(const std::vector<RunRecord>& records, 
       }
     }
     saturated += record.load.generator_bottleneck ? 1 : 0;
+    if (record.load.unfinished > 0) {
+      ++unfinished_runs;
+      most_unfinished = std::max(most_unfinished, record.load.unfinished);
+    }
   }
   std::vector<std::string> warnings;
   const auto runs = records.size();
@@ -84,6 +89,13 @@ std::vector<std::string> MachineWarnings(const std::vector<RunRecord>& records, 
         fmt::format("load generator saturated in {} of {} runs (its busiest thread above 85% of a "
                     "core): those runs measure the generator, not the services",
                     saturated, runs));
+  }
+  if (unfinished_runs > 0) {
+    warnings.push_back(fmt::format(
+        "unfinished requests in {} of {} runs (up to {} in one run): slower than the window plus the timeout, they "
+        "are neither successes nor errors, so those runs' throughput, latency and error rate understate how slow "
+        "the services were",
+        unfinished_runs, runs, most_unfinished));
   }
   return warnings;
 }

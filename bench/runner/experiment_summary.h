@@ -15,7 +15,8 @@ inline constexpr double kOtherCpuLimit = 0.20;    // processes outside the exper
 inline constexpr double kLoadgenCpuLimit = 0.25;  // the load generator itself, competing with the services
 
 // Warnings about the machine during the runs: other processes' CPU above kOtherCpuLimit of the machine, the load
-// generator above kLoadgenCpuLimit of it, or its busiest thread saturated (LoadSummary::generator_bottleneck).
+// generator above kLoadgenCpuLimit of it, its busiest thread saturated (LoadSummary::generator_bottleneck), or
+// requests left unfinished (LoadSummary::unfinished: they count neither as successes nor as errors).
 // One line per kind, naming how many runs and the worst value; empty when every run was clean.
 std::vector<std::string> MachineWarnings(const std::vector<RunRecord>& records, unsigned cores);
 

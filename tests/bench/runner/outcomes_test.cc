@@ -106,5 +106,16 @@ TEST(OutcomesTest, BusyMachineAndBusyGeneratorAreWarnedAbout) {
   EXPECT_NE(warnings[2].find("saturated in 1 of 3 runs"), std::string::npos) << warnings[2];
 }
 
+// A run so slow that no request ended in its window reads "0 req/s, 0% errors": the warning says why.
+TEST(OutcomesTest, RunsThatLeftRequestsUnfinishedAreWarnedAbout) {
+  RunRecord quick, stuck;
+  stuck.load.unfinished = 4;
+  EXPECT_TRUE(MachineWarnings({quick}, 2).empty());
+  const auto warnings = MachineWarnings({quick, stuck}, 2);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("unfinished requests in 1 of 2 runs (up to 4 in one run)"), std::string::npos)
+      << warnings[0];
+}
+
 }  // namespace
 }  // namespace maestro::bench
