@@ -32,8 +32,9 @@ std::string FormatExperimentSummary(const std::vector<RunRecord>& records) {
       fmt::format("{:<22} {:<8} {:>4} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9} {:>11}\n", "scenario", "protocol",
                   "runs", "req/s", "mean ms", "p90 ms", "p99 ms", "errors", "CPU %", "RSS MB", "TTFA p50 ms");
   for (const auto& [key, cell] : cells) {
-    auto ms = [&](double percentile) {
-      return cell.latency.count() ? cell.latency.ValueAtPercentile(percentile) / 1e6 : 0;
+    const auto& latency = cell.latency;  // a lambda may not capture a structured binding before clang 16
+    auto ms = [&latency](double percentile) {
+      return latency.count() ? latency.ValueAtPercentile(percentile) / 1e6 : 0;
     };
     double error_rate = cell.requests ? static_cast<double>(cell.errors) / static_cast<double>(cell.requests) : 0;
     const double ttfa = cell.first_byte.count() ? cell.first_byte.ValueAtPercentile(50) / 1e6 : 0;
