@@ -34,7 +34,7 @@ std::string FormatExperimentSummary(const std::vector<RunRecord>& records) {
   for (const auto& [key, cell] : cells) {
     const auto& latency = cell.latency;  // a lambda may not capture a structured binding before clang 16
     auto ms = [&latency](double percentile) {
-      return latency.count() ? latency.ValueAtPercentile(percentile) / 1e6 : 0;
+      return latency.count() ? static_cast<double>(latency.ValueAtPercentile(percentile)) / 1e6 : 0.0;
     };
     double error_rate = cell.requests ? static_cast<double>(cell.errors) / static_cast<double>(cell.requests) : 0;
     const double ttfa = cell.first_byte.count() ? cell.first_byte.ValueAtPercentile(50) / 1e6 : 0;
