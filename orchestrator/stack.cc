@@ -12,6 +12,7 @@
 #include <cstring>
 #include <thread>
 
+#include "domain/service_kind.h"
 #include "net/http_client.h"
 
 namespace maestro {
@@ -165,11 +166,15 @@ Status Stack::Start(const StackOptions& options) {
                                     maestro_host->address + ":" + std::to_string(options.port)};
   if (options.protocol == "inproc") {
     serve.insert(serve.end(), {"--stt", options.stt_engine, "--llm", options.llm_engine, "--tts", options.tts_engine});
-    for (const char* kind : {"stt", "llm", "tts"}) add_engine_options(serve, kind, std::string("--") + kind + "-opt");
+    for (ServiceKind service : kServiceKinds) {
+      const std::string kind = ServiceKindName(service);
+      add_engine_options(serve, kind, "--" + kind + "-opt");
+    }
   } else {
     const std::map<std::string, std::string> engines = {
         {"stt", options.stt_engine}, {"llm", options.llm_engine}, {"tts", options.tts_engine}};
-    for (const char* kind : {"stt", "llm", "tts"}) {
+    for (ServiceKind service : kServiceKinds) {
+      const std::string kind = ServiceKindName(service);
       auto wanted = options.replicas.find(kind);
       int replicas = wanted == options.replicas.end() ? 1 : wanted->second;
       if (replicas < 1 || replicas > 64) {
@@ -178,7 +183,7 @@ Status Stack::Start(const StackOptions& options) {
       }
       std::string addresses;
       for (int replica = 0; replica < replicas; ++replica) {
-        std::string name = replicas == 1 ? std::string(kind) : kind + std::to_string(replica);
+        std::string name = replicas == 1 ? kind : kind + std::to_string(replica);
         auto host = PlaceHost(name);
         if (!host.ok()) {
           Stop();
@@ -197,7 +202,7 @@ Status Stack::Start(const StackOptions& options) {
         }
         addresses += (addresses.empty() ? "" : ",") + host->address + ":" + std::to_string(process->port);
       }
-      serve.push_back(std::string("--") + kind);
+      serve.push_back("--" + kind);
       serve.push_back(addresses);
     }
   }

@@ -5,6 +5,7 @@
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
 #include "common/logging.h"
+#include "domain/service_kind.h"
 #include "engines/engine_registry.h"
 #include "net/admin_routes.h"
 #include "net/http_server.h"
@@ -66,8 +67,9 @@ RegisterCommand serve_command(
                       "TTS service HOST:PORT, a comma-separated list, or NAME:PORT (every address; balanced); inproc: "
                       "an engine name")
           ->envname("MAESTRO_TTS");
-      for (const char* kind : {"stt", "llm", "tts"}) {
-        command.add_option(std::string("--") + kind + "-opt", flags->engine_options[kind],
+      for (ServiceKind service : kServiceKinds) {
+        const std::string kind = ServiceKindName(service);
+        command.add_option("--" + kind + "-opt", flags->engine_options[kind],
                            std::string("inproc only: ") + kind + " engine option key=value (repeatable)");
       }
       command.add_option("--listen", flags->listen, "HOST:PORT for POST /assist")->envname("MAESTRO_LISTEN");

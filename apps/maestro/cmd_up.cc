@@ -7,6 +7,8 @@
 #include "apps/maestro/command_registry.h"
 #include "apps/maestro/topology_flags.h"
 #include "common/logging.h"
+#include "common/parse_number.h"
+#include "domain/service_kind.h"
 #include "orchestrator/engine_sets.h"
 #include "orchestrator/stack.h"
 
@@ -37,17 +39,14 @@ struct UpFlags {
 Result<std::map<std::string, int>> ParseReplicas(const std::vector<std::string>& items) {
   std::map<std::string, int> replicas;
   for (const auto& item : items) {
-    auto equals = item.find('=');
-    std::string kind = item.substr(0, equals);
-    int count = 0;
-    try {
-      count = equals == std::string::npos ? 0 : std::stoi(item.substr(equals + 1));
-    } catch (const std::exception&) {
-    }
-    if ((kind != "stt" && kind != "llm" && kind != "tts") || count < 1 || count > 64) {
+    const auto equals = item.find('=');
+    const auto kind = ParseServiceKind(std::string_view(item).substr(0, equals));
+    const auto count =
+        equals == std::string::npos ? std::nullopt : ParseNumber<int>(std::string_view(item).substr(equals + 1));
+    if (!kind || !count || *count < 1 || *count > 64) {
       return InvalidArgument("--replicas takes stt=N,llm=N,tts=N with N in 1..64, not '" + item + "'");
     }
-    replicas[kind] = count;
+    replicas[ServiceKindName(*kind)] = *count;
   }
   return replicas;
 }
@@ -66,9 +65,10 @@ RegisterCommand up_command(
           ->envname("MAESTRO_ENGINES")
           ->check(CLI::IsMember(EngineSetNames()));
       command.add_option("--port", flags->port, "Maestro's port (0 picks one)")->envname("MAESTRO_PORT");
-      for (const char* kind : {"stt", "llm", "tts"}) {
-        command.add_option(std::string("--") + kind + "-opt", flags->engine_options[kind],
-                           std::string(kind) + " engine option key=value (repeatable)");
+      for (ServiceKind service : kServiceKinds) {
+        const std::string kind = ServiceKindName(service);
+        command.add_option("--" + kind + "-opt", flags->engine_options[kind],
+                           kind + " engine option key=value (repeatable)");
       }
       command.add_option("--max-inflight", flags->max_inflight, "/assist requests Maestro processes at once")
           ->envname("MAESTRO_MAX_INFLIGHT")
