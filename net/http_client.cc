@@ -81,11 +81,49 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
   }
 
   asio::awaitable<void> Run(std::unique_ptr<Connection> connection, HttpRequest request, Deadline deadline,
-                            std::function<void(Result<HttpResponse>)> done);
+                            BodySink on_body, std::function<void(Result<HttpResponse>)> done);
+  // Reads a 2xx body piece by piece into `on_body`. RETURNS the error that ended it (none when it ended whole
+  // or `on_body` refused a piece, which sets `stopped`).
+  asio::awaitable<boost::system::error_code> Stream(Connection& connection, const Deadline& deadline,
+                                                    http::response_parser<http::string_body>& parser,
+                                                    const BodySink& on_body, bool& stopped);
+  Status Failure(const boost::system::error_code& ec) const;
+  void Spawn(HttpRequest request, Deadline deadline, BodySink on_body, std::function<void(Result<HttpResponse>)> done);
 };
 
+Status HttpClient::Impl::Failure(const boost::system::error_code& ec) const {
+  if (ec == beast::error::timeout) {
+    return DeadlineExceeded("no answer from " + host + ":" + std::to_string(endpoint.port()) + " before the deadline");
+  }
+  if (ec == http::error::body_limit) {
+    return Status(StatusCode::kPayloadTooLarge, "response above " + std::to_string(options.body_limit) + " bytes");
+  }
+  return Unavailable("exchange with " + host + ":" + std::to_string(endpoint.port()) + " failed: " + ec.message());
+}
+
+asio::awaitable<boost::system::error_code> HttpClient::Impl::Stream(Connection& connection, const Deadline& deadline,
+                                                                    http::response_parser<http::string_body>& parser,
+                                                                    const BodySink& on_body, bool& stopped) {
+  boost::system::error_code ec;
+  while (!parser.is_done()) {
+    auto idle_limit = Deadline::Clock::now() + kStreamIdleLimit;
+    connection.stream.expires_at(deadline.never() ? idle_limit : std::min(deadline.at(), idle_limit));
+    co_await http::async_read_some(connection.stream, connection.buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return ec;
+    std::string data = std::move(parser.get().body());
+    parser.get().body().clear();
+    if (!data.empty() && !on_body(parser.get(), data)) {
+      stopped = true;
+      co_return ec;
+    }
+  }
+  co_return ec;
+}
+
 asio::awaitable<void> HttpClient::Impl::Run(std::unique_ptr<Connection> connection, HttpRequest request,
-                                            Deadline deadline, std::function<void(Result<HttpResponse>)> done) {
+                                            Deadline deadline, BodySink on_body,
+                                            std::function<void(Result<HttpResponse>)> done) {
   auto self = shared_from_this();
   auto executor = co_await asio::this_coro::executor;
   boost::system::error_code ec;
@@ -117,6 +155,23 @@ asio::awaitable<void> HttpClient::Impl::Run(std::unique_ptr<Connection> connecti
     co_await http::async_write(connection->stream, request, asio::redirect_error(asio::use_awaitable, ec));
     http::response_parser<http::string_body> parser;
     parser.body_limit(options.body_limit);
+    if (!ec && on_body) {
+      co_await http::async_read_header(connection->stream, connection->buffer, parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec && parser.get().result_int() < 300) {
+        bool stopped = false;
+        ec = co_await Stream(*connection, deadline, parser, on_body, stopped);
+        if (!ec) {
+          HttpResponse head = parser.release();
+          Release(!stopped && head.keep_alive() ? std::move(connection) : nullptr);
+          done(std::move(head));
+        } else {
+          Release(nullptr);
+          done(Failure(ec));
+        }
+        co_return;
+      }
+    }
     if (!ec) {
       co_await http::async_read(connection->stream, connection->buffer, parser,
                                 asio::redirect_error(asio::use_awaitable, ec));
@@ -134,13 +189,7 @@ asio::awaitable<void> HttpClient::Impl::Run(std::unique_ptr<Connection> connecti
     connection.reset();
     if (stale && attempt == 0) continue;
     Release(nullptr);
-    if (ec == beast::error::timeout) {
-      done(DeadlineExceeded("no answer from " + host + ":" + std::to_string(endpoint.port()) + " before the deadline"));
-    } else if (ec == http::error::body_limit) {
-      done(Status(StatusCode::kPayloadTooLarge, "response above " + std::to_string(options.body_limit) + " bytes"));
-    } else {
-      done(Unavailable("exchange with " + host + ":" + std::to_string(endpoint.port()) + " failed: " + ec.message()));
-    }
+    done(Failure(ec));
     co_return;
   }
 }
@@ -168,17 +217,27 @@ HttpClient::~HttpClient() {
   for (auto& thread : impl_->threads) thread.join();
 }
 
-void HttpClient::Send(HttpRequest request, Deadline deadline, std::function<void(Result<HttpResponse>)> done) {
-  request.set(http::field::host, impl_->host + ":" + std::to_string(impl_->endpoint.port()));
+void HttpClient::Impl::Spawn(HttpRequest request, Deadline deadline, BodySink on_body,
+                             std::function<void(Result<HttpResponse>)> done) {
+  request.set(http::field::host, host + ":" + std::to_string(endpoint.port()));
   request.prepare_payload();
-  auto impl = impl_;
-  impl->Acquire([impl, request = std::move(request), deadline, done = std::move(done)](
-                    std::unique_ptr<Connection> connection, bool granted) mutable {
+  Acquire([impl = shared_from_this(), request = std::move(request), deadline, on_body = std::move(on_body),
+           done = std::move(done)](std::unique_ptr<Connection> connection, bool granted) mutable {
     if (!granted) return done(Unavailable("client shut down"));
     auto executor = connection ? connection->stream.get_executor() : asio::make_strand(impl->io);
-    asio::co_spawn(executor, impl->Run(std::move(connection), std::move(request), deadline, std::move(done)),
+    asio::co_spawn(executor,
+                   impl->Run(std::move(connection), std::move(request), deadline, std::move(on_body), std::move(done)),
                    asio::detached);
   });
+}
+
+void HttpClient::Send(HttpRequest request, Deadline deadline, std::function<void(Result<HttpResponse>)> done) {
+  impl_->Spawn(std::move(request), deadline, nullptr, std::move(done));
+}
+
+void HttpClient::SendStreaming(HttpRequest request, Deadline deadline, BodySink on_body,
+                               std::function<void(Result<HttpResponse>)> done) {
+  impl_->Spawn(std::move(request), deadline, std::move(on_body), std::move(done));
 }
 
 Result<HttpResponse> HttpClient::SendBlocking(HttpRequest request, Deadline deadline) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/deadline.h"
 #include "common/status.h"
@@ -35,6 +36,20 @@ class HttpClient {
   // A stale keep-alive connection is retried once on a fresh one.
   // THREAD-SAFETY: safe to call concurrently.
   void Send(HttpRequest request, Deadline deadline, std::function<void(Result<HttpResponse>)> done);
+
+  // Receives a streamed response: `head` is the response's status and headers (its body empty), `data` the next
+  // bytes of the body as they arrive, de-chunked. RETURNS false to stop reading; the connection is then closed.
+  using BodySink = std::function<bool(const HttpResponse& head, std::string_view data)>;
+
+  // Sends `request` like Send, but hands a 2xx response's body to `on_body` piece by piece as it arrives, and then
+  // calls `done` with the head (body empty), also after `on_body` refused a piece. A response of any other
+  // status is read whole and handed to `done` with its body; `on_body` is not called. Bodies count against
+  // body_limit in total. With no deadline, a stream that sends nothing for kStreamIdleLimit fails with
+  // kDeadlineExceeded. Errors after the first piece come through `done` like Send's.
+  // THREAD-SAFETY: as Send; `on_body` runs on the client's thread, never concurrently with itself.
+  void SendStreaming(HttpRequest request, Deadline deadline, BodySink on_body,
+                     std::function<void(Result<HttpResponse>)> done);
+  static constexpr std::chrono::seconds kStreamIdleLimit{120};
 
   // Blocking form for tools and tests. Never call it from `done`.
   Result<HttpResponse> SendBlocking(HttpRequest request, Deadline deadline);

@@ -8,8 +8,8 @@
 #include <boost/beast/http.hpp>
 
 #include "audio/wav.h"
+#include "net/outbox.h"
 #include "orchestrator/assist_server.h"
-#include "orchestrator/outbox.h"
 #include "orchestrator/stream_events.h"
 #include "orchestrator/upload.h"
 #include "orchestrator/web_page.h"
@@ -37,7 +37,7 @@ struct StreamItem {
 
 // Carries the pipeline's callbacks (engine threads) onto the connection's loop.
 StreamListener ListenOn(std::shared_ptr<net::ConnectionContext> context, asio::any_io_executor executor,
-                        std::shared_ptr<Outbox<StreamItem>> outbox, bool ndjson) {
+                        std::shared_ptr<net::Outbox<StreamItem>> outbox, bool ndjson) {
   auto post = [context, executor, outbox](StreamItem item) {
     context->Post(executor, [outbox, item = std::move(item)]() mutable { outbox->Push(std::move(item)); });
   };
@@ -132,7 +132,7 @@ asio::awaitable<void> StreamRoutes::ServeAssistStream(net::HttpRequest request, 
   }
   const bool ndjson = Accepts(request, "application/x-ndjson");
   auto executor = stream->get_executor();
-  auto outbox = std::make_shared<Outbox<StreamItem>>(executor);
+  auto outbox = std::make_shared<net::Outbox<StreamItem>>(executor);
   auto call = pipeline_.Assist(std::move(clip).value(), RequestDeadline(request, options_.timeout),
                                ListenOn(context, executor, outbox, ndjson));
 

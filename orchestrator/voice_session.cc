@@ -9,8 +9,8 @@
 #include <boost/beast/websocket.hpp>
 
 #include "audio/wav.h"
+#include "net/outbox.h"
 #include "orchestrator/assist_server.h"
-#include "orchestrator/outbox.h"
 #include "orchestrator/stream_events.h"
 #include "orchestrator/stream_routes.h"
 
@@ -251,7 +251,7 @@ class VoiceSession : public std::enable_shared_from_this<VoiceSession> {
   std::shared_ptr<net::ConnectionContext> context_;
   asio::any_io_executor executor_;
   // Everything below is touched only on executor_.
-  Outbox<OutMessage> outbox_;
+  net::Outbox<OutMessage> outbox_;
   size_t outbox_bytes_ = 0;
   audio::UtteranceDetector detector_;
   std::shared_ptr<StreamHandle> call_;

@@ -29,6 +29,13 @@ struct TransportOptions {
   int max_inflight = 1024;
   // Server worker threads; 0 picks the number of cores.
   int server_threads = 0;
+  // Streamed answers (GenerateStreaming): how much of an answer a server holds for a client that reads slower
+  // than the engine writes; beyond it the generation stops with kOverloaded.
+  size_t stream_buffer_bytes = 1u << 20;
+  // Thrift only (its streams are chunked calls, docs/rpc-transports.md): streams open at once (more get
+  // kOverloaded), and how long a stream may go without a generate_next before it is cancelled and reclaimed.
+  int thrift_max_streams = 256;
+  int thrift_stream_idle_ms = 30000;
   // Thrift only: "buffered" (the original system's default) or "framed"; "binary" or "compact".
   std::string thrift_transport = "buffered";
   std::string thrift_protocol = "binary";

@@ -1,7 +1,9 @@
 #include "engines/emulated/emulated_engines.h"
 
 #include <cmath>
+#include <memory>
 #include <random>
+#include <string_view>
 #include <vector>
 
 #include "audio/wav.h"
@@ -47,31 +49,69 @@ class EmulatedSpeechToText final : public SpeechToText {
 
 class EmulatedLanguageModel final : public LanguageModel {
  public:
-  EmulatedLanguageModel(ServiceTimeConfig time, int words) : time_(time) {
+  EmulatedLanguageModel(ServiceTimeConfig time, int words, double piece_ms) : time_(time) {
     static const char* kVocabulary[] = {"the",    "index",  "rose",    "fell",   "percent",  "shares",
                                         "market", "return", "risk",    "income", "fixed",    "stock",
                                         "price",  "ticker", "company", "year",   "dividend", "volatility"};
     std::mt19937_64 rng(time.seed);
     for (int i = 0; i < words; ++i) {
       if (i > 0) answer_ += ' ';
-      answer_ += kVocabulary[rng() % std::size(kVocabulary)];
+      pieces_.emplace_back((i > 0 ? " " : "") + std::string(kVocabulary[rng() % std::size(kVocabulary)]));
+      answer_ += pieces_.back().substr(i > 0 ? 1 : 0);
     }
+    if (piece_ms > 0) pace_ = std::make_unique<ServiceTime>(ServiceTimeConfig{.mean_ms = piece_ms});
   }
 
   void Generate(GenerationRequest request, Deadline deadline, Callback<Generation> done) override {
-    if (request.prompt.empty()) return done(InvalidArgument("empty prompt"));
-    if (request.prompt.size() > kMaxPromptBytes) {
-      return done(Status(StatusCode::kPayloadTooLarge, "prompt above 64 KiB"));
-    }
+    // A paced answer takes as long unary as streamed: the unary caller waits for the last piece.
+    if (pace_)
+      return GenerateStreaming(
+          std::move(request), deadline, [](std::string_view) { return true; }, done);
+    if (auto status = Check(request); !status.ok()) return done(status);
     time_.Schedule([this, deadline, done = std::move(done)] {
       if (deadline.expired()) return done(DeadlineExceeded("emulated llm ran past the deadline"));
       done(Generation{answer_, "en", {"emulated"}});
     });
   }
 
+  void GenerateStreaming(GenerationRequest request, Deadline deadline, PieceSink on_piece,
+                         Callback<Generation> done) override {
+    if (!pace_) return LanguageModel::GenerateStreaming(std::move(request), deadline, std::move(on_piece), done);
+    if (auto status = Check(request); !status.ok()) return done(status);
+    auto call = std::make_shared<PacedCall>(PacedCall{deadline, std::move(on_piece), std::move(done), {}, 0});
+    time_.Schedule([this, call] { Emit(call); });
+  }
+
  private:
+  struct PacedCall {
+    Deadline deadline;
+    PieceSink on_piece;
+    Callback<Generation> done;
+    std::string text;  // what was handed over so far
+    size_t next = 0;
+  };
+
+  static Status Check(const GenerationRequest& request) {
+    if (request.prompt.empty()) return InvalidArgument("empty prompt");
+    if (request.prompt.size() > kMaxPromptBytes) return Status(StatusCode::kPayloadTooLarge, "prompt above 64 KiB");
+    return Status::Ok();
+  }
+
+  // Hands over the next piece, then waits piece_ms for the one after it.
+  void Emit(const std::shared_ptr<PacedCall>& call) {
+    if (call->deadline.expired()) return call->done(DeadlineExceeded("emulated llm ran past the deadline"));
+    if (call->next == pieces_.size()) return call->done(Generation{answer_, "en", {"emulated"}});
+    const std::string& piece = pieces_[call->next++];
+    if (!call->on_piece(piece)) return call->done(Generation{call->text, "en", {"emulated"}});
+    call->text += piece;
+    if (call->next == pieces_.size()) return call->done(Generation{answer_, "en", {"emulated"}});
+    pace_->Schedule([this, call] { Emit(call); });
+  }
+
   ServiceTime time_;
   std::string answer_;
+  std::vector<std::string> pieces_;    // the answer word by word, each but the first with its leading space
+  std::unique_ptr<ServiceTime> pace_;  // piece_ms between pieces; null when the answer comes whole
 };
 
 class EmulatedTextToSpeech final : public TextToSpeech {
@@ -118,8 +158,10 @@ Result<std::unique_ptr<LanguageModel>> CreateLanguageModel(EngineOptions options
   if (!time.ok()) return time.status();
   auto words = TakeCount(options, "words", 50, 100000);
   if (!words.ok()) return words.status();
+  auto piece_ms = TakeCount(options, "piece_ms", 0, 60000);
+  if (!piece_ms.ok()) return piece_ms.status();
   if (auto status = RejectUnknownOptions(options, "emulated llm"); !status.ok()) return status;
-  return std::unique_ptr<LanguageModel>(new EmulatedLanguageModel(*time, static_cast<int>(*words)));
+  return std::unique_ptr<LanguageModel>(new EmulatedLanguageModel(*time, static_cast<int>(*words), *piece_ms));
 }
 
 Result<std::unique_ptr<TextToSpeech>> CreateTextToSpeech(EngineOptions options) {
@@ -135,7 +177,7 @@ void Register(EngineRegistry& registry) {
   const char* common = "EMULATED stand-in for protocol measurements; options service_ms, sd_ms, mode=sleep|busy, seed";
   registry.RegisterStt("emulated", std::string(common) + ", transcript",
                        [](const EngineOptions& o) { return CreateSpeechToText(o); });
-  registry.RegisterLlm("emulated", std::string(common) + ", words",
+  registry.RegisterLlm("emulated", std::string(common) + ", words, piece_ms",
                        [](const EngineOptions& o) { return CreateLanguageModel(o); });
   registry.RegisterTts("emulated", std::string(common) + ", seconds",
                        [](const EngineOptions& o) { return CreateTextToSpeech(o); });

@@ -10,13 +10,17 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -50,6 +54,89 @@ inline std::future<Result<Generation>> StartGenerate(LanguageModel& llm, Generat
   return future;
 }
 
+// What a client's GenerateStreaming delivered: the pieces with their arrival times, and the outcome.
+struct StreamRecord {
+  std::vector<std::string> pieces;
+  std::vector<std::chrono::steady_clock::time_point> arrived;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point finished;
+  std::optional<Result<Generation>> outcome;
+
+  std::string Joined() const {
+    std::string text;
+    for (const auto& piece : pieces) text += piece;
+    return text;
+  }
+};
+
+// Streams a generation and waits for it; the sink accepts `accept` pieces, then refuses.
+inline StreamRecord StreamBlocking(LanguageModel& llm, GenerationRequest request, Deadline deadline,
+                                   size_t accept = SIZE_MAX) {
+  auto record = std::make_shared<StreamRecord>();
+  auto finished = std::make_shared<std::promise<void>>();
+  auto future = finished->get_future();
+  llm.GenerateStreaming(
+      std::move(request), deadline,
+      [record, accept](std::string_view piece) {
+        if (record->pieces.size() >= accept) return false;
+        record->pieces.emplace_back(piece);
+        record->arrived.push_back(std::chrono::steady_clock::now());
+        return true;
+      },
+      [record, finished](Result<Generation> result) {
+        record->finished = std::chrono::steady_clock::now();
+        record->outcome.emplace(std::move(result));
+        finished->set_value();
+      });
+  future.wait();
+  return *record;
+}
+
+// Wraps the served engine to watch streaming generations from the server's side: how many pieces the engine
+// produced, whether the transport refused one (the client cancelled), and when the engine finished.
+class WatchedLlm final : public LanguageModel {
+ public:
+  explicit WatchedLlm(LanguageModel& inner) : inner_(inner) {}
+  void Generate(GenerationRequest request, Deadline deadline, Callback<Generation> done) override {
+    inner_.Generate(std::move(request), deadline, std::move(done));
+  }
+  void GenerateStreaming(GenerationRequest request, Deadline deadline, PieceSink on_piece,
+                         Callback<Generation> done) override {
+    inner_.GenerateStreaming(
+        std::move(request), deadline,
+        [this, on_piece = std::move(on_piece)](std::string_view piece) {
+          pieces.fetch_add(1);
+          bool accepted = on_piece(piece);
+          if (!accepted) refused.store(true);
+          return accepted;
+        },
+        [this, done = std::move(done)](Result<Generation> result) {
+          {
+            std::lock_guard lock(mutex_);
+            last_code_ = result.status().code();
+            finished_ = true;
+          }
+          finished_cv_.notify_all();
+          done(std::move(result));
+        });
+  }
+  // RETURNS the status code of the engine's last finished generation, or nullopt if none finished in `within`.
+  std::optional<StatusCode> WaitFinished(std::chrono::milliseconds within) {
+    std::unique_lock lock(mutex_);
+    if (!finished_cv_.wait_for(lock, within, [this] { return finished_; })) return std::nullopt;
+    return last_code_;
+  }
+  std::atomic<int> pieces{0};
+  std::atomic<bool> refused{false};
+
+ private:
+  LanguageModel& inner_;
+  std::mutex mutex_;
+  std::condition_variable finished_cv_;
+  bool finished_ = false;
+  StatusCode last_code_ = StatusCode::kOk;
+};
+
 // Engine views that forward to an engine owned elsewhere: what the inproc registry entry hands out.
 class ForwardingStt final : public SpeechToText {
  public:
@@ -67,6 +154,10 @@ class ForwardingLlm : public LanguageModel {
   explicit ForwardingLlm(LanguageModel& inner) : inner_(inner) {}
   void Generate(GenerationRequest request, Deadline deadline, Callback<Generation> done) override {
     inner_.Generate(std::move(request), deadline, std::move(done));
+  }
+  void GenerateStreaming(GenerationRequest request, Deadline deadline, PieceSink on_piece,
+                         Callback<Generation> done) override {
+    inner_.GenerateStreaming(std::move(request), deadline, std::move(on_piece), std::move(done));
   }
 
  private:
@@ -225,6 +316,16 @@ class TransportConformanceTest : public ::testing::TestWithParam<TransportCase> 
 
   static Deadline Seconds(int seconds) { return Deadline::In(std::chrono::seconds(seconds)); }
 
+  // Keeps `engine` until after the servers are gone: a server waits for its engine's pending streams, so an engine
+  // must not die first even when a test fails half-way.
+  template <typename Engine>
+  Engine& Keep(std::unique_ptr<Engine> engine) {
+    Engine& kept = *engine;
+    kept_.push_back(std::shared_ptr<Engine>(std::move(engine)));
+    return kept;
+  }
+
+  std::vector<std::shared_ptr<void>> kept_;  // before the servers, so destroyed after them
   std::unique_ptr<Transport> transport_;
   std::vector<std::unique_ptr<ServiceServer>> servers_;
 
@@ -350,6 +451,103 @@ TEST_P(TransportConformanceTest, TwoHundredConcurrentCallsAllSucceed) {
     if (!result.ok()) ADD_FAILURE() << result.status().ToString();
   }
   EXPECT_EQ(ok, kCalls);
+}
+
+TEST_P(TransportConformanceTest, StreamsPiecesBeforeTheAnswerIsComplete) {
+  // 20 words, one every 40 ms: the answer takes about 760 ms to write after its first word.
+  auto& engine = Keep(EmulatedLlm({{"words", "20"}, {"piece_ms", "40"}}));
+  auto llm = Client(engine);
+  ASSERT_TRUE(llm);
+  auto unary = GenerateBlocking(*llm, {.prompt = "whole"}, Seconds(10));
+  ASSERT_TRUE(unary.ok()) << unary.status().ToString();
+
+  auto record = StreamBlocking(*llm, {.prompt = "stream it"}, Seconds(10));
+  ASSERT_TRUE(record.outcome && record.outcome->ok()) << record.outcome->status().ToString();
+  const Generation& answer = record.outcome->value();
+  EXPECT_EQ(answer.text, unary->text);
+  EXPECT_EQ(record.Joined(), answer.text) << "the pieces must concatenate to the answer";
+  EXPECT_EQ(answer.language, "en");
+  EXPECT_EQ(answer.sources, std::vector<std::string>{"emulated"});
+  // Pieces that arrive while a write is in flight may be joined, but most must cross on their own.
+  EXPECT_GE(record.pieces.size(), 5u);
+  ASSERT_FALSE(record.arrived.empty());
+  EXPECT_GE(record.finished - record.arrived.front(), std::chrono::milliseconds(400))
+      << "the first piece must arrive long before the answer is complete";
+}
+
+TEST_P(TransportConformanceTest, StreamCancelStopsTheServerSideGeneration) {
+  // 200 words, one every 10 ms: about 2 s if nobody stops it.
+  auto& watched = Keep(std::make_unique<WatchedLlm>(Keep(EmulatedLlm({{"words", "200"}, {"piece_ms", "10"}}))));
+  auto llm = Client(watched);
+  ASSERT_TRUE(llm);
+  auto record = StreamBlocking(*llm, {.prompt = "stop early"}, Seconds(10), 3);
+  ASSERT_TRUE(record.outcome);
+  ASSERT_TRUE(record.outcome->ok()) << record.outcome->status().ToString();
+  EXPECT_EQ(record.pieces.size(), 3u);
+  EXPECT_EQ(record.outcome->value().text.substr(0, record.Joined().size()), record.Joined())
+      << "a stopped stream reports what was produced so far";
+  auto engine_end = watched.WaitFinished(std::chrono::milliseconds(1500));
+  ASSERT_TRUE(engine_end.has_value()) << "the server-side generation kept running after the client stopped it";
+  EXPECT_TRUE(watched.refused.load()) << "the server must refuse the engine's next piece";
+  EXPECT_LT(watched.pieces.load(), 150);
+}
+
+TEST_P(TransportConformanceTest, StreamDeadlineExpiryIsDeadlineExceeded) {
+  auto& watched = Keep(std::make_unique<WatchedLlm>(Keep(EmulatedLlm({{"words", "100"}, {"piece_ms", "20"}}))));
+  auto llm = Client(watched);  // about 2 s if nothing stops it
+  ASSERT_TRUE(llm);
+  auto record = StreamBlocking(*llm, {.prompt = "too long"}, Deadline::In(std::chrono::milliseconds(400)));
+  ASSERT_TRUE(record.outcome);
+  EXPECT_EQ(record.outcome->status().code(), StatusCode::kDeadlineExceeded) << record.outcome->status().ToString();
+  EXPECT_FALSE(record.pieces.empty()) << "pieces produced before the deadline are delivered";
+  EXPECT_LT(record.finished - record.started, std::chrono::milliseconds(1200));
+  EXPECT_TRUE(watched.WaitFinished(std::chrono::milliseconds(1500)).has_value())
+      << "the server-side generation must stop at the deadline";
+  EXPECT_LT(watched.pieces.load(), 90);
+}
+
+TEST_P(TransportConformanceTest, StreamBadInputAndEngineErrorsAreTyped) {
+  auto& engine = Keep(EmulatedLlm({{"piece_ms", "5"}}));
+  auto llm = Client(engine);
+  ASSERT_TRUE(llm);
+  auto empty = StreamBlocking(*llm, {.prompt = ""}, Seconds(5));
+  EXPECT_EQ(empty.outcome->status().code(), StatusCode::kInvalidArgument) << empty.outcome->status().ToString();
+  EXPECT_EQ(empty.outcome->status().message(), "empty prompt");
+  EXPECT_TRUE(empty.pieces.empty());
+  auto oversized = StreamBlocking(*llm, {.prompt = std::string(70'000, 'x')}, Seconds(5));
+  EXPECT_EQ(oversized.outcome->status().code(), StatusCode::kPayloadTooLarge) << oversized.outcome->status().ToString();
+  auto spent =
+      StreamBlocking(*llm, {.prompt = "late"}, Deadline(Deadline::Clock::now() - std::chrono::milliseconds(1)));
+  EXPECT_EQ(spent.outcome->status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_TRUE(StreamBlocking(*llm, {.prompt = "still serves"}, Seconds(5)).outcome->ok());
+
+  FailingLlm failing;
+  auto failing_client = Client(failing);
+  ASSERT_TRUE(failing_client);
+  for (int i = 1; i <= static_cast<int>(StatusCode::kInternal); ++i) {
+    auto code = static_cast<StatusCode>(i);
+    auto record = StreamBlocking(*failing_client, {.prompt = StatusCodeName(code)}, Seconds(5));
+    EXPECT_EQ(record.outcome->status().code(), code)
+        << StatusCodeName(code) << " came back as " << record.outcome->status().ToString();
+  }
+}
+
+TEST_P(TransportConformanceTest, ManyStreamsAtOnceAllComplete) {
+  auto& engine = Keep(EmulatedLlm({{"words", "10"}, {"piece_ms", "5"}}));
+  auto llm = Client(engine);
+  ASSERT_TRUE(llm);
+  constexpr int kStreams = 40;
+  std::vector<std::future<StreamRecord>> streams;
+  for (int i = 0; i < kStreams; ++i) {
+    streams.push_back(std::async(std::launch::async, [&llm, i] {
+      return StreamBlocking(*llm, {.prompt = "q" + std::to_string(i)}, Seconds(20));
+    }));
+  }
+  for (auto& stream : streams) {
+    auto record = stream.get();
+    ASSERT_TRUE(record.outcome->ok()) << record.outcome->status().ToString();
+    EXPECT_EQ(record.Joined(), record.outcome->value().text);
+  }
 }
 
 TEST_P(WireConformanceTest, CountsEveryServiceInItsMetrics) {

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <functional>
+#include <string_view>
 #include <vector>
 
 #include "net/endpoint_balancer.h"
@@ -157,23 +159,112 @@ class GrpcSttClient final : public SpeechToText {
   Stubs<mpes::stt::STTService> stubs_;
 };
 
+void ToWire(GenerationRequest request, mpes::llm::GenRequest& wire) {
+  wire.set_prompt(std::move(request.prompt));
+  wire.set_max_tokens(request.max_tokens);
+  wire.set_temperature(request.temperature);
+  wire.set_top_p(request.top_p);
+  wire.set_top_k(request.top_k);
+  wire.set_repeat_penalty(request.repeat_penalty);
+  wire.set_presence_penalty(request.presence_penalty);
+  wire.set_frequency_penalty(request.frequency_penalty);
+}
+
+// One GenerateStream call: hands each chunk's piece to the sink as it arrives, cancels the call (TryCancel) when
+// the sink refuses one or the answer outgrows the message limit; gRPC itself cancels it at the deadline. A server
+// without GenerateStream (the thesis's) answers UNIMPLEMENTED before any chunk: the call then falls back to the
+// unary Generate, whose whole answer is one piece. Deletes itself once it has reported.
+class GenerateStreamCall final : public ::grpc::ClientReadReactor<mpes::llm::GenChunk> {
+ public:
+  using Fallback = std::function<void(LanguageModel::PieceSink, Callback<Generation>)>;
+
+  GenerateStreamCall(size_t max_answer_bytes, LanguageModel::PieceSink on_piece, Callback<Generation> done,
+                     Fallback fallback)
+      : max_answer_bytes_(max_answer_bytes),
+        on_piece_(std::move(on_piece)),
+        done_(std::move(done)),
+        fallback_(std::move(fallback)) {}
+
+  ::grpc::ClientContext context;
+  mpes::llm::GenRequest request;
+
+  // REQUIRES: the call was bound to this reactor (stub->async()->GenerateStream).
+  void Begin() {
+    StartRead(&chunk_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // the stream ended; OnDone follows
+    ++chunks_;
+    const std::string& piece = chunk_.piece();
+    if (!piece.empty()) {
+      if (generation_.text.size() + piece.size() > max_answer_bytes_) {
+        refusal_ = Status(StatusCode::kPayloadTooLarge,
+                          "streamed answer above " + std::to_string(max_answer_bytes_) + " bytes");
+        return context.TryCancel();
+      }
+      generation_.text += piece;
+      if (!on_piece_(piece)) {
+        stopped_ = true;
+        return context.TryCancel();
+      }
+    }
+    if (chunk_.last()) {
+      last_seen_ = true;
+      generation_.language = std::move(*chunk_.mutable_language());
+      for (auto& source : *chunk_.mutable_sources()) generation_.sources.push_back(std::move(source));
+    }
+    StartRead(&chunk_);
+  }
+
+  void OnDone(const ::grpc::Status& grpc) override {
+    std::unique_ptr<GenerateStreamCall> owned(this);
+    Result<Generation> outcome = Outcome(grpc);
+    if (grpc.error_code() == ::grpc::StatusCode::UNIMPLEMENTED && chunks_ == 0) {
+      auto fallback = std::move(fallback_);
+      auto on_piece = std::move(on_piece_);
+      auto done = std::move(done_);
+      owned.reset();  // frees the ClientContext before the next call, as Complete does
+      return fallback(std::move(on_piece), std::move(done));
+    }
+    auto done = std::move(done_);
+    owned.reset();
+    done(std::move(outcome));
+  }
+
+ private:
+  Result<Generation> Outcome(const ::grpc::Status& grpc) {
+    if (stopped_) return std::move(generation_);  // the listener stopped it: what was produced so far
+    if (!refusal_.ok()) return refusal_;
+    Status status = FromGrpcStatus(grpc, context);
+    if (!status.ok()) return status;
+    if (!last_seen_) return Status(StatusCode::kUpstreamError, "the stream ended without its last chunk");
+    return std::move(generation_);
+  }
+
+  const size_t max_answer_bytes_;
+  LanguageModel::PieceSink on_piece_;
+  Callback<Generation> done_;
+  Fallback fallback_;
+  mpes::llm::GenChunk chunk_;
+  Generation generation_;
+  int64_t chunks_ = 0;
+  bool stopped_ = false;
+  bool last_seen_ = false;
+  Status refusal_;
+};
+
 class GrpcLlmClient final : public LanguageModel {
  public:
-  explicit GrpcLlmClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels) : stubs_(channels) {}
+  GrpcLlmClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels, size_t max_answer_bytes)
+      : stubs_(channels), max_answer_bytes_(max_answer_bytes) {}
 
   void Generate(GenerationRequest request, Deadline deadline, Callback<Generation> done) override {
     auto* call = new Call<mpes::llm::GenRequest, mpes::llm::GenReply, Generation>();
     call->done = std::move(done);
     if (!StartWithin(deadline, call->context, call->done)) return delete call;
-    auto& wire = call->request;
-    wire.set_prompt(std::move(request.prompt));
-    wire.set_max_tokens(request.max_tokens);
-    wire.set_temperature(request.temperature);
-    wire.set_top_p(request.top_p);
-    wire.set_top_k(request.top_k);
-    wire.set_repeat_penalty(request.repeat_penalty);
-    wire.set_presence_penalty(request.presence_penalty);
-    wire.set_frequency_penalty(request.frequency_penalty);
+    ToWire(std::move(request), call->request);
     stubs_.Next().async()->Generate(&call->context, &call->request, &call->reply, [call](::grpc::Status grpc) {
       Complete(call, grpc, [](mpes::llm::GenReply& reply) -> Result<Generation> {
         Generation generation{std::move(*reply.mutable_generated()), std::move(*reply.mutable_language()), {}};
@@ -183,8 +274,26 @@ class GrpcLlmClient final : public LanguageModel {
     });
   }
 
+  void GenerateStreaming(GenerationRequest request, Deadline deadline, PieceSink on_piece,
+                         Callback<Generation> done) override {
+    auto fallback = [this, request, deadline](PieceSink sink, Callback<Generation> report) {
+      LanguageModel::GenerateStreaming(request, deadline, std::move(sink), std::move(report));
+    };
+    if (deadline.expired()) return done(DeadlineExceeded("the budget was spent before the gRPC call was sent"));
+    auto* call = new GenerateStreamCall(max_answer_bytes_, std::move(on_piece), std::move(done), std::move(fallback));
+    if (!deadline.never()) {
+      call->context.set_deadline(
+          std::chrono::system_clock::now() +
+          std::chrono::duration_cast<std::chrono::system_clock::duration>(deadline.at() - Deadline::Clock::now()));
+    }
+    ToWire(std::move(request), call->request);
+    stubs_.Next().async()->GenerateStream(&call->context, &call->request, call);
+    call->Begin();
+  }
+
  private:
   Stubs<mpes::llm::LLMService> stubs_;
+  const size_t max_answer_bytes_;
 };
 
 class GrpcTtsClient final : public TextToSpeech {
@@ -219,7 +328,7 @@ Result<std::unique_ptr<SpeechToText>> ConnectStt(const std::string& address, con
 Result<std::unique_ptr<LanguageModel>> ConnectLlm(const std::string& address, const TransportOptions& options) {
   auto channels = OpenChannels(address, options);
   if (!channels.ok()) return channels.status();
-  return std::unique_ptr<LanguageModel>(new GrpcLlmClient(*channels));
+  return std::unique_ptr<LanguageModel>(new GrpcLlmClient(*channels, options.max_message_bytes));
 }
 
 Result<std::unique_ptr<TextToSpeech>> ConnectTts(const std::string& address, const TransportOptions& options) {

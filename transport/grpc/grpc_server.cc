@@ -6,6 +6,8 @@
 #include <chrono>
 #include <climits>
 #include <mutex>
+#include <optional>
+#include <string_view>
 
 #include "common/admission_gate.h"
 #include "metrics/metrics.h"
@@ -51,15 +53,20 @@ class CallGate {
     return ticket;
   }
 
-  // Finishes the call. Must be the handler's last touch of `this`: once the reactor is finished, Shutdown
-  // may return and destroy the service.
-  void Finish(::grpc::CallbackServerContext* context, ::grpc::ServerUnaryReactor* reactor, const Ticket& ticket,
-              const Status& status) {
+  // Ends the call's accounting and adds the Maestro code trailer; the caller finishes the reactor next.
+  void Settle(::grpc::CallbackServerContext* context, const Ticket& ticket, const Status& status) {
     // gRPC sends no reply message with a non-OK status, so the error travels as the status message (and
     // the exact code as a trailer) rather than in the reply's `error` field.
     if (!status.ok()) context->AddTrailingMetadata(kCodeTrailer, StatusCodeName(status.code()));
     if (ticket.admitted) limit_.Release();
     metrics_.Finish(ticket.started, status.code());
+  }
+
+  // Finishes the call. Must be the handler's last touch of `this`: once the reactor is finished, Shutdown
+  // may return and destroy the service.
+  void Finish(::grpc::CallbackServerContext* context, ::grpc::ServerUnaryReactor* reactor, const Ticket& ticket,
+              const Status& status) {
+    Settle(context, ticket, status);
     reactor->Finish(ToGrpcStatus(status));
   }
 
@@ -112,19 +119,134 @@ class SttService final : public mpes::stt::STTService::CallbackService {
   CallGate gate_;
 };
 
+GenerationRequest FromWire(const mpes::llm::GenRequest& request) {
+  return {request.prompt(), request.max_tokens(),     request.temperature(),      request.top_p(),
+          request.top_k(),  request.repeat_penalty(), request.presence_penalty(), request.frequency_penalty()};
+}
+
+// One GenerateStream call. The engine hands pieces in on its own thread; gRPC writes one message at a time, so
+// pieces that arrive while a write is in flight are joined into the next message, up to stream_buffer_bytes (a
+// client that reads slower than that stops the generation with kOverloaded). The call is finished only once the
+// engine has called `done` (sooner after a cancellation, since every later piece is refused), so no engine
+// callback outlives the reactor, and OnDone deletes it.
+class GenerateStreamReactor final : public ::grpc::ServerWriteReactor<mpes::llm::GenChunk> {
+ public:
+  GenerateStreamReactor(CallGate& gate, ::grpc::CallbackServerContext* context, size_t max_pending_bytes)
+      : gate_(gate), context_(context), max_pending_bytes_(max_pending_bytes) {}
+
+  // Starts the engine, or finishes at once when the call is refused.
+  void Begin(LanguageModel& engine, const mpes::llm::GenRequest& request) {
+    Deadline deadline = DeadlineOf(*context_);
+    Status refusal;
+    ticket_ = gate_.Admit(deadline, refusal);
+    if (!ticket_.admitted) {
+      gate_.Settle(context_, ticket_, refusal);
+      return Finish(ToGrpcStatus(refusal));
+    }
+    engine.GenerateStreaming(
+        FromWire(request), deadline, [this](std::string_view piece) { return Take(piece); },
+        [this](Result<Generation> result) { EngineDone(std::move(result)); });
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::unique_lock lock(mutex_);
+    writing_ = false;
+    if (!ok) cancelled_ = true;  // the client is gone
+    if (engine_done_) {
+      lock.unlock();
+      return Conclude();
+    }
+    if (!pending_.empty() && !cancelled_) WriteNext(lock);
+  }
+
+  void OnCancel() override {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  // The engine's PieceSink. RETURNS false once the call is cancelled or the client lags too far behind.
+  bool Take(std::string_view piece) {
+    std::unique_lock lock(mutex_);
+    if (cancelled_ || overflowed_) return false;
+    if (pending_.size() + piece.size() > max_pending_bytes_) {
+      overflowed_ = true;
+      return false;
+    }
+    pending_.append(piece);
+    if (!writing_) WriteNext(lock);
+    return true;
+  }
+
+  // REQUIRES: `lock` held, no write in flight, pending_ not empty. Releases the lock to start the write.
+  void WriteNext(std::unique_lock<std::mutex>& lock) {
+    chunk_.Clear();
+    chunk_.set_piece(std::move(pending_));
+    pending_.clear();
+    writing_ = true;
+    lock.unlock();
+    StartWrite(&chunk_);
+  }
+
+  void EngineDone(Result<Generation> result) {
+    std::unique_lock lock(mutex_);
+    result_.emplace(std::move(result));
+    engine_done_ = true;
+    if (writing_) return;  // OnWriteDone concludes
+    lock.unlock();
+    Conclude();
+  }
+
+  // The engine is done and no write is in flight: send what is left with the last chunk, or the failure.
+  void Conclude() {
+    std::unique_lock lock(mutex_);
+    Status status = result_->status();
+    if (status.ok() && overflowed_) {
+      status = Status(StatusCode::kOverloaded, "the client read the stream too slowly: more than " +
+                                                   std::to_string(max_pending_bytes_) + " bytes of answer waited");
+    }
+    if (status.ok() && cancelled_) status = Status(StatusCode::kUnavailable, "the call was cancelled");
+    gate_.Settle(context_, ticket_, status);
+    if (!status.ok()) {
+      lock.unlock();
+      return Finish(ToGrpcStatus(status));
+    }
+    chunk_.Clear();
+    chunk_.set_piece(std::move(pending_));
+    chunk_.set_last(true);
+    chunk_.set_language((*result_)->language);
+    for (const auto& source : (*result_)->sources) chunk_.add_sources(source);
+    lock.unlock();
+    StartWriteAndFinish(&chunk_, ::grpc::WriteOptions(), ::grpc::Status::OK);
+  }
+
+  CallGate& gate_;
+  ::grpc::CallbackServerContext* context_;
+  const size_t max_pending_bytes_;
+  CallGate::Ticket ticket_;
+  std::mutex mutex_;
+  std::string pending_;  // pieces not yet handed to gRPC
+  mpes::llm::GenChunk chunk_;
+  bool writing_ = false;
+  bool cancelled_ = false;
+  bool overflowed_ = false;
+  bool engine_done_ = false;
+  std::optional<Result<Generation>> result_;
+};
+
 class LlmService final : public mpes::llm::LLMService::CallbackService {
  public:
-  LlmService(LanguageModel& engine, const TransportOptions& options) : engine_(engine), gate_("llm", options) {}
+  LlmService(LanguageModel& engine, const TransportOptions& options)
+      : engine_(engine), gate_("llm", options), stream_buffer_bytes_(options.stream_buffer_bytes) {}
 
   ::grpc::ServerUnaryReactor* Generate(::grpc::CallbackServerContext* context, const mpes::llm::GenRequest* request,
                                        mpes::llm::GenReply* reply) override {
     return gate_.Handle<Generation>(
         context,
         [this, request](Deadline deadline, Callback<Generation> done) {
-          engine_.Generate(
-              {request->prompt(), request->max_tokens(), request->temperature(), request->top_p(), request->top_k(),
-               request->repeat_penalty(), request->presence_penalty(), request->frequency_penalty()},
-              deadline, std::move(done));
+          engine_.Generate(FromWire(*request), deadline, std::move(done));
         },
         [reply](Generation& generation) {
           reply->set_generated(std::move(generation.text));
@@ -133,9 +255,17 @@ class LlmService final : public mpes::llm::LLMService::CallbackService {
         });
   }
 
+  ::grpc::ServerWriteReactor<mpes::llm::GenChunk>* GenerateStream(::grpc::CallbackServerContext* context,
+                                                                  const mpes::llm::GenRequest* request) override {
+    auto* reactor = new GenerateStreamReactor(gate_, context, stream_buffer_bytes_);
+    reactor->Begin(engine_, *request);
+    return reactor;
+  }
+
  private:
   LanguageModel& engine_;
   CallGate gate_;
+  const size_t stream_buffer_bytes_;
 };
 
 class TtsService final : public mpes::tts::TTSService::CallbackService {

@@ -4,6 +4,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "transport/wire_status.h"
+
 namespace maestro::rest {
 namespace {
 
@@ -142,6 +144,59 @@ Result<Generation> ParseGenerateReply(std::string_view body) {
     }
   }
   return generation;
+}
+
+std::string StreamPieceLine(std::string_view piece) {
+  return json{{"piece", piece}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string StreamDoneLine(const Generation& generation) {
+  return json{{"done", true}, {"language", generation.language}, {"sources", generation.sources}}.dump(
+             -1, ' ', false, json::error_handler_t::replace) +
+         "\n";
+}
+
+std::string StreamErrorLine(const Status& status) {
+  return json{{"error", status.message()}, {"code", StatusCodeName(status.code())}}.dump(
+             -1, ' ', false, json::error_handler_t::replace) +
+         "\n";
+}
+
+Result<StreamLine> ParseStreamLine(std::string_view line) {
+  auto object = ParseObject(line);
+  if (!object.ok()) return Upstream("llm stream line is not a JSON object");
+  StreamLine parsed;
+  if (auto piece = object->find("piece"); piece != object->end()) {
+    if (!piece->is_string()) return Upstream("llm stream piece is not a string");
+    parsed.piece = piece->get<std::string>();
+    return parsed;
+  }
+  if (auto error = object->find("error"); error != object->end()) {
+    std::string message;
+    std::string code_name;
+    if (!ReadOptionalString(*object, "error", message) || !ReadOptionalString(*object, "code", code_name)) {
+      return Upstream("llm stream error line has a field that is not a string");
+    }
+    auto code = StatusCodeFromName(code_name);
+    parsed.kind = StreamLine::Kind::kError;
+    parsed.error = Status(code && *code != StatusCode::kOk ? *code : StatusCode::kUpstreamError, message);
+    return parsed;
+  }
+  auto done = object->find("done");
+  if (done == object->end() || !done->is_boolean() || !done->get<bool>()) {
+    return Upstream("llm stream line has neither piece, error nor done");
+  }
+  parsed.kind = StreamLine::Kind::kDone;
+  if (!ReadOptionalString(*object, "language", parsed.generation.language)) {
+    return Upstream("llm stream's language is not a string");
+  }
+  auto sources = object->find("sources");
+  if (sources != object->end() && sources->is_array()) {
+    for (const auto& source : *sources) {
+      if (source.is_string()) parsed.generation.sources.push_back(source.get<std::string>());
+    }
+  }
+  return parsed;
 }
 
 }  // namespace maestro::rest

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "domain/types.h"
@@ -29,5 +30,23 @@ Result<Transcript> ParseTranscribeReply(std::string_view body);
 // Parses the LLM service's reply {"generated": string, "language"?: string, "sources"?: [string]}.
 // RETURNS the generation, or kUpstreamError naming what is wrong with the reply.
 Result<Generation> ParseGenerateReply(std::string_view body);
+
+// ---- the NDJSON stream of POST /generate with Accept: application/x-ndjson: one JSON object per line ----
+// {"piece": string} a piece of the answer; {"done": true, "language": string, "sources": [string]} the last line
+// of a good answer; {"error": string, "code": status name} the last line of a failure after the first piece.
+std::string StreamPieceLine(std::string_view piece);
+std::string StreamDoneLine(const Generation& generation);
+std::string StreamErrorLine(const Status& status);
+
+struct StreamLine {
+  enum class Kind { kPiece, kDone, kError };
+  Kind kind = Kind::kPiece;
+  std::string piece;      // kPiece
+  Generation generation;  // kDone: language and sources (text empty)
+  Status error;           // kError
+};
+
+// Parses one line (without its newline). RETURNS the line, or kUpstreamError when it is none of the three.
+Result<StreamLine> ParseStreamLine(std::string_view line);
 
 }  // namespace maestro::rest

@@ -1,6 +1,8 @@
 #include "transport/rest/rest_transport.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
 
 #include "common/parse_number.h"
 #include "metrics/metrics.h"
@@ -10,6 +12,7 @@
 #include "net/http_client.h"
 #include "net/http_server.h"
 #include "net/multipart.h"
+#include "transport/rest/generate_stream.h"
 #include "transport/rest/rest_json.h"
 
 namespace maestro::rest {
@@ -17,16 +20,6 @@ namespace {
 
 using json = nlohmann::json;
 namespace http = net::http;
-
-// No header means no deadline, as a gRPC call without one or a Thrift timeout_ms of 0: every protocol carries
-// "never" the same way. A header that is not a whole number of milliseconds is the caller's error.
-Result<Deadline> DeadlineFrom(const net::HttpRequest& request) {
-  auto it = request.find(net::kDeadlineHeader);
-  if (it == request.end()) return Deadline::Never();
-  auto ms = ParseNumber<int64_t>(std::string_view(it->value().data(), it->value().size()));
-  if (!ms) return InvalidArgument(std::string(net::kDeadlineHeader) + " must be a whole number of milliseconds");
-  return Deadline::FromBudgetMs(*ms);
-}
 
 void SetDeadline(net::HttpRequest& request, const Deadline& deadline) {
   if (!deadline.never()) request.set(net::kDeadlineHeader, std::to_string(deadline.remaining_ms()));
@@ -42,10 +35,13 @@ std::string_view Path(const net::HttpRequest& request) {
 class RestServiceServer final : public ServiceServer {
  public:
   using Serve = std::function<void(net::HttpRequest&&, net::Respond)>;
+  // Picks a streamed handler for a request (or none), given the service's metrics.
+  using StreamRoute = std::function<net::TakeOverHandler(const net::HttpRequest&, metrics::RequestMetrics&)>;
 
   static Result<std::unique_ptr<ServiceServer>> Start(const std::string& service, const std::string& route,
                                                       const std::string& host, uint16_t port,
-                                                      const TransportOptions& options, Serve serve) {
+                                                      const TransportOptions& options, Serve serve,
+                                                      StreamRoute stream_route = {}) {
     auto server = std::unique_ptr<RestServiceServer>(new RestServiceServer(service));
     net::HttpServerOptions http_options;
     http_options.host = host;
@@ -57,7 +53,8 @@ class RestServiceServer final : public ServiceServer {
     http_options.max_queued = 0;
     RestServiceServer* self = server.get();
     auto started = net::HttpServer::Start(
-        http_options, [self, route, serve = std::move(serve)](net::HttpRequest&& request, const net::Respond& respond) {
+        http_options,
+        [self, route, serve = std::move(serve)](net::HttpRequest&& request, const net::Respond& respond) {
           if (net::HandleAdminRoute(request, respond, self->ready_)) return;
           if (Path(request) != route) {
             return respond(net::ErrorResponse(Status(StatusCode::kNotFound, "no route " + std::string(Path(request)))));
@@ -71,6 +68,9 @@ class RestServiceServer final : public ServiceServer {
             self->metrics_.Finish(started_at, code);
             respond(std::move(response));
           });
+        },
+        [self, stream_route = std::move(stream_route)](const net::HttpRequest& request) {
+          return stream_route ? stream_route(request, self->metrics_) : net::TakeOverHandler{};
         });
     if (!started.ok()) return started.status();
     server->http_ = std::move(started).value();
@@ -130,6 +130,28 @@ class RestClientBase {
     net::CallBalanced<net::HttpResponse>(balancer_, deadline, attempt, std::move(on_done));
   }
 
+  // POSTs and hands a 2xx response's body to `on_body` as it arrives (net::HttpClient::SendStreaming), then the
+  // head to `on_done`; maps any other status to the remote's typed error.
+  void PostStreaming(net::HttpRequest request, Deadline deadline, net::HttpClient::BodySink on_body,
+                     std::function<void(Result<net::HttpResponse>)> on_done) {
+    if (deadline.expired()) return on_done(DeadlineExceeded("no time budget left for the call"));
+    SetDeadline(request, deadline);
+    auto shared = std::make_shared<net::HttpRequest>(std::move(request));
+    // Only a connect failure is retried on another endpoint: nothing reached the sink then.
+    auto attempt = std::make_shared<std::function<void(size_t, std::function<void(Result<net::HttpResponse>)>)>>(
+        [this, shared, deadline, on_body = std::move(on_body)](size_t endpoint,
+                                                               std::function<void(Result<net::HttpResponse>)> done) {
+          clients_[endpoint]->SendStreaming(net::HttpRequest(*shared), deadline, on_body,
+                                            [done = std::move(done)](Result<net::HttpResponse> result) {
+                                              if (result.ok() && result->result_int() >= 300) {
+                                                return done(net::StatusFromErrorResponse(*result));
+                                              }
+                                              done(std::move(result));
+                                            });
+        });
+    net::CallBalanced<net::HttpResponse>(balancer_, deadline, attempt, std::move(on_done));
+  }
+
   static net::HttpRequest NewPost(const char* target) {
     net::HttpRequest request{http::verb::post, target, 11};
     request.keep_alive(true);
@@ -159,6 +181,81 @@ class RestSpeechToText final : public SpeechToText, private RestClientBase {
   }
 };
 
+// Reads the NDJSON lines of a streamed /generate as they arrive. A server that ignores the Accept header (the
+// thesis's) answers one JSON reply instead; its text then becomes one piece.
+class GenerateStreamReader {
+ public:
+  GenerateStreamReader(LanguageModel::PieceSink on_piece) : on_piece_(std::move(on_piece)) {}
+
+  // The HttpClient's BodySink. RETURNS false to stop reading.
+  bool Take(const net::HttpResponse& head, std::string_view data) {
+    if (!mode_) {
+      auto type = head[http::field::content_type];
+      mode_ = std::string_view(type.data(), type.size()).find(kNdjson) != std::string_view::npos ? kLines : kWhole;
+    }
+    buffer_.append(data);
+    if (mode_ == kWhole) return true;
+    size_t start = 0;
+    for (size_t end; (end = buffer_.find('\n', start)) != std::string::npos; start = end + 1) {
+      if (!TakeLine(std::string_view(buffer_).substr(start, end - start))) return false;
+    }
+    buffer_.erase(0, start);
+    return true;
+  }
+
+  // RETURNS the outcome once the response ended (`head` is what SendStreaming reported).
+  Result<Generation> Finish(Result<net::HttpResponse> head) {
+    if (stopped_) return std::move(generation_);  // the listener stopped it: what was produced so far
+    if (!failure_.ok()) return failure_;
+    if (!head.ok()) return head.status();
+    if (mode_ != kLines) {
+      auto whole = ParseGenerateReply(buffer_);
+      if (whole.ok() && !whole->text.empty()) on_piece_(whole->text);
+      return whole;
+    }
+    if (!buffer_.empty() || !done_)
+      return Status(StatusCode::kUpstreamError, "the llm stream ended without its last line");
+    return std::move(generation_);
+  }
+
+ private:
+  enum Mode { kLines, kWhole };
+
+  bool TakeLine(std::string_view line) {
+    if (done_) return Fail(Status(StatusCode::kUpstreamError, "the llm stream went on after its last line"));
+    auto parsed = ParseStreamLine(line);
+    if (!parsed.ok()) return Fail(parsed.status());
+    switch (parsed->kind) {
+      case StreamLine::Kind::kPiece:
+        generation_.text += parsed->piece;
+        if (on_piece_(parsed->piece)) return true;
+        stopped_ = true;
+        return false;
+      case StreamLine::Kind::kError:
+        return Fail(parsed->error);
+      case StreamLine::Kind::kDone:
+        generation_.language = std::move(parsed->generation.language);
+        generation_.sources = std::move(parsed->generation.sources);
+        done_ = true;
+        return true;
+    }
+    return true;
+  }
+
+  bool Fail(Status status) {
+    failure_ = std::move(status);
+    return false;
+  }
+
+  LanguageModel::PieceSink on_piece_;
+  std::optional<Mode> mode_;
+  std::string buffer_;  // an incomplete line, or the whole reply of a server that does not stream
+  Generation generation_;
+  bool done_ = false;
+  bool stopped_ = false;
+  Status failure_;
+};
+
 class RestLanguageModel final : public LanguageModel, private RestClientBase {
  public:
   using RestClientBase::RestClientBase;
@@ -171,6 +268,19 @@ class RestLanguageModel final : public LanguageModel, private RestClientBase {
       if (!response.ok()) return done(response.status());
       done(ParseGenerateReply(response->body()));
     });
+  }
+
+  void GenerateStreaming(GenerationRequest generation, Deadline deadline, PieceSink on_piece,
+                         Callback<Generation> done) override {
+    auto request = NewPost("/generate");
+    request.set(http::field::content_type, "application/json");
+    request.set(http::field::accept, kNdjson);
+    request.body() = GenerateRequestJson(generation);
+    auto reader = std::make_shared<GenerateStreamReader>(std::move(on_piece));
+    PostStreaming(
+        std::move(request), deadline,
+        [reader](const net::HttpResponse& head, std::string_view data) { return reader->Take(head, data); },
+        [reader, done = std::move(done)](Result<net::HttpResponse> head) { done(reader->Finish(std::move(head))); });
   }
 };
 
@@ -224,23 +334,31 @@ class RestTransport final : public Transport {
 
   Result<std::unique_ptr<ServiceServer>> ServeLlm(LanguageModel& engine, const std::string& host,
                                                   uint16_t port) override {
-    return RestServiceServer::Start("llm", "/generate", host, port, options_,
-                                    [&engine](net::HttpRequest&& request, const net::Respond& respond) {
-                                      auto generation = ParseGenerateRequest(request.body());
-                                      if (!generation.ok()) return respond(net::ErrorResponse(generation.status()));
-                                      auto deadline = DeadlineFrom(request);
-                                      if (!deadline.ok()) return respond(net::ErrorResponse(deadline.status()));
-                                      std::string prompt = generation->prompt;
-                                      engine.Generate(std::move(generation).value(), *deadline,
-                                                      [respond, prompt = std::move(prompt)](Result<Generation> answer) {
-                                                        if (!answer.ok())
-                                                          return respond(net::ErrorResponse(answer.status()));
-                                                        respond(JsonOk({{"prompt", prompt},
-                                                                        {"generated", answer->text},
-                                                                        {"language", answer->language},
-                                                                        {"sources", answer->sources}}));
-                                                      });
-                                    });
+    const size_t max_pending = options_.stream_buffer_bytes;
+    return RestServiceServer::Start(
+        "llm", "/generate", host, port, options_,
+        [&engine](net::HttpRequest&& request, const net::Respond& respond) {
+          auto generation = ParseGenerateRequest(request.body());
+          if (!generation.ok()) return respond(net::ErrorResponse(generation.status()));
+          auto deadline = DeadlineFrom(request);
+          if (!deadline.ok()) return respond(net::ErrorResponse(deadline.status()));
+          std::string prompt = generation->prompt;
+          engine.Generate(std::move(generation).value(), *deadline,
+                          [respond, prompt = std::move(prompt)](Result<Generation> answer) {
+                            if (!answer.ok()) return respond(net::ErrorResponse(answer.status()));
+                            respond(JsonOk({{"prompt", prompt},
+                                            {"generated", answer->text},
+                                            {"language", answer->language},
+                                            {"sources", answer->sources}}));
+                          });
+        },
+        [&engine, max_pending](const net::HttpRequest& request, metrics::RequestMetrics& metrics) {
+          if (!WantsGenerateStream(request)) return net::TakeOverHandler{};
+          return net::TakeOverHandler([&engine, &metrics, max_pending](net::HttpRequest r, boost::beast::tcp_stream s,
+                                                                       std::shared_ptr<net::ConnectionContext> c) {
+            return ServeGenerateStream(engine, metrics, max_pending, std::move(r), std::move(s), std::move(c));
+          });
+        });
   }
 
   Result<std::unique_ptr<ServiceServer>> ServeTts(TextToSpeech& engine, const std::string& host,

@@ -7,6 +7,7 @@
 #include <thrift/transport/TServerSocket.h>
 
 #include <algorithm>
+#include <chrono>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "gen-cpp/STTService.h"
 #include "gen-cpp/TTSService.h"
 #include "metrics/metrics.h"
+#include "transport/thrift/generate_streams.h"
 #include "transport/thrift/thrift_wire.h"
 
 namespace maestro::thrift {
@@ -98,20 +100,33 @@ class SttHandler final : public mpes::thrift::stt::STTServiceIf {
   CallGate gate_;
 };
 
+GenerationRequest FromWire(const mpes::thrift::llm::GenRequest& request) {
+  return {request.prompt,
+          request.max_tokens,
+          static_cast<float>(request.temperature),
+          static_cast<float>(request.top_p),
+          request.top_k,
+          static_cast<float>(request.repeat_penalty),
+          static_cast<float>(request.presence_penalty),
+          static_cast<float>(request.frequency_penalty)};
+}
+
+GenerateStreams::Limits StreamLimits(const TransportOptions& options) {
+  GenerateStreams::Limits limits;
+  limits.max_streams = static_cast<size_t>(std::max(1, options.thrift_max_streams));
+  limits.buffer_bytes = options.stream_buffer_bytes;
+  limits.idle = std::chrono::milliseconds(std::max(1, options.thrift_stream_idle_ms));
+  return limits;
+}
+
 class LlmHandler final : public mpes::thrift::llm::LLMServiceIf {
  public:
-  LlmHandler(LanguageModel& engine, const TransportOptions& options) : engine_(engine), gate_("llm", options) {}
+  LlmHandler(LanguageModel& engine, const TransportOptions& options)
+      : engine_(engine), gate_("llm", options), streams_(engine, StreamLimits(options)) {}
 
   void Generate(mpes::thrift::llm::GenReply& reply, const mpes::thrift::llm::GenRequest& request) override {
     Deadline deadline = DeadlineOf(request.timeout_ms);
-    GenerationRequest generation{request.prompt,
-                                 request.max_tokens,
-                                 static_cast<float>(request.temperature),
-                                 static_cast<float>(request.top_p),
-                                 request.top_k,
-                                 static_cast<float>(request.repeat_penalty),
-                                 static_cast<float>(request.presence_penalty),
-                                 static_cast<float>(request.frequency_penalty)};
+    GenerationRequest generation = FromWire(request);
     auto result = gate_.Run<Generation>(deadline, [&](Callback<Generation> done) {
       engine_.Generate(std::move(generation), deadline, std::move(done));
     });
@@ -121,9 +136,31 @@ class LlmHandler final : public mpes::thrift::llm::LLMServiceIf {
     reply.__set_sources(std::move(result->sources));
   }
 
+  int64_t generate_start(const mpes::thrift::llm::GenRequest& request) override {
+    auto id = streams_.Start(FromWire(request), DeadlineOf(request.timeout_ms));
+    if (!id.ok()) Throw(id.status());
+    return *id;
+  }
+
+  void generate_next(mpes::thrift::llm::GenPieces& reply, const int64_t stream_id, const int32_t wait_ms) override {
+    auto batch = streams_.Next(stream_id, std::chrono::milliseconds(wait_ms));
+    if (!batch.ok()) Throw(batch.status());
+    reply.__set_pieces(std::move(batch->pieces));
+    reply.__set_done(batch->done);
+    if (batch->done) {
+      reply.__set_language(std::move(batch->end.language));
+      reply.__set_sources(std::move(batch->end.sources));
+    }
+  }
+
+  void generate_cancel(const int64_t stream_id) override {
+    if (auto status = streams_.Cancel(stream_id); !status.ok()) Throw(status);
+  }
+
  private:
   LanguageModel& engine_;
   CallGate gate_;
+  GenerateStreams streams_;
 };
 
 class TtsHandler final : public mpes::thrift::tts::TTSServiceIf {

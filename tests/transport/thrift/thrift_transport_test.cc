@@ -114,6 +114,148 @@ TEST_P(ThriftWireTest, OneConnectionCarriesFarMoreThanTheMessageLimit) {
 
 INSTANTIATE_TEST_SUITE_P(Thrift, ThriftWireTest, ThriftFormats(), CaseName);
 
+// A generated LLM client on its own socket, to make the chunked streaming calls by hand.
+struct RawLlmClient {
+  RawLlmClient(uint16_t port, const TransportOptions& options) {
+    auto format = thrift::ParseWireFormat(options).value();
+    auto socket = std::make_shared<apache::thrift::transport::TSocket>("127.0.0.1", port);
+    socket->setRecvTimeout(10000);
+    wire = thrift::WrapSocket(socket, format);
+    client = std::make_unique<mpes::thrift::llm::LLMServiceClient>(thrift::MakeProtocol(wire, format));
+    wire->open();
+  }
+  std::shared_ptr<apache::thrift::transport::TTransport> wire;
+  std::unique_ptr<mpes::thrift::llm::LLMServiceClient> client;
+};
+
+// RETURNS the code of the ServiceError that `call` throws, or "no error".
+template <typename Call>
+std::string ServiceErrorOf(Call call) {
+  try {
+    call();
+  } catch (const mpes::thrift::common::ServiceError& error) {
+    return error.code;
+  }
+  return "no error";
+}
+
+mpes::thrift::llm::GenRequest Prompt(const std::string& prompt) {
+  mpes::thrift::llm::GenRequest request;
+  request.__set_prompt(prompt);
+  return request;
+}
+
+TEST_P(ThriftWireTest, ChunkedStreamMisuseGetsTypedErrors) {
+  TransportOptions options = GetParam().options;
+  options.thrift_max_streams = 2;
+  auto transport = thrift::CreateTransport(options);
+  auto engine = emulated::CreateLanguageModel({{"words", "400"}, {"piece_ms", "10"}}).value();
+  auto server = transport->ServeLlm(*engine, "127.0.0.1", 0);
+  ASSERT_TRUE(server.ok());
+  RawLlmClient raw((*server)->port(), options);
+  auto& client = *raw.client;
+  mpes::thrift::llm::GenPieces batch;
+
+  EXPECT_EQ(ServiceErrorOf([&] { client.generate_next(batch, 12345, 10); }), "not_found");
+  EXPECT_EQ(ServiceErrorOf([&] { client.generate_cancel(12345); }), "not_found");
+
+  int64_t first = 0, second = 0;
+  ASSERT_NO_THROW(first = client.generate_start(Prompt("one")));
+  ASSERT_NO_THROW(second = client.generate_start(Prompt("two")));
+  EXPECT_NE(first, second);
+  EXPECT_EQ(ServiceErrorOf([&] { client.generate_start(Prompt("three")); }), "overloaded") << "thrift_max_streams = 2";
+  EXPECT_EQ(ServiceErrorOf([&] { client.generate_next(batch, first, -1); }), "invalid_argument");
+  ASSERT_NO_THROW(client.generate_next(batch, first, 1000));
+  EXPECT_FALSE(batch.pieces.empty());
+  EXPECT_FALSE(batch.done);
+  ASSERT_NO_THROW(client.generate_cancel(first));
+  EXPECT_EQ(ServiceErrorOf([&] { client.generate_next(batch, first, 10); }), "not_found")
+      << "a cancelled stream is gone";
+  ASSERT_NO_THROW(client.generate_cancel(second));
+  ASSERT_NO_THROW(client.generate_start(Prompt("room again")));
+}
+
+TEST_P(ThriftWireTest, ChunkedStreamFailuresArriveAfterTheirPieces) {
+  TransportOptions options = GetParam().options;
+  auto transport = thrift::CreateTransport(options);
+  auto engine = emulated::CreateLanguageModel({{"words", "3"}, {"piece_ms", "5"}}).value();
+  auto server = transport->ServeLlm(*engine, "127.0.0.1", 0);
+  ASSERT_TRUE(server.ok());
+  RawLlmClient raw((*server)->port(), options);
+  auto& client = *raw.client;
+  mpes::thrift::llm::GenPieces batch;
+
+  // The engine's refusal of a prompt surfaces at the first generate_next.
+  int64_t refused = client.generate_start(Prompt(""));
+  EXPECT_EQ(ServiceErrorOf([&] { client.generate_next(batch, refused, 1000); }), "invalid_argument");
+  EXPECT_EQ(ServiceErrorOf([&] { client.generate_next(batch, refused, 10); }), "not_found");
+
+  int64_t good = client.generate_start(Prompt("three words"));
+  std::string text;
+  for (int polls = 0; polls < 20 && !batch.done; ++polls) {
+    batch = {};
+    ASSERT_NO_THROW(client.generate_next(batch, good, 1000));
+    for (const auto& piece : batch.pieces) text += piece;
+  }
+  ASSERT_TRUE(batch.done);
+  EXPECT_EQ(batch.sources, std::vector<std::string>{"emulated"});
+  int words = 1;
+  for (char c : text) words += c == ' ';
+  EXPECT_EQ(words, 3);
+  EXPECT_EQ(ServiceErrorOf([&] { client.generate_next(batch, good, 10); }), "not_found") << "a finished stream is gone";
+
+  mpes::thrift::llm::GenRequest budgeted = Prompt("slow");
+  budgeted.__set_timeout_ms(1);
+  int64_t late = 0;
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(ServiceErrorOf([&] { late = client.generate_start(budgeted); }), "no error");
+  std::string late_error = "no error";
+  for (int polls = 0; polls < 5 && late_error == "no error"; ++polls) {
+    late_error = ServiceErrorOf([&] { client.generate_next(batch, late, 1000); });
+  }
+  EXPECT_EQ(late_error, "deadline_exceeded") << "pieces written in time come first, then the deadline";
+}
+
+TEST_P(ThriftWireTest, AbandonedStreamsAreReclaimedAfterTheIdleTimeout) {
+  TransportOptions options = GetParam().options;
+  options.thrift_max_streams = 1;
+  options.thrift_stream_idle_ms = 200;
+  auto transport = thrift::CreateTransport(options);
+  auto inner = emulated::CreateLanguageModel({{"words", "1000"}, {"piece_ms", "10"}}).value();
+  WatchedLlm watched(*inner);
+  auto server = transport->ServeLlm(watched, "127.0.0.1", 0);  // destroyed before the engines
+  ASSERT_TRUE(server.ok());
+  RawLlmClient raw((*server)->port(), options);
+  auto& client = *raw.client;
+  int64_t abandoned = client.generate_start(Prompt("then vanish"));
+  EXPECT_EQ(ServiceErrorOf([&] { client.generate_start(Prompt("no room")); }), "overloaded");
+  auto engine_end = watched.WaitFinished(std::chrono::milliseconds(3000));
+  ASSERT_TRUE(engine_end.has_value()) << "the abandoned generation was never stopped";
+  EXPECT_TRUE(watched.refused.load());
+  mpes::thrift::llm::GenPieces batch;
+  EXPECT_EQ(ServiceErrorOf([&] { client.generate_next(batch, abandoned, 10); }), "not_found");
+  EXPECT_EQ(ServiceErrorOf([&] { client.generate_start(Prompt("room again")); }), "no error");
+}
+
+TEST_P(ThriftWireTest, SlowPollerOverflowsItsBufferAndIsOverloaded) {
+  TransportOptions options = GetParam().options;
+  options.stream_buffer_bytes = 64;
+  auto transport = thrift::CreateTransport(options);
+  auto engine = emulated::CreateLanguageModel({{"words", "200"}, {"piece_ms", "1"}}).value();
+  auto server = transport->ServeLlm(*engine, "127.0.0.1", 0);
+  ASSERT_TRUE(server.ok());
+  RawLlmClient raw((*server)->port(), options);
+  auto& client = *raw.client;
+  int64_t id = client.generate_start(Prompt("flood"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // about 100 words of 3-11 bytes: over 64 bytes
+  mpes::thrift::llm::GenPieces batch;
+  ASSERT_NO_THROW(client.generate_next(batch, id, 10));
+  size_t bytes = 0;
+  for (const auto& piece : batch.pieces) bytes += piece.size();
+  EXPECT_LE(bytes, 64u);
+  EXPECT_EQ(ServiceErrorOf([&] { client.generate_next(batch, id, 10); }), "overloaded");
+}
+
 TEST(ThriftOptionsTest, UnknownWireFormatIsInvalidArgument) {
   auto engine = emulated::CreateTextToSpeech({}).value();
   auto header = thrift::CreateTransport(Wire("header", "binary"));

@@ -11,7 +11,7 @@
 #include <optional>
 #include <utility>  // Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
 
-namespace maestro {
+namespace maestro::net {
 
 template <typename Item>
 class Outbox {
@@ -49,4 +49,4 @@ class Outbox {
   bool closed_ = false;
 };
 
-}  // namespace maestro
+}  // namespace maestro::net
