@@ -32,6 +32,22 @@ out=$(curl -sS -H 'Content-Type: application/json' -d '{"prompt":"hello","max_to
 echo "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["prompt"]=="hello" and len(d["generated"].split())==50, d' \
   || fail "llm /generate: $out"
 
+# The streamed form: chunked NDJSON, one line per piece, then a last line with language and sources.
+curl -sS -N -D "$work/stream.head" -H 'Content-Type: application/json' -H 'Accept: application/x-ndjson' \
+  -d '{"prompt":"hello"}' "$llm/generate" >"$work/stream.ndjson"
+grep -qi '^transfer-encoding: chunked' "$work/stream.head" || fail "llm stream is not chunked: $(cat "$work/stream.head")"
+/usr/bin/python3 - "$work/stream.ndjson" <<'PY' || fail "llm stream: $(head -c 400 "$work/stream.ndjson")"
+import json, sys
+lines = [json.loads(line) for line in open(sys.argv[1])]
+pieces = [line["piece"] for line in lines[:-1]]
+assert len(pieces) >= 1 and all("piece" in line for line in lines[:-1]), lines
+assert lines[-1] == {"done": True, "language": "en", "sources": ["emulated"]}, lines[-1]
+assert len("".join(pieces).split()) == 50, pieces
+PY
+code=$(curl -sS -o "$work/stream-err.json" -w '%{http_code}' -H 'Accept: application/x-ndjson' -d 'not json' "$llm/generate")
+[ "$code" = "400" ] || fail "bad streamed /generate: $code"
+grep -q '"code":"invalid_argument"' "$work/stream-err.json" || fail "error body: $(cat "$work/stream-err.json")"
+
 code=$(curl -sS -o "$work/a.wav" -w '%{http_code} %{content_type}' -H 'Content-Type: application/json' -d '{"text":"hi"}' "$tts/synthesize")
 [ "$code" = "200 audio/wav" ] || fail "tts /synthesize: $code"
 [ "$(soxi -D "$work/a.wav")" = "10.000000" ] || fail "tts WAV is not 10 s: $(soxi -D "$work/a.wav")"

@@ -1,7 +1,9 @@
 #include "transport/grpc/grpc_transport.h"
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "proto/llm.grpc.pb.h"
 #include "tests/transport/raw_socket.h"
 #include "tests/transport/transport_conformance.h"
 
@@ -53,6 +55,36 @@ TEST(GrpcBadInputTest, GarbageTruncatedAndOversizeFramesLeaveTheServerHealthy) {
   auto llm = transport->ConnectLlm("127.0.0.1:" + std::to_string(port));
   auto answer = GenerateBlocking(**llm, {.prompt = "still there?"}, Deadline::In(std::chrono::seconds(5)));
   EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+}
+
+// The thesis's LLM server: unary Generate only, so GenerateStream answers UNIMPLEMENTED.
+class UnaryOnlyLlm final : public mpes::llm::LLMService::CallbackService {
+ public:
+  ::grpc::ServerUnaryReactor* Generate(::grpc::CallbackServerContext* context, const mpes::llm::GenRequest*,
+                                       mpes::llm::GenReply* reply) override {
+    reply->set_generated("one whole answer");
+    reply->set_language("en");
+    auto* reactor = context->DefaultReactor();
+    reactor->Finish(::grpc::Status::OK);
+    return reactor;
+  }
+};
+
+TEST(GrpcStreamTest, StreamingClientFallsBackToAServerWithoutGenerateStream) {
+  UnaryOnlyLlm service;
+  ::grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", ::grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  auto server = builder.BuildAndStart();
+  ASSERT_TRUE(server && port > 0);
+  auto transport = grpc::CreateTransport(TransportOptions{});
+  auto llm = transport->ConnectLlm("127.0.0.1:" + std::to_string(port)).value();
+  auto record = StreamBlocking(*llm, {.prompt = "x"}, Deadline::In(std::chrono::seconds(5)));
+  ASSERT_TRUE(record.outcome->ok()) << record.outcome->status().ToString();
+  EXPECT_EQ(record.pieces, std::vector<std::string>{"one whole answer"});
+  llm.reset();
+  server->Shutdown();
 }
 
 }  // namespace

@@ -54,6 +54,18 @@ def main():
         trailers = dict(error.trailing_metadata() or ())
         assert trailers.get("maestro-code") == "invalid_argument", trailers
 
+    if not args.original:
+        # Maestro's additive server-streaming method: pieces, then a last chunk with language and sources.
+        chunks = list(llm.GenerateStream(llm_pb2.GenRequest(prompt="stream it"), timeout=5))
+        assert chunks and chunks[-1].last and all(not chunk.last for chunk in chunks[:-1]), chunks
+        assert list(chunks[-1].sources) == ["emulated"] and chunks[-1].language == "en", chunks[-1]
+        assert len("".join(chunk.piece for chunk in chunks).split()) == 50, chunks
+        try:
+            list(llm.GenerateStream(llm_pb2.GenRequest(prompt=""), timeout=5))
+            raise AssertionError("an empty prompt was accepted by GenerateStream")
+        except grpc.RpcError as error:
+            assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, error
+
     slow = llm_pb2_grpc.LLMServiceStub(channel(args.slow_llm))
     try:
         slow.Generate(llm_pb2.GenRequest(prompt="hurry"), timeout=0.05)

@@ -71,6 +71,21 @@ def main():
             assert error.code == "invalid_argument" and error.message == "empty prompt", error
     if not args.original:
         assert len(llm.Generate(request).generated.split()) == 50  # the connection survived the error
+        # Maestro's additive chunked-call streaming: start, poll until done, and typed errors on misuse.
+        stream = llm.generate_start(request)
+        text, batch = "", None
+        for _ in range(50):
+            batch = llm.generate_next(stream, 1000)
+            text += "".join(batch.pieces)
+            if batch.done:
+                break
+        assert batch.done and batch.sources == ["emulated"], batch
+        assert len(text.split()) == 50, text
+        try:
+            llm.generate_next(stream, 10)
+            raise AssertionError("a finished stream was polled")
+        except ServiceError as error:
+            assert error.code == "not_found", error
 
     tts = connect(TTSService, args.tts)
     reply = tts.Synthesize("PETR4 is the ticker", *(() if args.original else ("", 5000)))
