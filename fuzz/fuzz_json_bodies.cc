@@ -1,5 +1,6 @@
 // Fuzzes the JSON bodies Maestro and its REST services read: /ask, /generate and /synthesize requests and the
-// STT and LLM replies. Input: one body, given to every parser. What parses must serialize and parse back equal.
+// STT and LLM replies, and the lines of a streamed /generate. Input: one body, given to every parser. What parses must
+// serialize and parse back equal.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -35,5 +36,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (transcript.ok() && !(transcript->confidence >= 0 && transcript->confidence <= 1)) std::abort();
   auto generation = rest::ParseGenerateReply(body);
   if (!generation.ok() && generation.status().code() != StatusCode::kUpstreamError) std::abort();
+
+  auto line = rest::ParseStreamLine(body);
+  if (line.ok() && line->kind == rest::StreamLine::Kind::kPiece) {
+    auto again = rest::ParseStreamLine(rest::StreamPieceLine(line->piece));
+    if (!again.ok() || again->piece != line->piece) std::abort();
+  } else if (!line.ok() && line.status().code() != StatusCode::kUpstreamError) {
+    std::abort();
+  }
   return 0;
 }

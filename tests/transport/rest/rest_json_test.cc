@@ -49,5 +49,23 @@ TEST(RestJsonTest, TextThatIsNotUtf8IsSentReplacedRatherThanThrowing) {
   EXPECT_EQ(parsed->text, "caf\xef\xbf\xbd");
 }
 
+TEST(RestJsonTest, StreamLinesRoundTrip) {
+  auto piece = ParseStreamLine(StreamPieceLine("a \"quoted\" piece\n")).value();
+  EXPECT_EQ(piece.kind, StreamLine::Kind::kPiece);
+  EXPECT_EQ(piece.piece, "a \"quoted\" piece\n");
+  auto done = ParseStreamLine(StreamDoneLine({"ignored", "pt-BR", {"prices", "glossary"}})).value();
+  EXPECT_EQ(done.kind, StreamLine::Kind::kDone);
+  EXPECT_EQ(done.generation.language, "pt-BR");
+  EXPECT_EQ(done.generation.sources, (std::vector<std::string>{"prices", "glossary"}));
+  auto error = ParseStreamLine(StreamErrorLine(Status(StatusCode::kOverloaded, "slow"))).value();
+  EXPECT_EQ(error.kind, StreamLine::Kind::kError);
+  EXPECT_EQ(error.error.code(), StatusCode::kOverloaded);
+  EXPECT_EQ(error.error.message(), "slow");
+  EXPECT_EQ(ParseStreamLine(R"({"error":"?","code":"no such code"})")->error.code(), StatusCode::kUpstreamError);
+  for (const char* bad : {"", "[]", R"({"piece":1})", R"({"done":false})", R"({"error":3})", "{"}) {
+    EXPECT_EQ(ParseStreamLine(bad).status().code(), StatusCode::kUpstreamError) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace maestro::rest
