@@ -274,7 +274,8 @@ RegisterCommand bench_command(
       command.add_option("--thrift-transport", flags->thrift_transport)->check(CLI::IsMember({"buffered", "framed"}));
       command.add_option("--thrift-protocol", flags->thrift_protocol)->check(CLI::IsMember({"binary", "compact"}));
       command.add_option("--emulated-profile", flags->profiles,
-                         "Emulated service times of a scenario: scenario=stt_ms,llm_ms,tts_ms (repeatable)");
+                         "Emulated service times of a scenario: scenario=stt_ms,llm_ms,tts_ms[,piece_ms] (repeatable; "
+                         "piece_ms streams the answer word by word after llm_ms)");
       command
           .add_option("--equivalence-margin", flags->equivalence_margin,
                       "Primary outcomes within this ratio margin count as equivalent (0.05 = +-5%)")

@@ -73,8 +73,10 @@ Status ParseEmulatedProfile(const std::string& text, BenchConfig& config) {
     }
     ms.push_back(*value);
   }
-  if (ms.size() != 3) return InvalidArgument("emulated profile '" + text + "' needs three times: stt,llm,tts");
-  config.emulated_profiles[scenario] = {ms[0], ms[1], ms[2]};
+  if (ms.size() != 3 && ms.size() != 4) {
+    return InvalidArgument("emulated profile '" + text + "' needs three times, stt,llm,tts, and maybe piece_ms");
+  }
+  config.emulated_profiles[scenario] = {ms[0], ms[1], ms[2], ms.size() == 4 ? ms[3] : 0};
   return Status::Ok();
 }
 

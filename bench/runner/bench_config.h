@@ -17,6 +17,10 @@ struct EmulatedProfile {
   double stt_ms = 0;
   double llm_ms = 0;
   double tts_ms = 0;
+  // 0: the LLM answers whole after llm_ms. > 0: it streams its answer word by word, the first word after llm_ms
+  // (the TTFT) and one every piece_ms after it, with a full stop every 10 words, so the streaming pipeline has
+  // sentences to speak early.
+  double piece_ms = 0;
 };
 
 // The quick preset's load, in one place, sized for the default neural engines (a spoken question takes 1-3 s
@@ -76,7 +80,8 @@ std::map<std::string, EmulatedProfile> ThesisEmulatedProfiles();
 // Applies a preset ("quick", "thesis", "overhead") to `config`. RETURNS kInvalidArgument for an unknown name.
 Status ApplyPreset(const std::string& preset, BenchConfig& config);
 
-// Parses "simple=100,2000,400" (stt,llm,tts ms) into `config.emulated_profiles`.
+// Parses "simple=100,2000,400" (stt,llm,tts ms) or "simple=100,200,400,20" (with piece_ms) into
+// `config.emulated_profiles`.
 Status ParseEmulatedProfile(const std::string& text, BenchConfig& config);
 
 // RETURNS kInvalidArgument naming the first setting out of its limits.

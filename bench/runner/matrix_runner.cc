@@ -94,6 +94,10 @@ StackOptions StackFor(const BenchConfig& config, const EngineSet& engines, const
     auto seed = "seed=" + std::to_string(config.seed);
     options.engine_options["stt"] = {fmt::format("service_ms={}", profile.stt_ms), seed};
     options.engine_options["llm"] = {fmt::format("service_ms={}", profile.llm_ms), seed};
+    if (profile.piece_ms > 0) {
+      options.engine_options["llm"].push_back(fmt::format("piece_ms={}", profile.piece_ms));
+      options.engine_options["llm"].push_back("sentence_words=10");
+    }
     options.engine_options["tts"] = {fmt::format("service_ms={}", profile.tts_ms), seed};
   }
   return options;

@@ -49,7 +49,7 @@ class EmulatedSpeechToText final : public SpeechToText {
 
 class EmulatedLanguageModel final : public LanguageModel {
  public:
-  EmulatedLanguageModel(ServiceTimeConfig time, int words, double piece_ms) : time_(time) {
+  EmulatedLanguageModel(ServiceTimeConfig time, int words, double piece_ms, int sentence_words) : time_(time) {
     static const char* kVocabulary[] = {"the",    "index",  "rose",    "fell",   "percent",  "shares",
                                         "market", "return", "risk",    "income", "fixed",    "stock",
                                         "price",  "ticker", "company", "year",   "dividend", "volatility"};
@@ -57,6 +57,8 @@ class EmulatedLanguageModel final : public LanguageModel {
     for (int i = 0; i < words; ++i) {
       if (i > 0) answer_ += ' ';
       pieces_.emplace_back((i > 0 ? " " : "") + std::string(kVocabulary[rng() % std::size(kVocabulary)]));
+      // A full stop every sentence_words words, so that a streaming pipeline has sentences to speak early.
+      if (sentence_words > 0 && ((i + 1) % sentence_words == 0 || i + 1 == words)) pieces_.back() += '.';
       answer_ += pieces_.back().substr(i > 0 ? 1 : 0);
     }
     if (piece_ms > 0) pace_ = std::make_unique<ServiceTime>(ServiceTimeConfig{.mean_ms = piece_ms});
@@ -160,8 +162,11 @@ Result<std::unique_ptr<LanguageModel>> CreateLanguageModel(EngineOptions options
   if (!words.ok()) return words.status();
   auto piece_ms = TakeCount(options, "piece_ms", 0, 60000);
   if (!piece_ms.ok()) return piece_ms.status();
+  auto sentence_words = TakeCount(options, "sentence_words", 0, 100000);
+  if (!sentence_words.ok()) return sentence_words.status();
   if (auto status = RejectUnknownOptions(options, "emulated llm"); !status.ok()) return status;
-  return std::unique_ptr<LanguageModel>(new EmulatedLanguageModel(*time, static_cast<int>(*words), *piece_ms));
+  return std::unique_ptr<LanguageModel>(
+      new EmulatedLanguageModel(*time, static_cast<int>(*words), *piece_ms, static_cast<int>(*sentence_words)));
 }
 
 Result<std::unique_ptr<TextToSpeech>> CreateTextToSpeech(EngineOptions options) {
@@ -177,7 +182,7 @@ void Register(EngineRegistry& registry) {
   const char* common = "EMULATED stand-in for protocol measurements; options service_ms, sd_ms, mode=sleep|busy, seed";
   registry.RegisterStt("emulated", std::string(common) + ", transcript",
                        [](const EngineOptions& o) { return CreateSpeechToText(o); });
-  registry.RegisterLlm("emulated", std::string(common) + ", words, piece_ms",
+  registry.RegisterLlm("emulated", std::string(common) + ", words, piece_ms, sentence_words",
                        [](const EngineOptions& o) { return CreateLanguageModel(o); });
   registry.RegisterTts("emulated", std::string(common) + ", seconds",
                        [](const EngineOptions& o) { return CreateTextToSpeech(o); });

@@ -4,7 +4,8 @@
 //               the rest queue; 0 = no limit)
 //   stt: transcript (the text every call returns)
 //   llm: words (answer length, default 50), piece_ms (0 = the whole answer after service_ms; > 0 = streamed
-//        word by word, the first after service_ms, then one every piece_ms; unary calls wait for the last)
+//        word by word, the first after service_ms, then one every piece_ms; unary calls wait for the last),
+//        sentence_words (0 = no punctuation; n = a full stop after every n-th word and the last)
 //   tts: seconds (WAV length at 22.05 kHz, default 10, about 441 KB)
 #pragma once
 

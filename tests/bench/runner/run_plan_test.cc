@@ -79,6 +79,10 @@ TEST(BenchConfigTest, PresetsAndValidation) {
   EXPECT_TRUE(ParseEmulatedProfile("simple=1,2,3", config).ok());
   EXPECT_EQ(config.emulated_profiles["simple"].llm_ms, 2);
   EXPECT_FALSE(ParseEmulatedProfile("simple=1,2", config).ok());
+  EXPECT_TRUE(ParseEmulatedProfile("streamed=1,2,3,4", config).ok());
+  EXPECT_EQ(config.emulated_profiles["streamed"].piece_ms, 4);
+  EXPECT_EQ(config.emulated_profiles["simple"].piece_ms, 0);
+  EXPECT_FALSE(ParseEmulatedProfile("simple=1,2,3,4,5", config).ok());
   EXPECT_FALSE(ParseEmulatedProfile("simple=a,b,c", config).ok());
 }
 

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <future>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "audio/wav.h"
 #include "domain/blocking.h"
@@ -27,6 +31,36 @@ TEST(EmulatedEnginesTest, DefaultsAreSizedLikeTheOriginal) {
   ASSERT_TRUE(speech.ok());
   EXPECT_EQ(audio::SniffContainer(speech->wav), "wav");
   EXPECT_EQ(speech->wav.size(), 44u + 10 * 22050 * 2);
+}
+
+TEST(EmulatedEnginesTest, PacedAnswerStreamsWordByWordWithSentences) {
+  auto llm = CreateLanguageModel({{"words", "12"}, {"piece_ms", "20"}, {"sentence_words", "5"}}).value();
+  std::vector<std::string> pieces;
+  std::vector<std::chrono::steady_clock::time_point> arrived;
+  std::promise<Result<Generation>> finished;
+  llm->GenerateStreaming(
+      {.prompt = "q"}, Deadline::In(std::chrono::seconds(5)),
+      [&](std::string_view piece) {
+        pieces.emplace_back(piece);
+        arrived.push_back(std::chrono::steady_clock::now());
+        return true;
+      },
+      [&](Result<Generation> result) { finished.set_value(std::move(result)); });
+  auto answer = finished.get_future().get();
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  ASSERT_EQ(pieces.size(), 12u);
+  std::string joined;
+  for (const auto& piece : pieces) joined += piece;
+  EXPECT_EQ(joined, answer->text);
+  EXPECT_EQ(std::count(joined.begin(), joined.end(), '.'), 3) << joined;  // after words 5, 10 and 12
+  EXPECT_EQ(joined.back(), '.');
+  EXPECT_GE(arrived.back() - arrived.front(), std::chrono::milliseconds(11 * 20 - 5));
+  // The unary call waits for the same paced answer.
+  auto unary = GenerateBlocking(*llm, {.prompt = "q"}, Deadline::In(std::chrono::seconds(5)));
+  EXPECT_EQ(unary->text, answer->text);
+  auto refused = GenerateBlocking(*llm, {.prompt = ""}, Deadline::In(std::chrono::seconds(5)));
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(CreateLanguageModel({{"piece_ms", "-1"}}).ok());
 }
 
 TEST(EmulatedEnginesTest, SameSeedSameAnswer) {
