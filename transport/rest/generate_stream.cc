@@ -119,15 +119,21 @@ asio::awaitable<void> ServeGenerateStream(LanguageModel& engine, metrics::Reques
         });
       });
 
+  // A client that hangs up even before the first piece stops the generation.
+  asio::co_spawn(executor, WatchForHangUp(stream, flow), asio::detached);
   // Nothing is sent before the first piece, so a call that fails at once gets the unary route's JSON error.
   auto first = co_await outbox->Next();
-  if (!first) co_return;  // the server is shutting down
+  boost::system::error_code ec;
+  if (!first) {  // the server is shutting down
+    stream->socket().close(ec);
+    co_return;
+  }
   if (first->end && !first->end->ok()) {
     metrics.Finish(started, first->end->status().code());
     co_await WriteError(*stream, first->end->status(), version);
+    stream->socket().close(ec);  // ends WatchForHangUp
     co_return;
   }
-  asio::co_spawn(executor, WatchForHangUp(stream, flow), asio::detached);
 
   http::response<http::empty_body> head{http::status::ok, version};
   head.set(http::field::content_type, kNdjson);
@@ -135,7 +141,6 @@ asio::awaitable<void> ServeGenerateStream(LanguageModel& engine, metrics::Reques
   head.keep_alive(false);
   head.chunked(true);
   http::response_serializer<http::empty_body> serializer{head};
-  boost::system::error_code ec;
   stream->expires_after(kWriteTimeout);
   co_await http::async_write_header(*stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
 
