@@ -37,7 +37,7 @@ struct StreamItem {
 
 // Carries the pipeline's callbacks (engine threads) onto the connection's loop.
 StreamListener ListenOn(std::shared_ptr<net::ConnectionContext> context, asio::any_io_executor executor,
-                        std::shared_ptr<net::Outbox<StreamItem>> outbox, bool ndjson) {
+                        const std::shared_ptr<net::Outbox<StreamItem>>& outbox, bool ndjson) {
   auto post = [context, executor, outbox](StreamItem item) {
     context->Post(executor, [outbox, item = std::move(item)]() mutable { outbox->Push(std::move(item)); });
   };

@@ -128,7 +128,7 @@ void Concurrent(benchmark::State& state, Variant variant) {
 // One streamed generation per iteration from an emulated model that writes 50 words, one every millisecond, the
 // first at once: time to the first piece (the protocol's TTFT overhead), time to the end, and how many deliveries
 // the 50 words took (gRPC joins pieces that queue behind a write; Thrift hands over a batch per poll).
-void StreamFirstPiece(benchmark::State& state, Variant variant) {
+void StreamFirstPiece(benchmark::State& state, const Variant& variant) {
   auto engine = emulated::CreateLanguageModel({{"words", "50"}, {"piece_ms", "1"}});
   if (!engine.ok()) return state.SkipWithError(engine.status().ToString().c_str());
   TransportOptions options;
@@ -162,7 +162,7 @@ void StreamFirstPiece(benchmark::State& state, Variant variant) {
           }
           return true;
         },
-        [&](Result<Generation> result) {
+        [&](const Result<Generation>& result) {
           total_us.push_back(
               std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count());
           std::lock_guard lock(mutex);

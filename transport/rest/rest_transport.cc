@@ -185,7 +185,7 @@ class RestSpeechToText final : public SpeechToText, private RestClientBase {
 // thesis's) answers one JSON reply instead; its text then becomes one piece.
 class GenerateStreamReader {
  public:
-  GenerateStreamReader(LanguageModel::PieceSink on_piece) : on_piece_(std::move(on_piece)) {}
+  explicit GenerateStreamReader(LanguageModel::PieceSink on_piece) : on_piece_(std::move(on_piece)) {}
 
   // The HttpClient's BodySink. RETURNS false to stop reading.
   bool Take(const net::HttpResponse& head, std::string_view data) {
@@ -204,7 +204,7 @@ class GenerateStreamReader {
   }
 
   // RETURNS the outcome once the response ended (`head` is what SendStreaming reported).
-  Result<Generation> Finish(Result<net::HttpResponse> head) {
+  Result<Generation> Finish(const Result<net::HttpResponse>& head) {
     if (stopped_) return std::move(generation_);  // the listener stopped it: what was produced so far
     if (!failure_.ok()) return failure_;
     if (!head.ok()) return head.status();
@@ -280,7 +280,7 @@ class RestLanguageModel final : public LanguageModel, private RestClientBase {
     PostStreaming(
         std::move(request), deadline,
         [reader](const net::HttpResponse& head, std::string_view data) { return reader->Take(head, data); },
-        [reader, done = std::move(done)](Result<net::HttpResponse> head) { done(reader->Finish(std::move(head))); });
+        [reader, done = std::move(done)](Result<net::HttpResponse> head) { done(reader->Finish(head)); });
   }
 };
 

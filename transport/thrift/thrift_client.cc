@@ -120,7 +120,8 @@ class ThriftSttClient final : public SpeechToText {
 
 std::shared_ptr<mpes::thrift::llm::GenRequest> ToWire(GenerationRequest request) {
   auto wire = std::make_shared<mpes::thrift::llm::GenRequest>();
-  wire->__set_prompt(std::move(request.prompt));
+  wire->prompt = std::move(request.prompt);
+  wire->__isset.prompt = true;
   wire->__set_max_tokens(request.max_tokens);
   wire->__set_temperature(request.temperature);
   wire->__set_top_p(request.top_p);
@@ -260,7 +261,7 @@ class ThriftLlmClient final : public LanguageModel {
           }
           return true;
         },
-        [id = stream.id](Result<bool> cancelled) {
+        [id = stream.id](const Result<bool>& cancelled) {
           // kNotFound: the stream had already ended there, which is what the cancel wanted.
           if (!cancelled.ok() && cancelled.status().code() != StatusCode::kNotFound) {
             spdlog::debug("thrift generate_cancel of stream {} failed: {}", id, cancelled.status().ToString());

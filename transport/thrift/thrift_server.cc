@@ -145,11 +145,14 @@ class LlmHandler final : public mpes::thrift::llm::LLMServiceIf {
   void generate_next(mpes::thrift::llm::GenPieces& reply, const int64_t stream_id, const int32_t wait_ms) override {
     auto batch = streams_.Next(stream_id, std::chrono::milliseconds(wait_ms));
     if (!batch.ok()) Throw(batch.status());
-    reply.__set_pieces(std::move(batch->pieces));
+    // Thrift's __set_ copies; the fields are assigned by move instead.
+    reply.pieces = std::move(batch->pieces);
     reply.__set_done(batch->done);
+    reply.__isset.pieces = true;
     if (batch->done) {
-      reply.__set_language(std::move(batch->end.language));
-      reply.__set_sources(std::move(batch->end.sources));
+      reply.language = std::move(batch->end.language);
+      reply.sources = std::move(batch->end.sources);
+      reply.__isset.language = reply.__isset.sources = true;
     }
   }
 

@@ -107,7 +107,7 @@ TEST_F(RestTransportTest, StreamedGenerateAnswersNdjsonAndTypedErrorsBeforeTheFi
 // whole answer as one piece.
 TEST_F(RestTransportTest, StreamingClientFallsBackToAServerThatDoesNotStream) {
   net::HttpServerOptions options;
-  auto server = net::HttpServer::Start(options, [](net::HttpRequest&&, net::Respond respond) {
+  auto server = net::HttpServer::Start(options, [](net::HttpRequest&&, const net::Respond& respond) {
                   respond(net::JsonResponse(R"({"generated":"one whole answer","language":"en","sources":["s"]})"));
                 }).value();
   auto llm = transport_->ConnectLlm("127.0.0.1:" + std::to_string(server->port())).value();
@@ -119,11 +119,11 @@ TEST_F(RestTransportTest, StreamingClientFallsBackToAServerThatDoesNotStream) {
 
 // Lines that are not the protocol's end the call with kUpstreamError, not a crash or a hang.
 TEST_F(RestTransportTest, MalformedStreamLinesAreUpstreamErrors) {
-  for (std::string stream : {std::string("{\"piece\":\"a\"}\nnot json\n"), std::string("{\"piece\":\"a\"}\n"),
-                             std::string("{\"piece\":5}\n"), std::string("{\"what\":1}\n"),
-                             std::string("{\"done\":true}\n{\"piece\":\"late\"}\n")}) {
+  for (const std::string& stream : {std::string("{\"piece\":\"a\"}\nnot json\n"), std::string("{\"piece\":\"a\"}\n"),
+                                    std::string("{\"piece\":5}\n"), std::string("{\"what\":1}\n"),
+                                    std::string("{\"done\":true}\n{\"piece\":\"late\"}\n")}) {
     net::HttpServerOptions options;
-    auto server = net::HttpServer::Start(options, [stream](net::HttpRequest&&, net::Respond respond) {
+    auto server = net::HttpServer::Start(options, [stream](net::HttpRequest&&, const net::Respond& respond) {
                     net::HttpResponse response{net::http::status::ok, 11};
                     response.set(net::http::field::content_type, kNdjson);
                     response.body() = stream;
