@@ -280,7 +280,7 @@ class RestLanguageModel final : public LanguageModel, private RestClientBase {
     PostStreaming(
         std::move(request), deadline,
         [reader](const net::HttpResponse& head, std::string_view data) { return reader->Take(head, data); },
-        [reader, done = std::move(done)](Result<net::HttpResponse> head) { done(reader->Finish(head)); });
+        [reader, done = std::move(done)](const Result<net::HttpResponse>& head) { done(reader->Finish(head)); });
   }
 };
 
