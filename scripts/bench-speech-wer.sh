@@ -10,14 +10,14 @@ cd "$(dirname "$0")/.."
 engine="${1:-whisper}"
 shift || true
 options=("$@")
-maestro=build/maestro
+maestro="${MAESTRO_BIN:-build/maestro}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 evaluate() {  # name manifest
   local json
   json=$("$maestro" eval stt "$2" --engine "$engine" "${options[@]}" --json --timeout 600s 2>/dev/null)
-  /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"{sys.argv[1]}\t{100*d[\"wer\"]:.2f}%\t{d[\"real_time_factor\"]:.3f}\t{d[\"words\"]} words")' "$1" <<<"$json"
+  /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print("%s\t%.2f%%\t%.3f\t%d words" % (sys.argv[1], 100*d["wer"], d["real_time_factor"], d["words"]))' "$1" <<<"$json"
 }
 
 shared=../shared/data/speech
