@@ -13,6 +13,7 @@ Status SetAudioContext(whisper_context* context, whisper_state* state, int audio
   params.language = "en";
   params.audio_ctx = audio_ctx;
   params.duration_ms = 100;
+  params.greedy.best_of = 1;  // no spare decoders to allocate
   params.no_context = true;
   params.print_progress = false;
   if (whisper_full_with_state(context, state, params, nullptr, 0) != 0) {
