@@ -5,19 +5,27 @@
 #   the English finance questions of data/stt/finance_eval.tsv spoken by eSpeak NG en-us and en-gb.
 # Usage: scripts/bench-speech-wer.sh [ENGINE] [--engine-opt key=value ...]
 # Prints one "set<TAB>WER<TAB>RTF" line per set. Needs build/maestro and the engine's model.
+#   MAESTRO_BIN=path  the maestro binary (default build/maestro)
+#   WER_OUT=DIR       keep the manifests, the rendered audio and each set's `eval stt --json` output in DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
 engine="${1:-whisper}"
 shift || true
 options=("$@")
-maestro=build/maestro
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+maestro="${MAESTRO_BIN:-build/maestro}"
+if [ -n "${WER_OUT:-}" ]; then
+  work="$WER_OUT"
+  mkdir -p "$work"
+else
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
 
 evaluate() {  # name manifest
   local json
   json=$("$maestro" eval stt "$2" --engine "$engine" "${options[@]}" --json --timeout 600s 2>/dev/null)
-  /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"{sys.argv[1]}\t{100*d[\"wer\"]:.2f}%\t{d[\"real_time_factor\"]:.3f}\t{d[\"words\"]} words")' "$1" <<<"$json"
+  printf '%s\n' "$json" > "${2%.tsv}.json"
+  /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print("%s\t%.2f%%\t%.3f\t%d words" % (sys.argv[1], 100*d["wer"], d["real_time_factor"], d["words"]))' "$1" <<<"$json"
 }
 
 shared=../shared/data/speech

@@ -13,6 +13,10 @@
 #include "engines/common/model_locator.h"
 #include "engines/common/option_reader.h"
 #include "engines/common/resource_pool.h"
+#include "engines/whisper/audio_context.h"
+#include "engines/whisper/encoder_pass.h"
+#include "engines/whisper/greedy_decoder.h"
+#include "engines/whisper/language_id.h"
 #include "engines/whisper/model_file.h"
 
 namespace maestro::whisper {
@@ -30,6 +34,7 @@ struct Settings {
   int beam = 1;
   size_t workers = 1;
   size_t queue = 16;
+  int audio_ctx_min = 0;
   audio::DecodeLimits limits;
   std::string prompt = kVocabularyHint;
 };
@@ -55,6 +60,7 @@ class WhisperSpeechToText final : public SpeechToText {
       : settings_(std::move(settings)),
         context_(std::move(context)),
         states_(std::move(states)),
+        decoder_(context_.get(), settings_.prompt),
         pool_(std::make_unique<ThreadPool>(settings_.workers, settings_.queue, "whisper")) {}
 
   ~WhisperSpeechToText() override { pool_.reset(); }  // finish queued work while the model exists
@@ -87,28 +93,36 @@ class WhisperSpeechToText final : public SpeechToText {
     return result;
   }
 
-  // Whisper's language identification over Portuguese and English only: the assistant speaks those two, and
-  // short Portuguese questions are otherwise heard as Galician or Spanish now and then.
-  Result<std::string> DetectLanguage(whisper_state* state, const std::vector<float>& pcm) {
-    if (whisper_pcm_to_mel_with_state(context_.get(), state, pcm.data(), static_cast<int>(pcm.size()),
-                                      settings_.threads) != 0) {
-      return Internal("whisper: could not compute the spectrogram");
-    }
-    std::vector<float> probabilities(whisper_lang_max_id() + 1, 0.0f);
-    if (whisper_lang_auto_detect_with_state(context_.get(), state, 0, settings_.threads, probabilities.data()) < 0) {
-      return Internal("whisper: language identification failed");
-    }
-    return std::string(probabilities[whisper_lang_id("pt")] > probabilities[whisper_lang_id("en")] ? "pt" : "en");
-  }
-
+  // Short clips (the assistant's questions) take one encoder pass, shared by language identification and a
+  // greedy decoder. Beam search, clips longer than one window and transcripts the greedy decoder finds
+  // unreliable go through whisper_full, which encodes again.
   Result<Transcript> Recognise(whisper_state* state, const std::vector<float>& pcm, const Deadline& deadline) {
+    if (auto status = ComputeSpectrogram(context_.get(), state, pcm, settings_.threads); !status.ok()) return status;
+    const bool one_window = pcm.size() <= kWindowSamples;
+    const int audio_ctx =
+        one_window ? FittedAudioContext(pcm.size(), settings_.audio_ctx_min, whisper_n_audio_ctx(context_.get())) : 0;
     std::string language = settings_.language;
+    if (language == "auto" || (one_window && settings_.beam == 1)) {
+      if (auto status = EncodeFirstWindow(context_.get(), state, audio_ctx, settings_.threads); !status.ok()) {
+        return status;
+      }
+      if (deadline.expired()) return DeadlineExceeded("whisper: the deadline passed while encoding");
+    }
     if (language == "auto") {
-      auto detected = DetectLanguage(state, pcm);
+      auto detected = IdentifyPortugueseOrEnglish(context_.get(), state, settings_.threads);
       if (!detected.ok()) return detected.status();
       language = *detected;
     }
-    if (deadline.expired()) return DeadlineExceeded("whisper: the deadline passed during language identification");
+    if (one_window && settings_.beam == 1) {
+      auto greedy = decoder_.Decode(state, language, settings_.threads, deadline);
+      if (!greedy.ok()) return greedy.status();
+      if (greedy->reliable) return Transcript{std::string(Trim(greedy->text)), LanguageTag(language), 1.0};
+    }
+    return DecodeFully(state, language, audio_ctx, deadline);
+  }
+
+  Result<Transcript> DecodeFully(whisper_state* state, const std::string& language, int audio_ctx,
+                                 const Deadline& deadline) {
     auto params =
         whisper_full_default_params(settings_.beam > 1 ? WHISPER_SAMPLING_BEAM_SEARCH : WHISPER_SAMPLING_GREEDY);
     params.n_threads = settings_.threads;
@@ -121,10 +135,12 @@ class WhisperSpeechToText final : public SpeechToText {
     params.print_timestamps = false;
     params.print_special = false;
     params.suppress_nst = true;
+    params.audio_ctx = audio_ctx;
     params.initial_prompt = settings_.prompt.empty() ? nullptr : settings_.prompt.c_str();
     params.abort_callback = [](void* data) { return static_cast<const Deadline*>(data)->expired(); };
     params.abort_callback_user_data = const_cast<Deadline*>(&deadline);
-    const int rc = whisper_full_with_state(context_.get(), state, params, pcm.data(), static_cast<int>(pcm.size()));
+    // No samples: whisper_full reuses the spectrogram already in the state.
+    const int rc = whisper_full_with_state(context_.get(), state, params, nullptr, 0);
     if (deadline.expired()) return DeadlineExceeded("whisper: the deadline passed while decoding");
     if (rc != 0) return Internal("whisper: decoding failed (code " + std::to_string(rc) + ")");
     std::string text;
@@ -136,6 +152,7 @@ class WhisperSpeechToText final : public SpeechToText {
   Settings settings_;
   ContextPtr context_;
   std::unique_ptr<StatePool> states_;
+  GreedyDecoder decoder_;
   std::unique_ptr<ThreadPool> pool_;
 };
 
@@ -149,9 +166,10 @@ Result<Settings> ParseSettings(EngineOptions options) {
   auto beam = reader.TakeInteger("beam", settings.beam, 1, 8);
   auto workers = reader.TakeInteger("workers", static_cast<long>(settings.workers), 1, 16);
   auto queue = reader.TakeInteger("queue", static_cast<long>(settings.queue), 1, 100000);
+  auto audio_ctx_min = reader.TakeInteger("audio_ctx_min", settings.audio_ctx_min, 0, 1500);
   auto seconds = reader.TakeNumber("max_seconds", settings.limits.max_seconds, 1, 3600);
   auto bytes = reader.TakeInteger("max_bytes", static_cast<long>(settings.limits.max_bytes), 1024, 1L << 30);
-  for (const auto* taken : {&threads, &beam, &workers, &queue, &bytes}) {
+  for (const auto* taken : {&threads, &beam, &workers, &queue, &audio_ctx_min, &bytes}) {
     if (!taken->ok()) return taken->status();
   }
   if (!seconds.ok()) return seconds.status();
@@ -163,6 +181,7 @@ Result<Settings> ParseSettings(EngineOptions options) {
   settings.beam = static_cast<int>(*beam);
   settings.workers = static_cast<size_t>(*workers);
   settings.queue = static_cast<size_t>(*queue);
+  settings.audio_ctx_min = static_cast<int>(*audio_ctx_min);
   settings.limits.max_seconds = *seconds;
   settings.limits.max_bytes = static_cast<size_t>(*bytes);
   return settings;
@@ -196,11 +215,12 @@ Result<std::unique_ptr<SpeechToText>> CreateSpeechToText(EngineOptions options) 
 }
 
 void Register(EngineRegistry& registry) {
-  registry.RegisterStt("whisper",
-                       "OpenAI Whisper via whisper.cpp, embedded (pt-BR and English); options model=whisper-base|PATH, "
-                       "language=auto|pt|en, threads=<cores>, beam=1, workers=1, queue=16, max_seconds=300, "
-                       "max_bytes, prompt",
-                       [](const EngineOptions& o) { return CreateSpeechToText(o); });
+  registry.RegisterStt(
+      "whisper",
+      "OpenAI Whisper via whisper.cpp, embedded (pt-BR and English); options model=whisper-base|PATH, "
+      "language=auto|pt|en, threads=<cores>, beam=1, audio_ctx_min=0, workers=1, queue=16, max_seconds=300, "
+      "max_bytes, prompt",
+      [](const EngineOptions& o) { return CreateSpeechToText(o); });
 }
 
 }  // namespace maestro::whisper

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "audio/decode.h"
 #include "domain/blocking.h"
 #include "engines/common/model_locator.h"
 #include "engines/engine_registry.h"
@@ -19,12 +20,17 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Speak(const std::string& text, const std::string& voice) {
-  static auto tts = EngineRegistry::Global().CreateTts("rhvoice", {});
+std::string SpeakWith(const std::string& engine, const std::string& text, const std::string& voice) {
+  auto tts = EngineRegistry::Global().CreateTts(engine, {});
   EXPECT_TRUE(tts.ok()) << tts.status().ToString();
-  auto speech = SynthesizeBlocking(**tts, {text, voice}, Deadline::In(std::chrono::seconds(30)));
+  if (!tts.ok()) return "";
+  auto speech = SynthesizeBlocking(**tts, {text, voice}, Deadline::In(std::chrono::seconds(60)));
   EXPECT_TRUE(speech.ok()) << speech.status().ToString();
   return speech.ok() ? speech->wav : "";
+}
+
+std::string Speak(const std::string& text, const std::string& voice) {
+  return SpeakWith("rhvoice", text, voice);
 }
 
 SpeechToText& Engine() {
@@ -50,6 +56,59 @@ TEST(WhisperEngineTest, HearsABrazilianPortugueseQuestion) {
   ASSERT_TRUE(heard.ok()) << heard.status().ToString();
   EXPECT_EQ(heard->language, "pt-BR");
   EXPECT_THAT(stt_eval::NormalizeText(heard->text), HasSubstr("codigo do ativo da petrobras"));
+}
+
+// language=auto chooses between Portuguese and English only, and the transcript is written in the language
+// chosen: a Portuguese question decoded as English comes back translated, which the expected words catch.
+TEST(WhisperEngineTest, AutoLanguageIsPortugueseOrEnglishAndTheTranscriptIsInIt) {
+  struct Case {
+    std::string engine, voice, text, language, heard;
+  };
+  const std::vector<Case> cases = {
+      {"rhvoice", "pt-br", "Qual é a diferença entre renda fixa e o Ibovespa?", "pt-BR", "renda fixa"},
+      {"rhvoice", "pt-br", "Quais ações tiveram o melhor desempenho em 2024?", "pt-BR", "melhor desempenho"},
+      {"rhvoice", "en-us", "What is the difference between fixed income and the Ibovespa?", "en", "fixed income"},
+      {"espeak", "en-us", "Which stocks performed best in 2024?", "en", "performed best"},
+  };
+  for (const auto& c : cases) {
+    auto heard = Hear(Engine(), SpeakWith(c.engine, c.text, c.voice));
+    ASSERT_TRUE(heard.ok()) << c.engine << " " << c.voice << ": " << heard.status().ToString();
+    EXPECT_EQ(heard->language, c.language) << c.engine << " " << c.voice << ": " << heard->text;
+    EXPECT_THAT(stt_eval::NormalizeText(heard->text), HasSubstr(c.heard)) << c.engine << " " << c.voice;
+  }
+  // Spanish, which Whisper's own language identification over all its languages calls Spanish: the engine
+  // still answers in one of the assistant's two languages.
+  auto spanish = Hear(Engine(), SpeakWith("espeak", "¿Cuál es el código de la acción de Petrobras?", "es"));
+  ASSERT_TRUE(spanish.ok()) << spanish.status().ToString();
+  EXPECT_THAT(spanish->language, ::testing::AnyOf("pt-BR", "en")) << spanish->text;
+}
+
+// Beam search and clips longer than one 30 s window go through whisper_full rather than the single-pass
+// greedy decoder; both must still hear the whole clip in the detected language.
+TEST(WhisperEngineTest, BeamSearchAndLongClipsAreHeardToTheEnd) {
+  auto beam = CreateSpeechToText({{"beam", "2"}});
+  ASSERT_TRUE(beam.ok()) << beam.status().ToString();
+  auto heard = Hear(**beam, Speak("Qual é o código do ativo da Petrobras?", "pt-br"));
+  ASSERT_TRUE(heard.ok()) << heard.status().ToString();
+  EXPECT_EQ(heard->language, "pt-BR");
+  EXPECT_THAT(stt_eval::NormalizeText(heard->text), HasSubstr("petrobras"));
+
+  // About 35 s in eSpeak NG's en-us voice.
+  const std::string long_text =
+      "The analyst compares fixed income with the Ibovespa over the last twelve months. Then it looks at the "
+      "stocks of Petrobras, Vale and Itaú one by one, and explains why the oil company paid such large "
+      "dividends. Interest rates stayed high for most of the year, so savers who kept their money in bonds did "
+      "well. Exporters gained when the currency weakened in the second half. Banks reported record profits, "
+      "although credit grew slowly. Retailers suffered from expensive loans, and miners followed the price of "
+      "iron ore in China. Most investors ended the year with a mix of both. That is the end of the report.";
+  const std::string wav = SpeakWith("espeak", long_text, "en-us");
+  auto clip = audio::DecodeToSpeechPcm(wav);
+  ASSERT_TRUE(clip.ok()) << clip.status().ToString();
+  ASSERT_GT(clip->seconds(), 30.0) << "the clip must span two windows";
+  auto whole = Hear(Engine(), wav);
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_EQ(whole->language, "en");
+  EXPECT_THAT(stt_eval::NormalizeText(whole->text), HasSubstr("end of the report"));
 }
 
 TEST(WhisperEngineTest, BadAudioAndSpentBudgetsGetTypedErrors) {
@@ -89,6 +148,7 @@ TEST(WhisperEngineTest, AMissingModelNamesTheFetchCommand) {
   EXPECT_THAT(engine.status().message(), HasSubstr("maestro models fetch whisper-base"));
   EXPECT_EQ(CreateSpeechToText({{"language", "fr"}}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(CreateSpeechToText({{"beam", "99"}}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CreateSpeechToText({{"audio_ctx_min", "1501"}}).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace
