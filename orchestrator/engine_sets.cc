@@ -45,11 +45,22 @@ Status CheckModels(const EngineSet& set, const std::map<std::string, std::vector
 }
 
 std::vector<std::string> TransportFlagsAsArgs(const TransportOptions& options) {
-  return {"--connections",       std::to_string(options.client_connections),
-          "--max-message-bytes", std::to_string(options.max_message_bytes),
-          "--threads",           std::to_string(options.server_threads),
-          "--thrift-transport",  options.thrift_transport,
-          "--thrift-protocol",   options.thrift_protocol};
+  return {"--connections",
+          std::to_string(options.client_connections),
+          "--max-message-bytes",
+          std::to_string(options.max_message_bytes),
+          "--threads",
+          std::to_string(options.server_threads),
+          "--thrift-transport",
+          options.thrift_transport,
+          "--thrift-protocol",
+          options.thrift_protocol,
+          "--stream-buffer-bytes",
+          std::to_string(options.stream_buffer_bytes),
+          "--thrift-max-streams",
+          std::to_string(options.thrift_max_streams),
+          "--thrift-stream-idle",
+          std::to_string(options.thrift_stream_idle.count()) + "ms"};
 }
 
 }  // namespace maestro

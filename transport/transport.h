@@ -3,6 +3,7 @@
 // the pipeline never knows which protocol carries it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -35,7 +36,7 @@ struct TransportOptions {
   // Thrift only (its streams are chunked calls, docs/rpc-transports.md): streams open at once (more get
   // kOverloaded), and how long a stream may go without a generate_next before it is cancelled and reclaimed.
   int thrift_max_streams = 256;
-  int thrift_stream_idle_ms = 30000;
+  std::chrono::milliseconds thrift_stream_idle{30000};
   // Thrift only: "buffered" (the original system's default) or "framed"; "binary" or "compact".
   std::string thrift_transport = "buffered";
   std::string thrift_protocol = "binary";

@@ -26,6 +26,21 @@ void AddTransportFlags(CLI::App& command, TransportOptions& options) {
   command.add_option("--thrift-protocol", options.thrift_protocol, "Thrift protocol: binary or compact")
       ->envname("MAESTRO_THRIFT_PROTOCOL")
       ->check(CLI::IsMember({"binary", "compact"}));
+  command
+      .add_option("--stream-buffer-bytes", options.stream_buffer_bytes,
+                  "A streamed answer held for a slow reader; beyond it the generation stops (overloaded)")
+      ->envname("MAESTRO_STREAM_BUFFER_BYTES")
+      ->check(CLI::Range(size_t{4096}, size_t{256} << 20))
+      ->capture_default_str();
+  command
+      .add_option("--thrift-max-streams", options.thrift_max_streams,
+                  "Thrift streams open at once; more get overloaded")
+      ->envname("MAESTRO_THRIFT_MAX_STREAMS")
+      ->check(CLI::Range(1, 65536))
+      ->capture_default_str();
+  AddDurationOption(command, "--thrift-stream-idle", options.thrift_stream_idle,
+                    "A Thrift stream not polled for this long is cancelled and reclaimed")
+      ->envname("MAESTRO_THRIFT_STREAM_IDLE");
 }
 
 CLI::Option* AddDurationOption(CLI::App& command, const std::string& name, std::chrono::milliseconds& out,

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "tests/support/test_support.h"
@@ -36,6 +37,22 @@ TEST(EngineSetsTest, AMissingModelStopsBeforeAnythingStartsAndNamesTheFetchComma
   EXPECT_EQ(chosen.code(), StatusCode::kNotFound);
   EXPECT_THAT(chosen.message(), HasSubstr("/nonexistent/whisper.bin"));
   EXPECT_TRUE(classic.ok()) << "the classic engines need no model files";
+}
+
+// `maestro up` hands every process the same transport settings, the stream limits included.
+TEST(EngineSetsTest, TransportFlagsCarryTheStreamLimits) {
+  TransportOptions options;
+  options.stream_buffer_bytes = 65536;
+  options.thrift_max_streams = 3;
+  options.thrift_stream_idle = std::chrono::milliseconds(1500);
+  const auto args = TransportFlagsAsArgs(options);
+  auto value_of = [&args](const std::string& flag) {
+    auto it = std::find(args.begin(), args.end(), flag);
+    return it == args.end() || it + 1 == args.end() ? std::string() : *(it + 1);
+  };
+  EXPECT_EQ(value_of("--stream-buffer-bytes"), "65536");
+  EXPECT_EQ(value_of("--thrift-max-streams"), "3");
+  EXPECT_EQ(value_of("--thrift-stream-idle"), "1500ms");
 }
 
 }  // namespace

@@ -115,7 +115,7 @@ GenerateStreams::Limits StreamLimits(const TransportOptions& options) {
   GenerateStreams::Limits limits;
   limits.max_streams = static_cast<size_t>(std::max(1, options.thrift_max_streams));
   limits.buffer_bytes = options.stream_buffer_bytes;
-  limits.idle = std::chrono::milliseconds(std::max(1, options.thrift_stream_idle_ms));
+  limits.idle = std::max(std::chrono::milliseconds(1), options.thrift_stream_idle);
   return limits;
 }
 

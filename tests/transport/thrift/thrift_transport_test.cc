@@ -219,7 +219,7 @@ TEST_P(ThriftWireTest, ChunkedStreamFailuresArriveAfterTheirPieces) {
 TEST_P(ThriftWireTest, AbandonedStreamsAreReclaimedAfterTheIdleTimeout) {
   TransportOptions options = GetParam().options;
   options.thrift_max_streams = 1;
-  options.thrift_stream_idle_ms = 200;
+  options.thrift_stream_idle = std::chrono::milliseconds(200);
   auto transport = thrift::CreateTransport(options);
   auto inner = emulated::CreateLanguageModel({{"words", "1000"}, {"piece_ms", "10"}}).value();
   WatchedLlm watched(*inner);
