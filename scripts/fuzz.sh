@@ -30,7 +30,9 @@ quiet() {
   rm -f "$log"
 }
 if [ ! -f "$build/CMakeCache.txt" ]; then
-  CC=clang CXX=clang++ quiet cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAESTRO_FUZZ=ON
+  # Warnings are the g++ build's business (CI makes them errors there); this build looks for crashes.
+  CC=clang CXX=clang++ quiet cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAESTRO_FUZZ=ON \
+    -DMAESTRO_WERROR=OFF
 fi
 quiet cmake --build "$build" --target fuzzers -j"${MAESTRO_FUZZ_JOBS:-2}"
 
