@@ -22,11 +22,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   const std::string wav = maestro::audio::EncodeWav(samples, rate, channels);
   if (maestro::audio::SniffContainer(wav) != "wav") std::abort();
-  auto decoded = maestro::audio::DecodeToSpeechPcm(wav);
-  if (!decoded.ok()) std::abort();
-  if (decoded->source_rate != rate || decoded->source_channels != channels || decoded->container != "wav") std::abort();
   const double frames = static_cast<double>(samples.size() / channels);
   const double expected = frames * maestro::audio::kSpeechSampleRate / rate;
+  auto decoded = maestro::audio::DecodeToSpeechPcm(wav);
+  if (!decoded.ok()) {
+    // A clip too short to leave a 16 kHz sample after resampling is refused rather than decoded to nothing.
+    if (expected < 2 && decoded.status().code() == maestro::StatusCode::kUnsupportedMedia) return 0;
+    std::abort();
+  }
+  if (decoded->source_rate != rate || decoded->source_channels != channels || decoded->container != "wav") std::abort();
   if (std::fabs(static_cast<double>(decoded->samples.size()) - expected) > 2) std::abort();
   if (rate == maestro::audio::kSpeechSampleRate && channels == 1 && decoded->samples != samples) std::abort();
   return 0;
