@@ -10,7 +10,7 @@ namespace maestro {
 void RegisterBuiltinTransports(std::map<std::string, TransportFactory>& factories) {
   factories["inproc"] = inproc::CreateTransport;
   factories["rest"] = rest::CreateTransport;
-  factories["grpc"] = grpc::CreateTransport;
+  factories["grpc"] = grpc_transport::CreateTransport;
   factories["thrift"] = thrift::CreateTransport;
 }
 

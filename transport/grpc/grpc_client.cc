@@ -17,7 +17,7 @@
 #include "proto/tts.grpc.pb.h"
 #include "transport/grpc/grpc_status.h"
 
-namespace maestro::grpc {
+namespace maestro::grpc_transport {
 namespace {
 
 // HTTP/2 multiplexes any number of calls on one connection; a few connections spread the work over the
@@ -49,21 +49,22 @@ Result<ChannelTarget> TargetFor(const std::string& address) {
   std::string v4, v6;
   for (const auto& endpoint : *endpoints) {
     std::string& list = endpoint.host.find(':') == std::string::npos ? v4 : v6;
-    list += (list.empty() ? "" : ",") + endpoint.ToString();
+    if (!list.empty()) list += ',';
+    list += endpoint.ToString();
   }
   if (!v4.empty() && !v6.empty()) return InvalidArgument("'" + address + "' mixes IPv4 and IPv6 addresses");
   return ChannelTarget{v4.empty() ? "ipv6:" + v6 : "ipv4:" + v4, true};
 }
 
-Result<std::vector<std::shared_ptr<::grpc::Channel>>> OpenChannels(const std::string& address,
-                                                                   const TransportOptions& options) {
+Result<std::vector<std::shared_ptr<grpc::Channel>>> OpenChannels(const std::string& address,
+                                                                 const TransportOptions& options) {
   auto target = TargetFor(address);
   if (!target.ok()) return target.status();
   int limit = static_cast<int>(std::min<size_t>(options.max_message_bytes, INT_MAX));
   int count = std::clamp(options.client_connections, 1, kMaxChannels);
-  std::vector<std::shared_ptr<::grpc::Channel>> channels;
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < count; ++i) {
-    ::grpc::ChannelArguments args;
+    grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(limit);
     args.SetMaxSendMessageSize(limit);
     // Without a local pool, channels with equal arguments share one subchannel, i.e. one TCP connection.
@@ -75,7 +76,7 @@ Result<std::vector<std::shared_ptr<::grpc::Channel>>> OpenChannels(const std::st
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     // gRPC's own client-side balancing over every address (it skips a subchannel that is not connected).
     if (target->balanced) args.SetLoadBalancingPolicyName("round_robin");
-    channels.push_back(::grpc::CreateCustomChannel(target->target, ::grpc::InsecureChannelCredentials(), args));
+    channels.push_back(grpc::CreateCustomChannel(target->target, grpc::InsecureChannelCredentials(), args));
   }
   return channels;
 }
@@ -83,7 +84,7 @@ Result<std::vector<std::shared_ptr<::grpc::Channel>>> OpenChannels(const std::st
 // One outstanding call: gRPC needs the context, request and reply to live until its callback runs.
 template <typename Request, typename Reply, typename T>
 struct Call {
-  ::grpc::ClientContext context;
+  grpc::ClientContext context;
   Request request;
   Reply reply;
   Callback<T> done;
@@ -91,7 +92,7 @@ struct Call {
 
 // RETURNS false, after failing the call, when its budget is already spent.
 template <typename T>
-bool StartWithin(const Deadline& deadline, ::grpc::ClientContext& context, const Callback<T>& done) {
+bool StartWithin(const Deadline& deadline, grpc::ClientContext& context, const Callback<T>& done) {
   if (deadline.expired()) {
     done(DeadlineExceeded("the budget was spent before the gRPC call was sent"));
     return false;
@@ -108,7 +109,7 @@ bool StartWithin(const Deadline& deadline, ::grpc::ClientContext& context, const
 // caller. A caller that learns of completion may destroy the client and, with the last gRPC object, start
 // gRPC's shutdown; a ClientContext still alive at that point trips gRPC's refcount assertions.
 template <typename CallT, typename Convert>
-void Complete(CallT* call, const ::grpc::Status& grpc, Convert convert) {
+void Complete(CallT* call, const grpc::Status& grpc, Convert convert) {
   std::unique_ptr<CallT> owned(call);
   auto done = std::move(owned->done);
   Status status = FromGrpcStatus(grpc, owned->context);
@@ -126,7 +127,7 @@ template <typename Service>
 class Stubs {
  public:
   using Stub = typename Service::Stub;
-  explicit Stubs(const std::vector<std::shared_ptr<::grpc::Channel>>& channels) {
+  explicit Stubs(const std::vector<std::shared_ptr<grpc::Channel>>& channels) {
     for (const auto& channel : channels) stubs_.push_back(Service::NewStub(channel));
   }
   Stub& Next() { return *stubs_[next_.fetch_add(1, std::memory_order_relaxed) % stubs_.size()]; }
@@ -138,7 +139,7 @@ class Stubs {
 
 class GrpcSttClient final : public SpeechToText {
  public:
-  explicit GrpcSttClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels) : stubs_(channels) {}
+  explicit GrpcSttClient(const std::vector<std::shared_ptr<grpc::Channel>>& channels) : stubs_(channels) {}
 
   void Transcribe(AudioClip clip, Deadline deadline, Callback<Transcript> done) override {
     auto* call = new Call<mpes::stt::TranscribeRequest, mpes::stt::TranscribeReply, Transcript>();
@@ -147,7 +148,7 @@ class GrpcSttClient final : public SpeechToText {
     call->request.set_audio(std::move(clip.bytes));
     call->request.set_filename(std::move(clip.filename));
     call->request.set_content_type(std::move(clip.content_type));
-    stubs_.Next().async()->Transcribe(&call->context, &call->request, &call->reply, [call](::grpc::Status grpc) {
+    stubs_.Next().async()->Transcribe(&call->context, &call->request, &call->reply, [call](grpc::Status grpc) {
       Complete(call, grpc, [](mpes::stt::TranscribeReply& reply) -> Result<Transcript> {
         return Transcript{std::move(*reply.mutable_text()), std::move(*reply.mutable_language()),
                           reply.confidence() > 0 ? reply.confidence() : 1.0};
@@ -174,7 +175,7 @@ void ToWire(GenerationRequest request, mpes::llm::GenRequest& wire) {
 // the sink refuses one or the answer outgrows the message limit; gRPC itself cancels it at the deadline. A server
 // without GenerateStream (the thesis's) answers UNIMPLEMENTED before any chunk: the call then falls back to the
 // unary Generate, whose whole answer is one piece. Deletes itself once it has reported.
-class GenerateStreamCall final : public ::grpc::ClientReadReactor<mpes::llm::GenChunk> {
+class GenerateStreamCall final : public grpc::ClientReadReactor<mpes::llm::GenChunk> {
  public:
   using Fallback = std::function<void(LanguageModel::PieceSink, Callback<Generation>)>;
 
@@ -185,7 +186,7 @@ class GenerateStreamCall final : public ::grpc::ClientReadReactor<mpes::llm::Gen
         done_(std::move(done)),
         fallback_(std::move(fallback)) {}
 
-  ::grpc::ClientContext context;
+  grpc::ClientContext context;
   mpes::llm::GenRequest request;
 
   // REQUIRES: the call was bound to this reactor (stub->async()->GenerateStream).
@@ -218,10 +219,10 @@ class GenerateStreamCall final : public ::grpc::ClientReadReactor<mpes::llm::Gen
     StartRead(&chunk_);
   }
 
-  void OnDone(const ::grpc::Status& grpc) override {
+  void OnDone(const grpc::Status& grpc) override {
     std::unique_ptr<GenerateStreamCall> owned(this);
     Result<Generation> outcome = Outcome(grpc);
-    if (grpc.error_code() == ::grpc::StatusCode::UNIMPLEMENTED && chunks_ == 0) {
+    if (grpc.error_code() == grpc::StatusCode::UNIMPLEMENTED && chunks_ == 0) {
       auto fallback = std::move(fallback_);
       auto on_piece = std::move(on_piece_);
       auto done = std::move(done_);
@@ -234,7 +235,7 @@ class GenerateStreamCall final : public ::grpc::ClientReadReactor<mpes::llm::Gen
   }
 
  private:
-  Result<Generation> Outcome(const ::grpc::Status& grpc) {
+  Result<Generation> Outcome(const grpc::Status& grpc) {
     if (stopped_) return std::move(generation_);  // the listener stopped it: what was produced so far
     if (!refusal_.ok()) return refusal_;
     Status status = FromGrpcStatus(grpc, context);
@@ -257,7 +258,7 @@ class GenerateStreamCall final : public ::grpc::ClientReadReactor<mpes::llm::Gen
 
 class GrpcLlmClient final : public LanguageModel {
  public:
-  GrpcLlmClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels, size_t max_answer_bytes)
+  GrpcLlmClient(const std::vector<std::shared_ptr<grpc::Channel>>& channels, size_t max_answer_bytes)
       : stubs_(channels), max_answer_bytes_(max_answer_bytes) {}
 
   void Generate(GenerationRequest request, Deadline deadline, Callback<Generation> done) override {
@@ -265,7 +266,7 @@ class GrpcLlmClient final : public LanguageModel {
     call->done = std::move(done);
     if (!StartWithin(deadline, call->context, call->done)) return delete call;
     ToWire(std::move(request), call->request);
-    stubs_.Next().async()->Generate(&call->context, &call->request, &call->reply, [call](::grpc::Status grpc) {
+    stubs_.Next().async()->Generate(&call->context, &call->request, &call->reply, [call](grpc::Status grpc) {
       Complete(call, grpc, [](mpes::llm::GenReply& reply) -> Result<Generation> {
         Generation generation{std::move(*reply.mutable_generated()), std::move(*reply.mutable_language()), {}};
         for (auto& source : *reply.mutable_sources()) generation.sources.push_back(std::move(source));
@@ -298,7 +299,7 @@ class GrpcLlmClient final : public LanguageModel {
 
 class GrpcTtsClient final : public TextToSpeech {
  public:
-  explicit GrpcTtsClient(const std::vector<std::shared_ptr<::grpc::Channel>>& channels) : stubs_(channels) {}
+  explicit GrpcTtsClient(const std::vector<std::shared_ptr<grpc::Channel>>& channels) : stubs_(channels) {}
 
   void Synthesize(SynthesisRequest request, Deadline deadline, Callback<SpeechAudio> done) override {
     auto* call = new Call<mpes::tts::SynthRequest, mpes::tts::SynthReply, SpeechAudio>();
@@ -306,7 +307,7 @@ class GrpcTtsClient final : public TextToSpeech {
     if (!StartWithin(deadline, call->context, call->done)) return delete call;
     call->request.set_text(std::move(request.text));
     call->request.set_voice(std::move(request.voice));
-    stubs_.Next().async()->Synthesize(&call->context, &call->request, &call->reply, [call](::grpc::Status grpc) {
+    stubs_.Next().async()->Synthesize(&call->context, &call->request, &call->reply, [call](grpc::Status grpc) {
       Complete(call, grpc, [](mpes::tts::SynthReply& reply) -> Result<SpeechAudio> {
         return SpeechAudio{std::move(*reply.mutable_audio())};
       });
@@ -337,4 +338,4 @@ Result<std::unique_ptr<TextToSpeech>> ConnectTts(const std::string& address, con
   return std::unique_ptr<TextToSpeech>(new GrpcTtsClient(*channels));
 }
 
-}  // namespace maestro::grpc
+}  // namespace maestro::grpc_transport

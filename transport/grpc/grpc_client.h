@@ -8,7 +8,7 @@
 
 #include "transport/transport.h"
 
-namespace maestro::grpc {
+namespace maestro::grpc_transport {
 
 // Each returns a client for the service at `address` ("host:port"). The request's Deadline becomes the
 // gRPC deadline; a call whose deadline has already passed fails with kDeadlineExceeded without being sent.
@@ -19,4 +19,4 @@ Result<std::unique_ptr<SpeechToText>> ConnectStt(const std::string& address, con
 Result<std::unique_ptr<LanguageModel>> ConnectLlm(const std::string& address, const TransportOptions& options);
 Result<std::unique_ptr<TextToSpeech>> ConnectTts(const std::string& address, const TransportOptions& options);
 
-}  // namespace maestro::grpc
+}  // namespace maestro::grpc_transport

@@ -16,13 +16,13 @@
 #include "proto/tts.grpc.pb.h"
 #include "transport/grpc/grpc_status.h"
 
-namespace maestro::grpc {
+namespace maestro::grpc_transport {
 namespace {
 
 // In-flight calls get this long to finish on Shutdown before gRPC cancels them.
 constexpr auto kShutdownGrace = std::chrono::seconds(5);
 
-Deadline DeadlineOf(const ::grpc::CallbackServerContext& context) {
+Deadline DeadlineOf(const grpc::CallbackServerContext& context) {
   auto left = context.deadline() - std::chrono::system_clock::now();
   // gRPC reports "no deadline" as a time point in the far future.
   if (left > std::chrono::hours(24 * 365)) return Deadline::Never();
@@ -54,7 +54,7 @@ class CallGate {
   }
 
   // Ends the call's accounting and adds the Maestro code trailer; the caller finishes the reactor next.
-  void Settle(::grpc::CallbackServerContext* context, const Ticket& ticket, const Status& status) {
+  void Settle(grpc::CallbackServerContext* context, const Ticket& ticket, const Status& status) {
     // gRPC sends no reply message with a non-OK status, so the error travels as the status message (and
     // the exact code as a trailer) rather than in the reply's `error` field.
     if (!status.ok()) context->AddTrailingMetadata(kCodeTrailer, StatusCodeName(status.code()));
@@ -64,7 +64,7 @@ class CallGate {
 
   // Finishes the call. Must be the handler's last touch of `this`: once the reactor is finished, Shutdown
   // may return and destroy the service.
-  void Finish(::grpc::CallbackServerContext* context, ::grpc::ServerUnaryReactor* reactor, const Ticket& ticket,
+  void Finish(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* reactor, const Ticket& ticket,
               const Status& status) {
     Settle(context, ticket, status);
     reactor->Finish(ToGrpcStatus(status));
@@ -73,7 +73,7 @@ class CallGate {
   // Runs one unary call: admission, then `start(deadline, done)` to call the engine, then `fill(value)` to write
   // the reply when the engine succeeds, then Finish. RETURNS the reactor gRPC waits on.
   template <typename T, typename Start, typename Fill>
-  ::grpc::ServerUnaryReactor* Handle(::grpc::CallbackServerContext* context, Start start, Fill fill) {
+  grpc::ServerUnaryReactor* Handle(grpc::CallbackServerContext* context, Start start, Fill fill) {
     auto* reactor = context->DefaultReactor();
     Deadline deadline = DeadlineOf(*context);
     Status refusal;
@@ -98,9 +98,9 @@ class SttService final : public mpes::stt::STTService::CallbackService {
  public:
   SttService(SpeechToText& engine, const TransportOptions& options) : engine_(engine), gate_("stt", options) {}
 
-  ::grpc::ServerUnaryReactor* Transcribe(::grpc::CallbackServerContext* context,
-                                         const mpes::stt::TranscribeRequest* request,
-                                         mpes::stt::TranscribeReply* reply) override {
+  grpc::ServerUnaryReactor* Transcribe(grpc::CallbackServerContext* context,
+                                       const mpes::stt::TranscribeRequest* request,
+                                       mpes::stt::TranscribeReply* reply) override {
     return gate_.Handle<Transcript>(
         context,
         [this, request](Deadline deadline, Callback<Transcript> done) {
@@ -129,9 +129,9 @@ GenerationRequest FromWire(const mpes::llm::GenRequest& request) {
 // client that reads slower than that stops the generation with kOverloaded). The call is finished only once the
 // engine has called `done` (sooner after a cancellation, since every later piece is refused), so no engine
 // callback outlives the reactor, and OnDone deletes it.
-class GenerateStreamReactor final : public ::grpc::ServerWriteReactor<mpes::llm::GenChunk> {
+class GenerateStreamReactor final : public grpc::ServerWriteReactor<mpes::llm::GenChunk> {
  public:
-  GenerateStreamReactor(CallGate& gate, ::grpc::CallbackServerContext* context, size_t max_pending_bytes)
+  GenerateStreamReactor(CallGate& gate, grpc::CallbackServerContext* context, size_t max_pending_bytes)
       : gate_(gate), context_(context), max_pending_bytes_(max_pending_bytes) {}
 
   // Starts the engine, or finishes at once when the call is refused.
@@ -219,11 +219,11 @@ class GenerateStreamReactor final : public ::grpc::ServerWriteReactor<mpes::llm:
     chunk_.set_language((*result_)->language);
     for (const auto& source : (*result_)->sources) chunk_.add_sources(source);
     lock.unlock();
-    StartWriteAndFinish(&chunk_, ::grpc::WriteOptions(), ::grpc::Status::OK);
+    StartWriteAndFinish(&chunk_, grpc::WriteOptions(), grpc::Status::OK);
   }
 
   CallGate& gate_;
-  ::grpc::CallbackServerContext* context_;
+  grpc::CallbackServerContext* context_;
   const size_t max_pending_bytes_;
   CallGate::Ticket ticket_;
   std::mutex mutex_;
@@ -241,8 +241,8 @@ class LlmService final : public mpes::llm::LLMService::CallbackService {
   LlmService(LanguageModel& engine, const TransportOptions& options)
       : engine_(engine), gate_("llm", options), stream_buffer_bytes_(options.stream_buffer_bytes) {}
 
-  ::grpc::ServerUnaryReactor* Generate(::grpc::CallbackServerContext* context, const mpes::llm::GenRequest* request,
-                                       mpes::llm::GenReply* reply) override {
+  grpc::ServerUnaryReactor* Generate(grpc::CallbackServerContext* context, const mpes::llm::GenRequest* request,
+                                     mpes::llm::GenReply* reply) override {
     return gate_.Handle<Generation>(
         context,
         [this, request](Deadline deadline, Callback<Generation> done) {
@@ -255,8 +255,8 @@ class LlmService final : public mpes::llm::LLMService::CallbackService {
         });
   }
 
-  ::grpc::ServerWriteReactor<mpes::llm::GenChunk>* GenerateStream(::grpc::CallbackServerContext* context,
-                                                                  const mpes::llm::GenRequest* request) override {
+  grpc::ServerWriteReactor<mpes::llm::GenChunk>* GenerateStream(grpc::CallbackServerContext* context,
+                                                                const mpes::llm::GenRequest* request) override {
     auto* reactor = new GenerateStreamReactor(gate_, context, stream_buffer_bytes_);
     reactor->Begin(engine_, *request);
     return reactor;
@@ -272,8 +272,8 @@ class TtsService final : public mpes::tts::TTSService::CallbackService {
  public:
   TtsService(TextToSpeech& engine, const TransportOptions& options) : engine_(engine), gate_("tts", options) {}
 
-  ::grpc::ServerUnaryReactor* Synthesize(::grpc::CallbackServerContext* context, const mpes::tts::SynthRequest* request,
-                                         mpes::tts::SynthReply* reply) override {
+  grpc::ServerUnaryReactor* Synthesize(grpc::CallbackServerContext* context, const mpes::tts::SynthRequest* request,
+                                       mpes::tts::SynthReply* reply) override {
     return gate_.Handle<SpeechAudio>(
         context,
         [this, request](Deadline deadline, Callback<SpeechAudio> done) {
@@ -289,7 +289,7 @@ class TtsService final : public mpes::tts::TTSService::CallbackService {
 
 class GrpcServiceServer final : public ServiceServer {
  public:
-  GrpcServiceServer(std::unique_ptr<::grpc::Service> service, std::unique_ptr<::grpc::Server> server, uint16_t port)
+  GrpcServiceServer(std::unique_ptr<grpc::Service> service, std::unique_ptr<grpc::Server> server, uint16_t port)
       : service_(std::move(service)), server_(std::move(server)), port_(port) {}
   ~GrpcServiceServer() override { Shutdown(); }
 
@@ -304,8 +304,8 @@ class GrpcServiceServer final : public ServiceServer {
 
  private:
   // Declared before server_ so that the server, whose calls use the service, is destroyed first.
-  std::unique_ptr<::grpc::Service> service_;
-  std::unique_ptr<::grpc::Server> server_;
+  std::unique_ptr<grpc::Service> service_;
+  std::unique_ptr<grpc::Server> server_;
   uint16_t port_;
   std::once_flag shutdown_once_;
 };
@@ -314,19 +314,19 @@ int SizeLimit(size_t bytes) {
   return static_cast<int>(std::min<size_t>(bytes, INT_MAX));
 }
 
-Result<std::unique_ptr<ServiceServer>> Start(std::unique_ptr<::grpc::Service> service, const std::string& host,
+Result<std::unique_ptr<ServiceServer>> Start(std::unique_ptr<grpc::Service> service, const std::string& host,
                                              uint16_t port, const TransportOptions& options) {
   std::string address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
-  ::grpc::ServerBuilder builder;
+  grpc::ServerBuilder builder;
   int bound_port = 0;
-  builder.AddListeningPort(address, ::grpc::InsecureServerCredentials(), &bound_port);
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
   // The 4 MiB default would refuse a long recording or a long answer's WAV.
   builder.SetMaxReceiveMessageSize(SizeLimit(options.max_message_bytes));
   builder.SetMaxSendMessageSize(SizeLimit(options.max_message_bytes));
   // gRPC sets SO_REUSEPORT by default, which would let a second server silently share a busy port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(service.get());
-  std::unique_ptr<::grpc::Server> server = builder.BuildAndStart();
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) return Unavailable("gRPC cannot listen on " + address);
   return std::unique_ptr<ServiceServer>(
       new GrpcServiceServer(std::move(service), std::move(server), static_cast<uint16_t>(bound_port)));
@@ -349,4 +349,4 @@ Result<std::unique_ptr<ServiceServer>> ServeTts(TextToSpeech& engine, const std:
   return Start(std::make_unique<TtsService>(engine, options), host, port, options);
 }
 
-}  // namespace maestro::grpc
+}  // namespace maestro::grpc_transport

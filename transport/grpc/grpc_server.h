@@ -10,7 +10,7 @@
 
 #include "transport/transport.h"
 
-namespace maestro::grpc {
+namespace maestro::grpc_transport {
 
 // Serves `engine` on host:port (0 picks a free port). Honours options.max_message_bytes (both directions)
 // and options.max_inflight (excess calls get RESOURCE_EXHAUSTED / kOverloaded). The caller's gRPC deadline
@@ -24,4 +24,4 @@ Result<std::unique_ptr<ServiceServer>> ServeLlm(LanguageModel& engine, const std
 Result<std::unique_ptr<ServiceServer>> ServeTts(TextToSpeech& engine, const std::string& host, uint16_t port,
                                                 const TransportOptions& options);
 
-}  // namespace maestro::grpc
+}  // namespace maestro::grpc_transport

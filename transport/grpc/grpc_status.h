@@ -7,16 +7,16 @@
 
 #include "common/status.h"
 
-namespace maestro::grpc {
+namespace maestro::grpc_transport {
 
 inline constexpr char kCodeTrailer[] = "maestro-code";
 
 // RETURNS the gRPC status for `status` (OK for ok).
-::grpc::Status ToGrpcStatus(const Status& status);
+grpc::Status ToGrpcStatus(const Status& status);
 
 // RETURNS the Maestro status for a finished call: the trailer's code when a Maestro server sent one,
 // otherwise a mapping of the gRPC code (UNAVAILABLE and CANCELLED → kUnavailable, DEADLINE_EXCEEDED →
 // kDeadlineExceeded, RESOURCE_EXHAUSTED from a size limit → kPayloadTooLarge, ...).
-Status FromGrpcStatus(const ::grpc::Status& status, const ::grpc::ClientContext& context);
+Status FromGrpcStatus(const grpc::Status& status, const grpc::ClientContext& context);
 
-}  // namespace maestro::grpc
+}  // namespace maestro::grpc_transport

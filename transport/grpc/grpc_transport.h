@@ -6,8 +6,8 @@
 
 #include "transport/transport.h"
 
-namespace maestro::grpc {
+namespace maestro::grpc_transport {
 
 std::unique_ptr<Transport> CreateTransport(const TransportOptions& options);
 
-}  // namespace maestro::grpc
+}  // namespace maestro::grpc_transport

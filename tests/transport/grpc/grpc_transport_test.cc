@@ -35,7 +35,7 @@ std::string FrameHeader(uint32_t length, uint8_t type, uint8_t flags, uint32_t s
 }
 
 TEST(GrpcBadInputTest, GarbageTruncatedAndOversizeFramesLeaveTheServerHealthy) {
-  auto transport = grpc::CreateTransport(TransportOptions{});
+  auto transport = grpc_transport::CreateTransport(TransportOptions{});
   auto engine = emulated::CreateLanguageModel({}).value();
   auto server = transport->ServeLlm(*engine, "127.0.0.1", 0);
   ASSERT_TRUE(server.ok());
@@ -78,7 +78,7 @@ TEST(GrpcStreamTest, StreamingClientFallsBackToAServerWithoutGenerateStream) {
   builder.RegisterService(&service);
   auto server = builder.BuildAndStart();
   ASSERT_TRUE(server && port > 0);
-  auto transport = grpc::CreateTransport(TransportOptions{});
+  auto transport = grpc_transport::CreateTransport(TransportOptions{});
   auto llm = transport->ConnectLlm("127.0.0.1:" + std::to_string(port)).value();
   auto record = StreamBlocking(*llm, {.prompt = "x"}, Deadline::In(std::chrono::seconds(5)));
   ASSERT_TRUE(record.outcome->ok()) << record.outcome->status().ToString();
