@@ -23,4 +23,15 @@ void RegisterBuiltinEngines(EngineRegistry& registry) {
   rhvoice::Register(registry);
 }
 
+// Defined here rather than in engine_registry.cc so that the registry library depends on no engine: only the
+// maestro_engines target, which links every engine, can fill the process-wide registry.
+EngineRegistry& EngineRegistry::Global() {
+  static EngineRegistry* registry = [] {
+    auto* created = new EngineRegistry();
+    RegisterBuiltinEngines(*created);
+    return created;
+  }();
+  return *registry;
+}
+
 }  // namespace maestro

@@ -1,6 +1,5 @@
 #include "engines/engine_registry.h"
 
-#include "engines/builtin_engines.h"
 
 namespace maestro {
 namespace {
@@ -23,15 +22,6 @@ auto Create(const Map& map, const char* kind, const std::string& name, const Eng
 }
 
 }  // namespace
-
-EngineRegistry& EngineRegistry::Global() {
-  static EngineRegistry* registry = [] {
-    auto* created = new EngineRegistry();
-    RegisterBuiltinEngines(*created);
-    return created;
-  }();
-  return *registry;
-}
 
 void EngineRegistry::RegisterStt(const std::string& name, std::string description, SttFactory factory) {
   stt_[name] = {std::move(description), std::move(factory)};

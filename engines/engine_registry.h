@@ -23,7 +23,8 @@ class EngineRegistry {
   using LlmFactory = std::function<Result<std::unique_ptr<LanguageModel>>(const EngineOptions&)>;
   using TtsFactory = std::function<Result<std::unique_ptr<TextToSpeech>>(const EngineOptions&)>;
 
-  // The process-wide registry, with every built-in engine registered.
+  // The process-wide registry, with every built-in engine registered (defined with the built-ins, in the
+  // maestro_engines target).
   static EngineRegistry& Global();
 
   // REQUIRES: `name` not yet registered for that kind. THREAD-SAFETY: call before serving, from one thread.
