@@ -1,6 +1,5 @@
 #include "engines/engine_registry.h"
 
-
 namespace maestro {
 namespace {
 
