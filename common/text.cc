@@ -25,6 +25,10 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
+bool IsBlank(std::string_view text) {
+  return Trim(text).empty();
+}
+
 size_t CountWords(std::string_view text) {
   size_t words = 0;
   bool in_word = false;

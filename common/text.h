@@ -12,6 +12,9 @@ std::string Lower(std::string_view text);
 // RETURNS `text` without leading and trailing ASCII white space (space, \t, \r, \n, \v, \f). THREAD-SAFETY: pure.
 std::string_view Trim(std::string_view text);
 
+// RETURNS true when `text` holds nothing but ASCII whitespace (or nothing at all).
+bool IsBlank(std::string_view text);
+
 // RETURNS the number of words: runs of bytes other than ASCII white space. THREAD-SAFETY: pure.
 size_t CountWords(std::string_view text);
 

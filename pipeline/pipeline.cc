@@ -1,7 +1,7 @@
 #include "pipeline/pipeline.h"
 
-#include <algorithm>
-#include <cctype>
+#include "common/text.h"
+#include "pipeline/answer_voice.h"
 
 namespace maestro {
 namespace {
@@ -10,17 +10,6 @@ using Clock = std::chrono::steady_clock;
 
 double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-bool IsBlank(const std::string& text) {
-  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); });
-}
-
-// Picks the eSpeak-style voice for an answer's language when the operator chose none.
-std::string VoiceFor(const std::string& language) {
-  std::string lower = language;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lower.rfind("pt", 0) == 0 ? "pt-br" : "";
 }
 
 }  // namespace
@@ -87,8 +76,7 @@ void Pipeline::Generate(std::shared_ptr<Call> call) {
 
 void Pipeline::Synthesize(std::shared_ptr<Call> call) {
   if (call->deadline.expired()) return call->done(DeadlineExceeded("no time left for speech").WithHop("tts"));
-  SynthesisRequest request{call->outcome.answer.text,
-                           options_.voice.empty() ? VoiceFor(call->outcome.answer.language) : options_.voice};
+  SynthesisRequest request{call->outcome.answer.text, AnswerVoice(options_.voice, call->outcome.answer.language)};
   auto hop_start = Clock::now();
   tts_.Synthesize(std::move(request), call->deadline, [this, call, hop_start](Result<SpeechAudio> speech) {
     tts_metrics_.Observe(Clock::now() - hop_start, speech.status().code());

@@ -1,10 +1,10 @@
 #include "pipeline/streaming_pipeline.h"
 
-#include <algorithm>
-#include <cctype>
 #include <deque>
 #include <mutex>
 
+#include "common/text.h"
+#include "pipeline/answer_voice.h"
 #include "pipeline/sentence_segmenter.h"
 
 namespace maestro {
@@ -14,17 +14,6 @@ using Clock = std::chrono::steady_clock;
 
 double Ms(Clock::duration elapsed) {
   return std::chrono::duration<double, std::milli>(elapsed).count();
-}
-
-bool IsBlank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); });
-}
-
-// Picks the eSpeak-style voice for a language when the operator chose none.
-std::string VoiceFor(const std::string& language) {
-  std::string lower = language;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lower.rfind("pt", 0) == 0 ? "pt-br" : "";
 }
 
 }  // namespace
@@ -202,7 +191,7 @@ void StreamingPipeline::SynthesizeNext(std::shared_ptr<Call> call) {
       index = call->next_index++;
       // A streaming model tells the answer's language only at its end; until then the question's stands in.
       const auto& language = call->llm_done ? call->outcome.answer.language : call->outcome.transcript.language;
-      request.voice = options_.voice.empty() ? VoiceFor(language) : options_.voice;
+      request.voice = AnswerVoice(options_.voice, language);
     } else if (next == Next::kDone) {
       call->outcome.timings.total_ms = Ms(Clock::now() - call->started);
       call->outcome.cancelled = cancelled;

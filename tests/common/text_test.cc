@@ -21,6 +21,13 @@ TEST(TextTest, CountWordsCountsRunsBetweenWhiteSpace) {
   EXPECT_EQ(CountWords("  a\nb\t c  "), 3u);
 }
 
+TEST(TextTest, IsBlankIsTrueOnlyForWhiteSpace) {
+  EXPECT_TRUE(IsBlank(""));
+  EXPECT_TRUE(IsBlank(" \t\r\n\v\f"));
+  EXPECT_FALSE(IsBlank("  a "));
+  EXPECT_FALSE(IsBlank("\xc3\xa9"));
+}
+
 TEST(TextTest, TrimDropsAsciiWhiteSpaceAtBothEnds) {
   EXPECT_EQ(Trim(" \t a b \r\n"), "a b");
   EXPECT_EQ(Trim(" \t\r\n"), "");

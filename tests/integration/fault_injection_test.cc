@@ -17,8 +17,8 @@
 
 #include "common/http_url.h"
 #include "net/http_client.h"
-#include "net/multipart.h"
 #include "orchestrator/stack.h"
+#include "tests/support/assist_request.h"
 #include "tests/support/test_support.h"
 
 namespace maestro {
@@ -34,15 +34,6 @@ constexpr milliseconds kLateness{1000};  // an answer may come this much after t
 int Users() {
   const char* users = std::getenv("MAESTRO_FAULT_USERS");
   return users ? std::max(1, std::atoi(users)) : 6;
-}
-
-net::HttpRequest AssistRequest(const std::string& wav) {
-  net::HttpRequest request{http::verb::post, "/assist", 11};
-  std::string content_type;
-  request.body() = net::BuildMultipartFile("file", "q.wav", "audio/wav", wav, content_type);
-  request.set(http::field::content_type, content_type);
-  request.prepare_payload();
-  return request;
 }
 
 // Closed-loop users: each sends its next request when the previous one is answered.
@@ -84,7 +75,7 @@ class ClosedLoop {
     }
     const auto started = Clock::now();
     // The client waits longer than the promise, so that a late answer is seen as late rather than cut off.
-    client_.Send(AssistRequest(wav_), Deadline::In(kDeadline + kLateness + std::chrono::seconds(3)),
+    client_.Send(testing::AssistRequest(wav_), Deadline::In(kDeadline + kLateness + std::chrono::seconds(3)),
                  [this, started](Result<net::HttpResponse> response) {
                    Record(response, Clock::now() - started);
                    SendNext();
@@ -292,10 +283,11 @@ TEST(StackSupervisionTest, StopLetsMaestroFinishWhatIsInFlightBeforeTheServicesG
   std::atomic<int> ok{0}, done{0};
   const std::string wav = testing::ToneWav(0.5);
   for (int i = 0; i < 8; ++i) {
-    client.Send(AssistRequest(wav), Deadline::In(std::chrono::seconds(10)), [&](Result<net::HttpResponse> response) {
-      if (response.ok() && response->result_int() == 200) ok++;
-      done++;
-    });
+    client.Send(testing::AssistRequest(wav), Deadline::In(std::chrono::seconds(10)),
+                [&](Result<net::HttpResponse> response) {
+                  if (response.ok() && response->result_int() == 200) ok++;
+                  done++;
+                });
   }
   std::this_thread::sleep_for(milliseconds(300));
   stack.Stop();

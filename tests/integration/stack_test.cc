@@ -17,7 +17,7 @@
 
 #include "common/http_url.h"
 #include "net/http_client.h"
-#include "net/multipart.h"
+#include "tests/support/assist_request.h"
 #include "tests/support/maestro_process.h"
 #include "tests/support/test_support.h"
 
@@ -28,14 +28,6 @@ namespace http = net::http;
 
 // The protocols every integration test runs over.
 const char* kProtocols[] = {"rest", "grpc", "thrift", "inproc"};
-
-net::HttpRequest AssistRequest(const std::string& wav) {
-  net::HttpRequest request{http::verb::post, "/assist", 11};
-  std::string content_type;
-  request.body() = net::BuildMultipartFile("file", "q.wav", "audio/wav", wav, content_type);
-  request.set(http::field::content_type, content_type);
-  return request;
-}
 
 class StackTest : public ::testing::TestWithParam<const char*> {
  protected:
@@ -55,7 +47,8 @@ class StackTest : public ::testing::TestWithParam<const char*> {
 };
 
 TEST_P(StackTest, AssistAnswersAWavWithTheExpectedLength) {
-  auto response = client_->SendBlocking(AssistRequest(testing::ToneWav(4)), Deadline::In(std::chrono::seconds(10)));
+  auto response =
+      client_->SendBlocking(testing::AssistRequest(testing::ToneWav(4)), Deadline::In(std::chrono::seconds(10)));
   ASSERT_TRUE(response.ok()) << response.status().ToString();
   EXPECT_EQ(response->result_int(), 200) << response->body();
   EXPECT_EQ((*response)[http::field::content_type], "audio/wav");
@@ -68,10 +61,11 @@ TEST_P(StackTest, TwoHundredConcurrentRequestsAllSucceed) {
   std::atomic<int> ok{0}, done{0};
   std::string wav = testing::ToneWav(4);
   for (int i = 0; i < requests; ++i) {
-    client_->Send(AssistRequest(wav), Deadline::In(std::chrono::seconds(30)), [&](Result<net::HttpResponse> r) {
-      if (r.ok() && r->result_int() == 200 && r->body().size() == 441044u) ok++;
-      done++;
-    });
+    client_->Send(testing::AssistRequest(wav), Deadline::In(std::chrono::seconds(30)),
+                  [&](Result<net::HttpResponse> r) {
+                    if (r.ok() && r->result_int() == 200 && r->body().size() == 441044u) ok++;
+                    done++;
+                  });
   }
   ASSERT_TRUE(testing::WaitUntil([&] { return done == requests; }, std::chrono::seconds(60)));
   EXPECT_EQ(ok.load(), requests);
@@ -95,7 +89,8 @@ TEST_P(StackTest, ServesMetricsAndHealth) {
   auto response = client_->SendBlocking(health, Deadline::In(std::chrono::seconds(5)));
   ASSERT_TRUE(response.ok());
   EXPECT_EQ(response->body(), R"({"status":"healthy"})");
-  ASSERT_TRUE(client_->SendBlocking(AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(5))).ok());
+  ASSERT_TRUE(
+      client_->SendBlocking(testing::AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(5))).ok());
   net::HttpRequest metrics{http::verb::get, "/metrics", 11};
   response = client_->SendBlocking(metrics, Deadline::In(std::chrono::seconds(5)));
   ASSERT_TRUE(response.ok());
@@ -143,7 +138,8 @@ TEST_P(StackTest, MalformedWireInputNeverKillsAProcess) {
     }
   }
   ASSERT_TRUE(stack_.CheckChildren().ok()) << stack_.CheckChildren().ToString();
-  auto response = client_->SendBlocking(AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(10)));
+  auto response =
+      client_->SendBlocking(testing::AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(10)));
   ASSERT_TRUE(response.ok());
   EXPECT_EQ(response->result_int(), 200);
 }
@@ -187,7 +183,8 @@ TEST(StackFailureTest, DeadServiceGives502NamingTheHop) {
   auto url = ParseHttpUrl(stack.url()).value();
   net::HttpClient client(url.host, url.port);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  auto response = client.SendBlocking(AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(10)));
+  auto response =
+      client.SendBlocking(testing::AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(10)));
   ASSERT_TRUE(response.ok());
   EXPECT_EQ(response->result_int(), 502);
   auto body = nlohmann::json::parse(response->body());

@@ -17,8 +17,8 @@
 
 #include "common/http_url.h"
 #include "net/http_client.h"
-#include "net/multipart.h"
 #include "orchestrator/stack.h"
+#include "tests/support/assist_request.h"
 #include "tests/support/maestro_process.h"
 #include "tests/support/test_support.h"
 #include "topology/run_command.h"
@@ -27,14 +27,6 @@ namespace maestro {
 namespace {
 
 namespace http = net::http;
-
-net::HttpRequest AssistRequest(const std::string& wav) {
-  net::HttpRequest request{http::verb::post, "/assist", 11};
-  std::string content_type;
-  request.body() = net::BuildMultipartFile("file", "q.wav", "audio/wav", wav, content_type);
-  request.set(http::field::content_type, content_type);
-  return request;
-}
 
 // Maestro's namespaces currently in /run/netns whose names carry `pid`.
 std::vector<std::string> NamespacesOf(pid_t pid) {
@@ -71,7 +63,8 @@ TEST_P(NetnsStackTest, EveryProcessOnItsOwnHostAnswersAndLeavesNothingBehind) {
     EXPECT_EQ(NamespacesOf(getpid()).size(), stack.processes().size() + 1);  // and the switch
     auto url = ParseHttpUrl(stack.url()).value();
     net::HttpClient client(url.host, url.port);
-    auto response = client.SendBlocking(AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(20)));
+    auto response =
+        client.SendBlocking(testing::AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(20)));
     ASSERT_TRUE(response.ok()) << response.status().ToString();
     EXPECT_EQ(response->result_int(), 200) << response->body();
     EXPECT_EQ(response->body().size(), 441044u);
@@ -131,7 +124,7 @@ TEST_P(ReplicaFailureTest, KillingOneOfThreeSttReplicasFailsOnlyItsInFlightCalls
     threads.emplace_back([&] {
       while (seconds_since(std::chrono::steady_clock::now()) < end_at) {
         auto sent = std::chrono::steady_clock::now();
-        auto response = client.SendBlocking(AssistRequest(wav), Deadline::In(std::chrono::seconds(10)));
+        auto response = client.SendBlocking(testing::AssistRequest(wav), Deadline::In(std::chrono::seconds(10)));
         Outcome outcome{seconds_since(std::chrono::steady_clock::now()),
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count(),
                         response.ok() ? static_cast<int>(response->result_int()) : 0, ""};
@@ -214,7 +207,7 @@ TEST_P(ReplicaFailureTest, ARestartedReplicaReceivesTrafficAgainWithinFiveSecond
   threads.reserve(users);
   for (int user = 0; user < users; ++user) {
     threads.emplace_back([&] {
-      while (!stop) (void)client.SendBlocking(AssistRequest(wav), Deadline::In(std::chrono::seconds(10)));
+      while (!stop) (void)client.SendBlocking(testing::AssistRequest(wav), Deadline::In(std::chrono::seconds(10)));
     });
   }
   std::this_thread::sleep_for(std::chrono::seconds(1));
