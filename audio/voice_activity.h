@@ -60,6 +60,8 @@ class UtteranceDetector {
   // Ends the current utterance now (the speaker pressed stop). RETURNS false when none had started.
   bool EndNow();
   std::vector<int16_t> TakeUtterance() { return std::move(utterance_); }
+  // The utterance being heard so far (pre-roll included), for partial transcripts; empty outside speech.
+  std::span<const int16_t> heard() const { return current_; }
   bool in_speech() const { return in_speech_; }
 
  private:

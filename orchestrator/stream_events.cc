@@ -21,9 +21,9 @@ std::string Base64(std::string_view data) {
   return out;
 }
 
-json TranscriptEvent(int turn, const Transcript& transcript) {
+json TranscriptEvent(int turn, const Transcript& transcript, bool final) {
   json event = Event("transcript", turn);
-  event["final"] = true;
+  event["final"] = final;
   event["text"] = transcript.text;
   event["language"] = transcript.language;
   return event;

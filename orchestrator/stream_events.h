@@ -11,7 +11,8 @@
 namespace maestro {
 
 // `turn` numbers a WebSocket session's questions from 1; 0 leaves it out (HTTP streams have one question).
-nlohmann::json TranscriptEvent(int turn, const Transcript& transcript);
+// `final` is false for a partial transcript of a question still being spoken.
+nlohmann::json TranscriptEvent(int turn, const Transcript& transcript, bool final);
 nlohmann::json TokenEvent(int turn, std::string_view piece);
 // The speech of one sentence. With `inline_audio` the WAV rides in the event as base64; otherwise only its size
 // is given and the WAV follows as one binary message.

@@ -42,7 +42,7 @@ StreamListener ListenOn(std::shared_ptr<net::ConnectionContext> context, asio::a
     context->Post(executor, [outbox, item = std::move(item)]() mutable { outbox->Push(std::move(item)); });
   };
   return {[post](const Transcript& t) {
-            post({TranscriptEvent(0, t), {}, {}, {}});
+            post({TranscriptEvent(0, t, true), {}, {}, {}});
           },
           [post](std::string_view piece) {
             post({TokenEvent(0, piece), {}, {}, {}});

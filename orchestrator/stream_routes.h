@@ -28,6 +28,9 @@ struct StreamRoutesOptions {
   std::chrono::milliseconds max_session{600000};  // no session lasts longer
   size_t max_outbox_bytes = 8u << 20;  // answers a slow client has not read yet; beyond, the session is closed
   audio::UtteranceOptions utterance;   // end of utterance by WebRTC's voice detector
+  // While a question is spoken, what was heard so far is transcribed again after each this much new speech (one
+  // call at a time per session) and sent as a partial transcript; 0 sends none.
+  std::chrono::milliseconds partial_every{1000};
 };
 
 class StreamRoutes {

@@ -9,6 +9,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "audio/wav.h"
+#include "common/text.h"
 #include "net/outbox.h"
 #include "orchestrator/assist_server.h"
 #include "orchestrator/stream_events.h"
@@ -183,12 +184,37 @@ class VoiceSession : public std::enable_shared_from_this<VoiceSession> {
         const bool barge_in = answering_;
         if (barge_in && call_) call_->Cancel();
         answering_ = false;
+        partial_heard_ = 0;
         Send({{"type", "speech"}, {"state", "started"}, {"barge_in", barge_in}});
       } else {
         Send({{"type", "speech"}, {"state", "ended"}});
         StartTurn(detector_.TakeUtterance());
       }
     }
+    MaybeTranscribePartial();
+  }
+
+  // Transcribes what was heard of the question being spoken after each `partial_every` of new speech, one call
+  // at a time, so the page shows the words as they come. A partial that arrives once its question has become a
+  // turn is dropped: the final transcript is on its way. A failed partial is only logged; the final reports.
+  void MaybeTranscribePartial() {
+    if (options_.partial_every.count() <= 0 || partial_in_flight_ || !detector_.in_speech()) return;
+    const auto heard = detector_.heard();
+    const auto every = static_cast<size_t>(options_.partial_every.count()) * audio::kVadSampleRate / 1000;
+    if (heard.size() < partial_heard_ + every) return;
+    partial_heard_ = heard.size();
+    partial_in_flight_ = true;
+    const int turn = turn_ + 1;  // the turn this question becomes when it ends
+    AudioClip clip{audio::EncodeWav(heard, audio::kVadSampleRate), "partial.wav", "audio/wav"};
+    auto self = shared_from_this();
+    pipeline_.TranscribePartial(std::move(clip), Deadline::In(options_.timeout), [self, turn](Result<Transcript> t) {
+      self->context_->Post(self->executor_, [self, turn, t = std::move(t)] {
+        self->partial_in_flight_ = false;
+        if (!t.ok()) spdlog::debug("partial transcript failed: {}", t.status().ToString());
+        if (self->closed_ || self->turn_ >= turn || !t.ok() || IsBlank(t->text)) return;
+        self->Send(TranscriptEvent(turn, t.value(), false));
+      });
+    });
   }
 
   void BeginTurn() {
@@ -217,7 +243,7 @@ class VoiceSession : public std::enable_shared_from_this<VoiceSession> {
       });
     };
     return {[post, turn](const Transcript& t) {
-              post([event = TranscriptEvent(turn, t), turn](VoiceSession& s) {
+              post([event = TranscriptEvent(turn, t, true), turn](VoiceSession& s) {
                 if (s.turn_ == turn) s.Send(event);
               });
             },
@@ -257,6 +283,8 @@ class VoiceSession : public std::enable_shared_from_this<VoiceSession> {
   std::shared_ptr<StreamHandle> call_;
   int turn_ = 0;
   bool answering_ = false;
+  size_t partial_heard_ = 0;  // samples of the current question the last partial transcript covered
+  bool partial_in_flight_ = false;
   bool closed_ = false;
   std::string language_;
   const Clock::time_point started_ = Clock::now();

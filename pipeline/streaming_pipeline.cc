@@ -241,4 +241,8 @@ void StreamingPipeline::SynthesizeNext(std::shared_ptr<Call> call) {
                   });
 }
 
+void StreamingPipeline::TranscribePartial(AudioClip clip, Deadline deadline, Callback<Transcript> done) {
+  stt_.Transcribe(std::move(clip), deadline, std::move(done));
+}
+
 }  // namespace maestro

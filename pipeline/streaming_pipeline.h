@@ -89,6 +89,11 @@ class StreamingPipeline {
   std::shared_ptr<StreamHandle> AssistText(std::string question, Deadline deadline, StreamListener listener,
                                            std::string language = "");
 
+  // Transcribes `clip` alone, for a partial transcript while the speaker is still talking: no answer follows,
+  // and the call stays out of the per-hop metrics (they describe answers). RETURNS through `done`, once.
+  // THREAD-SAFETY: safe to call concurrently.
+  void TranscribePartial(AudioClip clip, Deadline deadline, Callback<Transcript> done);
+
  private:
   struct Call;
   void Generate(std::shared_ptr<Call> call);

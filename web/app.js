@@ -30,7 +30,7 @@ const TEXT = {
 
 const $ = (id) => document.getElementById(id);
 const state = { socket: null, ready: null, language: "en-US", mic: null, turn: 0, expectAudio: null, played: 0,
-                player: null, playAt: 0, events: [] };
+                player: null, playAt: 0, events: [], partials: 0 };
 window.maestro = state; // read by the browser test
 
 function t(key) { return TEXT[state.language][key]; }
@@ -94,6 +94,11 @@ function newTurn(turn) {
   stopPlayback();
 }
 
+function showTranscript(text, final) {
+  $("transcript").textContent = text;
+  $("transcript").dataset.final = String(final);
+}
+
 function onEvent(event) {
   state.events.push(event.type);
   if (event.turn && event.turn < state.turn) return; // an answer that was interrupted
@@ -108,13 +113,19 @@ function onEvent(event) {
       if (event.state === "started") { stopPlayback(); setStatus("listening"); }
       break;
     case "utterance":
-      newTurn(event.turn);
-      $("transcript").textContent = event.text || "…";
+      if (event.turn !== state.turn) newTurn(event.turn);
+      if (event.text) {
+        showTranscript(event.text, true); // a typed question
+      } else if ($("transcript").dataset.final !== "false") {
+        showTranscript("…", true); // no partial transcript to keep showing until the final one
+      }
       setStatus("thinking");
       break;
     case "transcript":
+      // Partial transcripts (final: false) come while the question is still spoken; the final one replaces them.
       if (event.turn !== state.turn) newTurn(event.turn);
-      $("transcript").textContent = event.text;
+      if (!event.final) state.partials += 1;
+      showTranscript(event.text, event.final);
       break;
     case "token":
       if (event.turn !== state.turn) newTurn(event.turn);

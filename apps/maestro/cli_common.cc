@@ -44,13 +44,15 @@ void AddTransportFlags(CLI::App& command, TransportOptions& options) {
 }
 
 CLI::Option* AddDurationOption(CLI::App& command, const std::string& name, std::chrono::milliseconds& out,
-                               const std::string& description) {
+                               const std::string& description, bool zero_allowed) {
   auto* option = command.add_option_function<std::string>(
       name,
-      [name, &out](const std::string& text) {
+      [name, &out, zero_allowed](const std::string& text) {
         auto parsed = bench::ParseDuration(text);
-        if (!parsed.ok() || *parsed <= std::chrono::nanoseconds::zero()) {
-          throw CLI::ValidationError(name, "'" + text + "' is not a positive duration such as 6s or 500ms");
+        const auto zero = std::chrono::nanoseconds::zero();
+        if (!parsed.ok() || *parsed < zero || (*parsed == zero && !zero_allowed)) {
+          throw CLI::ValidationError(
+              name, "'" + text + "' is not a " + (zero_allowed ? "" : "positive ") + "duration such as 6s or 500ms");
         }
         out = std::chrono::ceil<std::chrono::milliseconds>(*parsed);
       },

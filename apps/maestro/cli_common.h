@@ -14,10 +14,10 @@ namespace maestro::cli {
 void AddTransportFlags(CLI::App& command, TransportOptions& options);
 
 // Adds a duration flag, written the same way in every command: "6s", "500ms", "2m", "1.5h" (a bare number is
-// seconds). Parsed into `out`, which also gives the default shown in --help. Zero, negative or malformed values
-// are refused while parsing, like any invalid flag value.
+// seconds). Parsed into `out`, which also gives the default shown in --help. Negative or malformed values, and
+// zero unless `zero_allowed` (a flag where 0 turns something off), are refused while parsing.
 CLI::Option* AddDurationOption(CLI::App& command, const std::string& name, std::chrono::milliseconds& out,
-                               const std::string& description);
+                               const std::string& description, bool zero_allowed = false);
 
 // RETURNS `duration` as a flag value that AddDurationOption reads back, e.g. "6000ms".
 std::string DurationFlag(std::chrono::milliseconds duration);

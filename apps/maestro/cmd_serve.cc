@@ -42,9 +42,6 @@ struct ServeFlags {
   size_t max_connections = 20000;
   TransportOptions transport;
   StreamRoutesOptions streaming;
-  int idle_timeout_ms = 30000;
-  int max_session_s = 600;
-  int end_silence_ms = 600;
 };
 
 RegisterCommand serve_command(
@@ -100,15 +97,17 @@ RegisterCommand serve_command(
       command.add_option("--max-frame-bytes", flags->streaming.max_frame_bytes, "Largest WebSocket message")
           ->envname("MAESTRO_MAX_FRAME_BYTES")
           ->check(CLI::Range(size_t{320}, size_t{16} << 20));
-      command.add_option("--idle-timeout-ms", flags->idle_timeout_ms, "A voice session silent this long is closed")
-          ->envname("MAESTRO_IDLE_TIMEOUT_MS")
-          ->check(CLI::Range(100, 3600000));
-      command.add_option("--max-session-s", flags->max_session_s, "No voice session lasts longer")
-          ->envname("MAESTRO_MAX_SESSION_S")
-          ->check(CLI::Range(1, 86400));
-      command.add_option("--end-silence-ms", flags->end_silence_ms, "Silence that ends a spoken question (VAD)")
-          ->envname("MAESTRO_END_SILENCE_MS")
-          ->check(CLI::Range(100, 5000));
+      AddDurationOption(command, "--idle-timeout", flags->streaming.idle_timeout,
+                        "A voice session silent this long is closed")
+          ->envname("MAESTRO_IDLE_TIMEOUT");
+      AddDurationOption(command, "--max-session", flags->streaming.max_session, "No voice session lasts longer")
+          ->envname("MAESTRO_MAX_SESSION");
+      AddDurationOption(command, "--end-silence", flags->streaming.utterance.end_silence,
+                        "Silence that ends a spoken question (VAD; 100ms to 5s)")
+          ->envname("MAESTRO_END_SILENCE");
+      AddDurationOption(command, "--partial-every", flags->streaming.partial_every,
+                        "Speech between partial transcripts of a question being spoken (0s: none)", true)
+          ->envname("MAESTRO_PARTIAL_EVERY");
       command
           .add_option("--api-keys", flags->api_keys,
                       "Key file from `maestro keys add`: /assist and /ask then need Authorization: Bearer KEY")
@@ -145,6 +144,10 @@ RegisterCommand serve_command(
           if (!parsed.ok()) return Fail("serve", parsed.status().message(), 2);
           flags->transport.inproc_engine_options[kind] = *parsed;
         }
+        const auto end_silence = flags->streaming.utterance.end_silence;
+        if (end_silence < std::chrono::milliseconds(100) || end_silence > std::chrono::seconds(5)) {
+          return Fail("serve", "--end-silence must be between 100ms and 5s", 2);
+        }
         auto transport = CreateTransport(flags->protocol, flags->transport);
         if (!transport.ok()) return Fail("serve", transport.status().message(), 2);
         auto stt = (*transport)->ConnectStt(flags->stt);
@@ -171,9 +174,6 @@ RegisterCommand serve_command(
         options.timeout = flags->timeout;
         options.streaming = flags->streaming;
         options.streaming.protocol = flags->protocol;
-        options.streaming.idle_timeout = std::chrono::milliseconds(flags->idle_timeout_ms);
-        options.streaming.max_session = std::chrono::seconds(flags->max_session_s);
-        options.streaming.utterance.end_silence = std::chrono::milliseconds(flags->end_silence_ms);
         if (!flags->api_keys.empty()) {
           auto keys = ApiKeys::Load(flags->api_keys);
           if (!keys.ok()) return Fail("serve", keys.status().message(), 2);

@@ -270,22 +270,38 @@ TEST_F(StreamRoutesTest, WebSocketAnswersATypedQuestionWithTokensAudioAndTimings
   ws->close(websocket::close_code::normal);
 }
 
-TEST_F(StreamRoutesTest, WebSocketFindsTheEndOfSpokenQuestionsByVoiceActivity) {
+// The spoken question with 0.5 s of silence before it and 1 s after, as 16 kHz PCM.
+std::vector<int16_t> SpokenQuestion(double* seconds) {
   auto tts = espeak::CreateTextToSpeech({});
   auto speech = SynthesizeBlocking(**tts, {.text = "What is the ticker symbol of Petrobras?"}, Deadline::Never());
   auto pcm = audio::DecodeToSpeechPcm(speech->wav);
-  ASSERT_TRUE(pcm.ok());
+  EXPECT_TRUE(pcm.ok()) << pcm.status().ToString();
+  if (!pcm.ok()) return {};
+  *seconds = pcm->seconds();
   std::vector<int16_t> microphone(8000, 0);
   microphone.insert(microphone.end(), pcm->samples.begin(), pcm->samples.end());
   microphone.resize(microphone.size() + 16000, 0);
+  return microphone;
+}
+
+void SendAsMicrophone(websocket::stream<tcp::socket>& ws, const std::vector<int16_t>& microphone) {
+  ws.binary(true);
+  for (size_t i = 0; i < microphone.size(); i += 320) {  // 20 ms messages, as the page sends them
+    const size_t n = std::min<size_t>(320, microphone.size() - i);
+    ws.write(asio::buffer(microphone.data() + i, n * 2));
+  }
+}
+
+TEST_F(StreamRoutesTest, WebSocketFindsTheEndOfSpokenQuestionsByVoiceActivity) {
+  server_.reset();
+  Start({.streaming = {.partial_every = 0ms}});
+  double seconds = 0;
+  auto microphone = SpokenQuestion(&seconds);
+  ASSERT_FALSE(microphone.empty());
 
   auto ws = OpenWebSocket();
   ReadUntil(*ws, "ready");
-  ws->binary(true);
-  for (size_t i = 0; i < microphone.size(); i += 320) {  // 20 ms messages, as the page sends them
-    const size_t n = std::min<size_t>(320, microphone.size() - i);
-    ws->write(asio::buffer(microphone.data() + i, n * 2));
-  }
+  SendAsMicrophone(*ws, microphone);
   auto events = ReadUntil(*ws, "done");
   std::vector<std::string> types;
   for (const auto& e : events) {
@@ -298,10 +314,41 @@ TEST_F(StreamRoutesTest, WebSocketFindsTheEndOfSpokenQuestionsByVoiceActivity) {
   EXPECT_EQ(events[1]["state"], "ended");
   EXPECT_EQ(types[2], "utterance");
   // The utterance is the spoken question, not the silence around it.
-  EXPECT_NEAR(events[2]["seconds"].get<double>(), pcm->seconds(), 0.6);
+  EXPECT_NEAR(events[2]["seconds"].get<double>(), seconds, 0.6);
   EXPECT_EQ(types[3], "transcript");
   EXPECT_EQ(events.back()["type"], "done");
   EXPECT_EQ(stt_.calls.load(), 1);
+}
+
+TEST_F(StreamRoutesTest, WebSocketSendsPartialTranscriptsWhileTheQuestionIsSpoken) {
+  server_.reset();
+  Start({.streaming = {.partial_every = 500ms}});
+  double seconds = 0;
+  auto microphone = SpokenQuestion(&seconds);
+  ASSERT_GT(seconds, 1.5);
+
+  auto ws = OpenWebSocket();
+  ReadUntil(*ws, "ready");
+  SendAsMicrophone(*ws, microphone);
+  auto events = ReadUntil(*ws, "done");
+  int partials = 0;
+  bool final_seen = false;
+  for (const auto& e : events) {
+    if (!e.contains("type") || e["type"] != "transcript") continue;
+    EXPECT_EQ(e["turn"], 1) << e.dump();
+    EXPECT_EQ(e["text"], "what is the ticker symbol of petrobras");
+    if (e["final"].get<bool>()) {
+      final_seen = true;
+    } else {
+      EXPECT_FALSE(final_seen) << "a partial transcript came after the final one";
+      ++partials;
+    }
+  }
+  EXPECT_TRUE(final_seen);
+  // At most one partial per 0.5 s of speech (the pre-roll counts), and the STT heard each of them.
+  EXPECT_GE(partials, 1);
+  EXPECT_LE(partials, static_cast<int>((seconds + 0.3) / 0.5) + 1);
+  EXPECT_GE(stt_.calls.load(), partials + 1);
 }
 
 TEST_F(StreamRoutesTest, WebSocketEnforcesFrameSizeOddBytesAndBadCommands) {

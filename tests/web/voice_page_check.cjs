@@ -6,7 +6,7 @@ const { chromium } = require(process.env.PLAYWRIGHT_CORE || "playwright-core");
 
 const [url, questionWav, screenshot] = process.argv.slice(2);
 const seen = { loaded: false, protocol: "", micStreamed: false, transcript: "", answer: "", sources: 0,
-               played: 0, ttfa: "", console: [] };
+               played: 0, partials: 0, ttfa: "", console: [] };
 
 async function main() {
   const browser = await chromium.launch({
@@ -30,8 +30,11 @@ async function main() {
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => window.maestro.events.includes("speech"), null, { timeout: 20000 });
     seen.micStreamed = true;
-    await page.waitForFunction(() => document.querySelector("#transcript").textContent.length > 3, null,
-                               { timeout: 30000 });
+    // The final transcript, not a partial one (data-final="false") of the question still being spoken.
+    await page.waitForFunction(() => {
+      const transcript = document.querySelector("#transcript");
+      return transcript.dataset.final === "true" && transcript.textContent.length > 3;
+    }, null, { timeout: 30000 });
     seen.transcript = await page.textContent("#transcript");
     await page.waitForFunction(() => ["done", "error"].some((e) => window.maestro.events.includes(e)), null,
                                { timeout: 30000 });
@@ -43,6 +46,7 @@ async function main() {
     seen.ttfa = await page.textContent("#t-first_audio");
     await page.waitForFunction(() => window.maestro.played > 0, null, { timeout: 30000 });
     seen.played = await page.evaluate(() => window.maestro.played);
+    seen.partials = await page.evaluate(() => window.maestro.partials);
   } finally {
     const pages = browser.contexts().flatMap((c) => c.pages());
     if (pages.length > 0) await pages[0].screenshot({ path: screenshot, fullPage: true }).catch(() => {});

@@ -99,6 +99,8 @@ TEST_F(VoicePageTest, TheMicrophoneQuestionIsTranscribedAnsweredAndSpoken) {
   EXPECT_NE(seen["answer"].get<std::string>().find("PETR4"), std::string::npos) << seen.dump();
   EXPECT_GT(seen["sources"].get<int>(), 0);
   EXPECT_GT(seen["played"].get<int>(), 0);
+  // The words showed while the question was still spoken (partial transcripts, one per second of speech).
+  EXPECT_GT(seen["partials"].get<int>(), 0) << seen.dump();
   EXPECT_TRUE(fs::file_size("voice_page.png") > 1000);
 }
 
