@@ -24,7 +24,7 @@ for _ in $(seq 1 600); do
 done
 
 # Capacity: a short closed-loop burst; the soak then offers half of it, open loop.
-"$maestro" load "http://127.0.0.1:$port/assist" --body "$wav" --vus 32 --duration 20s >"$out/capacity.txt" 2>&1
+"$maestro" load "http://127.0.0.1:$port/assist" --body "$wav" --users 32 --duration "${SOAK_CAPACITY_SECONDS:-20}s" >"$out/capacity.txt" 2>&1
 capacity=$(sed -n 's/.*throughput \([0-9.]*\)\/s.*/\1/p' "$out/capacity.txt" | head -1)
 rate=$(/usr/bin/python3 -c "print(max(1, int(float('${capacity:-2}') / 2)))")
 echo "soak: $protocol, capacity ${capacity:-?} req/s, offering $rate req/s for ${duration}s"
