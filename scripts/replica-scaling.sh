@@ -18,7 +18,7 @@ for protocol in "${protocols[@]}"; do
     up=$!
     for _ in $(seq 600); do grep -q "Ctrl-C stops everything" "$work/up.log" && break; sleep 0.1; done
     url=$(grep -o 'http://198[.0-9]*:7000' "$work/up.log" | head -1)
-    rate=$("$maestro" load "$url/assist" --body "$work/q.wav" --vus 12 --warmup 2s --duration 10s 2>&1 |
+    rate=$("$maestro" load "$url/assist" --body "$work/q.wav" --users 12 --warmup 2s --duration 10s 2>&1 |
       grep -Eo 'throughput [0-9.]+/s' | head -1)
     echo "$protocol replicas=$replicas: $rate (load $(cut -d' ' -f1-3 /proc/loadavg))"
     kill -TERM $up
