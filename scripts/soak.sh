@@ -2,6 +2,7 @@
 # A soak: `maestro up` (emulated engines) under open-loop load at half of its measured capacity for DURATION,
 # sampling Maestro's and every service's RSS, open files and threads every 10 s.
 #   scripts/soak.sh [PROTOCOL] [DURATION_SECONDS] [OUT_DIR]      defaults: grpc 1800 soak-results
+# SOAK_CAPACITY_SECONDS (20) sets the closed-loop burst that measures capacity; MAESTRO_BIN the binary.
 # Writes OUT_DIR/samples.csv (time_s,process,pid,rss_kb,fds,threads) and OUT_DIR/load.txt, and prints the RSS
 # drift from minute 5 to the end, the fd and thread ranges, and the error count (targets: < 5 %, flat, 0).
 set -euo pipefail
