@@ -148,7 +148,7 @@ class GrpcSttClient final : public SpeechToText {
     call->request.set_audio(std::move(clip.bytes));
     call->request.set_filename(std::move(clip.filename));
     call->request.set_content_type(std::move(clip.content_type));
-    stubs_.Next().async()->Transcribe(&call->context, &call->request, &call->reply, [call](grpc::Status grpc) {
+    stubs_.Next().async()->Transcribe(&call->context, &call->request, &call->reply, [call](const grpc::Status& grpc) {
       Complete(call, grpc, [](mpes::stt::TranscribeReply& reply) -> Result<Transcript> {
         return Transcript{std::move(*reply.mutable_text()), std::move(*reply.mutable_language()),
                           reply.confidence() > 0 ? reply.confidence() : 1.0};
@@ -266,7 +266,7 @@ class GrpcLlmClient final : public LanguageModel {
     call->done = std::move(done);
     if (!StartWithin(deadline, call->context, call->done)) return delete call;
     ToWire(std::move(request), call->request);
-    stubs_.Next().async()->Generate(&call->context, &call->request, &call->reply, [call](grpc::Status grpc) {
+    stubs_.Next().async()->Generate(&call->context, &call->request, &call->reply, [call](const grpc::Status& grpc) {
       Complete(call, grpc, [](mpes::llm::GenReply& reply) -> Result<Generation> {
         Generation generation{std::move(*reply.mutable_generated()), std::move(*reply.mutable_language()), {}};
         for (auto& source : *reply.mutable_sources()) generation.sources.push_back(std::move(source));
@@ -307,7 +307,7 @@ class GrpcTtsClient final : public TextToSpeech {
     if (!StartWithin(deadline, call->context, call->done)) return delete call;
     call->request.set_text(std::move(request.text));
     call->request.set_voice(std::move(request.voice));
-    stubs_.Next().async()->Synthesize(&call->context, &call->request, &call->reply, [call](grpc::Status grpc) {
+    stubs_.Next().async()->Synthesize(&call->context, &call->request, &call->reply, [call](const grpc::Status& grpc) {
       Complete(call, grpc, [](mpes::tts::SynthReply& reply) -> Result<SpeechAudio> {
         return SpeechAudio{std::move(*reply.mutable_audio())};
       });
