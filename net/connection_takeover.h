@@ -5,11 +5,11 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <functional>
 #include <memory>
 #include <utility>  // Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
 
+#include "net/connection_stream.h"
 #include "net/http_types.h"
 
 namespace maestro::net {
@@ -25,9 +25,10 @@ class ConnectionContext {
   virtual bool shutting_down() const = 0;
 };
 
-// Serves one request by owning its connection; the connection is closed when the coroutine returns. The
-// request arrived whole (headers and body) and, for POST, holds an admission slot until the coroutine ends.
-using TakeOverHandler = std::function<boost::asio::awaitable<void>(HttpRequest request, boost::beast::tcp_stream stream,
+// Serves one request by owning its connection (plain or TLS); the connection is closed when the coroutine
+// returns. The request arrived whole (headers and body) and, for POST, holds an admission slot until the
+// coroutine ends.
+using TakeOverHandler = std::function<boost::asio::awaitable<void>(HttpRequest request, ConnectionStream stream,
                                                                    std::shared_ptr<ConnectionContext> context)>;
 
 // Picks a takeover handler for a request, or returns an empty one to let the ordinary handler answer it.

@@ -6,6 +6,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -16,6 +19,9 @@
 #include <thread>
 #include <vector>
 
+#include "net/connection_stream.h"
+#include "net/tls_context.h"
+
 namespace maestro::net {
 
 namespace asio = boost::asio;
@@ -24,9 +30,21 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+// A TLS handshake with no deadline of its own is cut after this long, so a server that never answers it cannot
+// hold a pooled slot for ever.
+constexpr std::chrono::seconds kHandshakeLimit{10};
+
+ConnectionStream MakeStream(asio::any_io_executor executor, asio::ssl::context* tls) {
+  beast::tcp_stream plain(std::move(executor));
+  if (!tls) return ConnectionStream(std::move(plain));
+  return ConnectionStream(ConnectionStream::TlsStream(std::move(plain), *tls));
+}
+
 struct Connection {
-  explicit Connection(asio::any_io_executor executor) : stream(std::move(executor)) { buffer.reserve(64 * 1024); }
-  beast::tcp_stream stream;
+  Connection(asio::any_io_executor executor, asio::ssl::context* tls) : stream(MakeStream(std::move(executor), tls)) {
+    buffer.reserve(64 * 1024);
+  }
+  ConnectionStream stream;
   beast::flat_buffer buffer;
 };
 
@@ -35,6 +53,7 @@ struct Connection {
 struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
   std::string host;
   tcp::endpoint endpoint;
+  // Holds the TLS context (options.tls) before the connections and the loop that refer to it.
   HttpClientOptions options;
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
@@ -88,6 +107,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
                                                     http::response_parser<http::string_body>& parser,
                                                     const BodySink& on_body, bool& stopped);
   Status Failure(const boost::system::error_code& ec) const;
+  // Connects `connection` (and shakes hands when TLS is on). RETURNS ok, or the failure to report.
+  asio::awaitable<Status> Open(Connection& connection, const Deadline& deadline);
   void Spawn(HttpRequest request, Deadline deadline, BodySink on_body, std::function<void(Result<HttpResponse>)> done);
 };
 
@@ -135,17 +156,12 @@ asio::awaitable<void> HttpClient::Impl::Run(std::unique_ptr<Connection> connecti
       co_return;
     }
     if (!connection) {
-      connection = std::make_unique<Connection>(executor);
-      if (!deadline.never()) connection->stream.expires_at(deadline.at());
-      co_await connection->stream.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) {
+      connection = std::make_unique<Connection>(executor, options.tls.get());
+      if (Status opened = co_await Open(*connection, deadline); !opened.ok()) {
         Release(nullptr);
-        done(ec == beast::error::timeout ? DeadlineExceeded("connect to " + host + " timed out")
-                                         : Unavailable("connect to " + host + ":" + std::to_string(endpoint.port()) +
-                                                       " failed: " + ec.message()));
+        done(std::move(opened));
         co_return;
       }
-      connection->stream.socket().set_option(tcp::no_delay(true), ec);
     }
     if (deadline.never()) {
       connection->stream.expires_never();
@@ -184,14 +200,36 @@ asio::awaitable<void> HttpClient::Impl::Run(std::unique_ptr<Connection> connecti
       co_return;
     }
     // A pooled connection the server already closed fails at once; that is not the server's answer.
-    const bool stale = reused && (ec == http::error::end_of_stream || ec == asio::error::eof ||
-                                  ec == asio::error::connection_reset || ec == asio::error::broken_pipe);
+    const bool stale =
+        reused && (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+                   ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated);
     connection.reset();
     if (stale && attempt == 0) continue;
     Release(nullptr);
     done(Failure(ec));
     co_return;
   }
+}
+
+asio::awaitable<Status> HttpClient::Impl::Open(Connection& connection, const Deadline& deadline) {
+  boost::system::error_code ec;
+  const std::string address = host + ":" + std::to_string(endpoint.port());
+  if (!deadline.never()) connection.stream.expires_at(deadline.at());
+  co_await connection.stream.tcp().async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    co_return ec == beast::error::timeout ? DeadlineExceeded("connect to " + host + " timed out")
+                                          : Unavailable("connect to " + address + " failed: " + ec.message());
+  }
+  connection.stream.socket().set_option(tcp::no_delay(true), ec);
+  if (!connection.stream.is_tls()) co_return Status::Ok();
+  if (Status named = PrepareClientTls(connection.stream.tls().native_handle(), host); !named.ok()) co_return named;
+  const auto limit = Deadline::Clock::now() + kHandshakeLimit;
+  connection.stream.expires_at(deadline.never() ? limit : std::min(deadline.at(), limit));
+  co_await connection.stream.tls().async_handshake(asio::ssl::stream_base::client,
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+  if (ec == beast::error::timeout) co_return DeadlineExceeded("TLS handshake with " + address + " timed out");
+  if (ec) co_return Unavailable("TLS handshake with " + address + " failed: " + ec.message());
+  co_return Status::Ok();
 }
 
 HttpClient::HttpClient(std::string host, uint16_t port, HttpClientOptions options) : impl_(std::make_shared<Impl>()) {

@@ -13,12 +13,20 @@
 #include "common/status.h"
 #include "net/http_types.h"
 
+namespace boost::asio::ssl {
+class context;
+}  // namespace boost::asio::ssl
+
 namespace maestro::net {
 
 struct HttpClientOptions {
   int max_connections = 64;
   size_t body_limit = 64u << 20;  // larger responses fail with kPayloadTooLarge
   int threads = 1;                // event-loop threads owned by this client
+  // HTTPS when set (a client context from net/tls_context.h, shareable between clients): each connection
+  // verifies the server's certificate and that it names `host`, and presents the client certificate if the
+  // context has one. Null: plaintext.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 class HttpClient {
@@ -32,7 +40,8 @@ class HttpClient {
 
   // Sends `request` (Host and Content-Length are filled in) and reports the response, whatever its status.
   // RETURNS through `done`, exactly once, on the client's thread: the response, or kUnavailable when the server
-  // cannot be reached, kDeadlineExceeded when `deadline` passes first, kPayloadTooLarge for an oversized reply.
+  // cannot be reached or its TLS handshake fails (a certificate not trusted, not naming `host`, or a client
+  // certificate refused), kDeadlineExceeded when `deadline` passes first, kPayloadTooLarge for an oversized reply.
   // A stale keep-alive connection is retried once on a fresh one.
   // THREAD-SAFETY: safe to call concurrently.
   void Send(HttpRequest request, Deadline deadline, std::function<void(Result<HttpResponse>)> done);

@@ -10,6 +10,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "common/admission_gate.h"
+#include "net/tls_context.h"
 
 namespace maestro::net {
 
@@ -31,6 +34,8 @@ struct HttpServer::Impl : ConnectionContext, std::enable_shared_from_this<HttpSe
   HttpServerOptions options;
   HttpHandler handler;
   TakeOverRoute take_over;
+  // Set when serving HTTPS. Before the loops: the connections they hold refer to it.
+  std::unique_ptr<asio::ssl::context> tls_context;
   // One event loop per thread, each connection pinned to one: a request's read, handler continuation and
   // write stay on one thread, so no hop between cores (measured: ~10 us less per round trip than a shared loop).
   std::vector<std::unique_ptr<asio::io_context>> loops;
@@ -50,7 +55,7 @@ struct HttpServer::Impl : ConnectionContext, std::enable_shared_from_this<HttpSe
   bool shut_down = false;
 
   asio::awaitable<void> Accept();
-  asio::awaitable<void> Serve(beast::tcp_stream stream);
+  asio::awaitable<void> Serve(ConnectionStream stream);
 
   void Post(const asio::any_io_executor& executor, std::function<void()> work) override {
     std::unique_lock lock(loops_mutex);
@@ -62,7 +67,7 @@ struct HttpServer::Impl : ConnectionContext, std::enable_shared_from_this<HttpSe
   }
   bool shutting_down() const override { return stopping.load(); }
   // Reads the rest of a request's body under the slow-body rules (HttpServerOptions); sets `ec` on failure.
-  asio::awaitable<void> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  asio::awaitable<void> ReadBody(ConnectionStream& stream, beast::flat_buffer& buffer,
                                  http::request_parser<http::string_body>& parser, boost::system::error_code& ec);
 };
 
@@ -144,11 +149,15 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, Serve(beast::tcp_stream(std::move(socket))), asio::detached);
+    beast::tcp_stream plain(std::move(socket));
+    ConnectionStream stream = tls_context
+                                  ? ConnectionStream(ConnectionStream::TlsStream(std::move(plain), *tls_context))
+                                  : ConnectionStream(std::move(plain));
+    asio::co_spawn(executor, Serve(std::move(stream)), asio::detached);
   }
 }
 
-asio::awaitable<void> HttpServer::Impl::ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+asio::awaitable<void> HttpServer::Impl::ReadBody(ConnectionStream& stream, beast::flat_buffer& buffer,
                                                  http::request_parser<http::string_body>& parser,
                                                  boost::system::error_code& ec) {
   // Slow bodies: each read must bring bytes within body_timeout, and once body_timeout has passed the body
@@ -166,17 +175,35 @@ asio::awaitable<void> HttpServer::Impl::ReadBody(beast::tcp_stream& stream, beas
   }
 }
 
-asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
+asio::awaitable<void> HttpServer::Impl::Serve(ConnectionStream stream) {
   connections++;
   // The buffer grows only for requests with large bodies and shrinks back after them: 1000 idle keep-alive
   // connections must not hold 64 KB each.
   beast::flat_buffer buffer;
   boost::system::error_code ec;
+  // A TLS handshake spends the first request's header time, so a client that stalls it is cut like a slow header.
+  std::optional<std::chrono::steady_clock::time_point> first_header_by;
+  if (stream.is_tls()) {
+    first_header_by = std::chrono::steady_clock::now() + options.read_timeout;
+    stream.expires_at(*first_header_by);
+    co_await stream.tls().async_handshake(asio::ssl::stream_base::server,
+                                          asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      stream.socket().close(ec);
+      connections--;
+      co_return;
+    }
+  }
   while (!stopping) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(options.body_limit);
     parser.header_limit(static_cast<uint32_t>(options.header_limit));
-    stream.expires_after(options.read_timeout);
+    if (first_header_by) {
+      stream.expires_at(*first_header_by);
+      first_header_by.reset();
+    } else {
+      stream.expires_after(options.read_timeout);
+    }
     co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     bool admitted = false;
     // Only this server may say how long a request waited; a client's value would stretch its own budget.
@@ -265,6 +292,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   impl->handler = std::move(handler);
   impl->take_over = std::move(take_over);
   impl->gate = std::make_unique<AdmissionGate>(options.max_inflight, options.max_queued);
+  if (options.tls.enabled()) {
+    auto context = MakeTlsContext(options.tls, tls::TlsRole::kServer);
+    if (!context.ok()) return context.status();
+    impl->tls_context = std::move(context).value();
+  }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host, ec);
   if (ec) return Status(StatusCode::kInvalidArgument, "bad listen host '" + options.host + "'");

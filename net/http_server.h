@@ -24,7 +24,8 @@ using HttpHandler = std::function<void(HttpRequest&& request, Respond respond)>;
 class HttpServer {
  public:
   // Binds and starts serving. Requests that `take_over` claims are served by the handler it returns (streams,
-  // WebSockets); all others by `handler`. RETURNS kUnavailable when the address cannot be bound.
+  // WebSockets); all others by `handler`. RETURNS kUnavailable when the address cannot be bound,
+  // kInvalidArgument when options.tls names missing, unreadable or mismatched files.
   static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options, HttpHandler handler,
                                                    TakeOverRoute take_over = {});
 

@@ -8,6 +8,8 @@
 #include <limits>
 #include <string>
 
+#include "tls/tls_options.h"
+
 namespace maestro::net {
 
 struct HttpServerOptions {
@@ -28,6 +30,9 @@ struct HttpServerOptions {
   // written. GETs never wait.
   size_t max_inflight = std::numeric_limits<size_t>::max();
   size_t max_queued = 4096;
+  // HTTPS when set (tls/tls_options.h): a certificate and key, and with a CA, client certificates required
+  // (mutual TLS). The TLS handshake counts against the first request's read_timeout.
+  tls::TlsOptions tls;
 };
 
 }  // namespace maestro::net

@@ -64,7 +64,7 @@ std::string TimingsHeader(const StreamTimings& t) {
                      t.llm_ms, t.tts_ms, t.first_token_ms, t.first_audio_ms, t.total_ms);
 }
 
-asio::awaitable<bool> WriteChunk(beast::tcp_stream& stream, std::string_view data) {
+asio::awaitable<bool> WriteChunk(net::ConnectionStream& stream, std::string_view data) {
   if (data.empty()) co_return true;
   boost::system::error_code ec;
   stream.expires_after(std::chrono::seconds(30));
@@ -74,11 +74,14 @@ asio::awaitable<bool> WriteChunk(beast::tcp_stream& stream, std::string_view dat
 }
 
 // Cancels the call as soon as the client closes its side: a listener that went away costs no more generation.
-asio::awaitable<void> WatchForHangUp(std::shared_ptr<beast::tcp_stream> stream, std::shared_ptr<StreamHandle> call) {
+// It reads the socket under any TLS layer: a TLS client that hangs up first sends its close_notify record, so
+// on TLS any byte means the end (the request was read whole, and nothing else is expected from the client).
+asio::awaitable<void> WatchForHangUp(std::shared_ptr<net::ConnectionStream> stream,
+                                     std::shared_ptr<StreamHandle> call) {
   char byte = 0;
   boost::system::error_code ec;
   co_await stream->socket().async_read_some(asio::buffer(&byte, 1), asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) call->Cancel();
+  if (ec || stream->is_tls()) call->Cancel();
 }
 
 }  // namespace
@@ -89,12 +92,12 @@ StreamRoutes::StreamRoutes(StreamingPipeline& pipeline, StreamRoutesOptions opti
 net::TakeOverHandler StreamRoutes::Route(const net::HttpRequest& request) {
   const std::string_view path = Path(request);
   if (path == "/assist/stream" && request.method() == http::verb::post) {
-    return [this](net::HttpRequest r, beast::tcp_stream s, std::shared_ptr<net::ConnectionContext> c) {
+    return [this](net::HttpRequest r, net::ConnectionStream s, std::shared_ptr<net::ConnectionContext> c) {
       return ServeAssistStream(std::move(r), std::move(s), std::move(c));
     };
   }
   if (path == "/ws" && request.method() == http::verb::get) {
-    return [this](net::HttpRequest r, beast::tcp_stream s, std::shared_ptr<net::ConnectionContext> c) {
+    return [this](net::HttpRequest r, net::ConnectionStream s, std::shared_ptr<net::ConnectionContext> c) {
       return ServeWebSocket(std::move(r), std::move(s), std::move(c));
     };
   }
@@ -115,9 +118,9 @@ std::optional<net::HttpResponse> StreamRoutes::Page(const net::HttpRequest& requ
   return response;
 }
 
-asio::awaitable<void> StreamRoutes::ServeAssistStream(net::HttpRequest request, beast::tcp_stream plain_stream,
+asio::awaitable<void> StreamRoutes::ServeAssistStream(net::HttpRequest request, net::ConnectionStream plain_stream,
                                                       std::shared_ptr<net::ConnectionContext> context) {
-  auto stream = std::make_shared<beast::tcp_stream>(std::move(plain_stream));
+  auto stream = std::make_shared<net::ConnectionStream>(std::move(plain_stream));
   const unsigned version = request.version();
   boost::system::error_code ec;
   auto started = stream_metrics_.Start();

@@ -50,9 +50,9 @@ class StreamRoutes {
   size_t sessions() const { return sessions_.load(); }
 
  private:
-  boost::asio::awaitable<void> ServeAssistStream(net::HttpRequest request, boost::beast::tcp_stream stream,
+  boost::asio::awaitable<void> ServeAssistStream(net::HttpRequest request, net::ConnectionStream stream,
                                                  std::shared_ptr<net::ConnectionContext> context);
-  boost::asio::awaitable<void> ServeWebSocket(net::HttpRequest request, boost::beast::tcp_stream stream,
+  boost::asio::awaitable<void> ServeWebSocket(net::HttpRequest request, net::ConnectionStream stream,
                                               std::shared_ptr<net::ConnectionContext> context);
 
   StreamingPipeline& pipeline_;

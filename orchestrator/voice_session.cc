@@ -11,6 +11,7 @@
 #include "audio/wav.h"
 #include "common/text.h"
 #include "net/outbox.h"
+#include "net/websocket_teardown.h"
 #include "orchestrator/assist_server.h"
 #include "orchestrator/stream_events.h"
 #include "orchestrator/stream_routes.h"
@@ -36,7 +37,7 @@ constexpr size_t kMinUtteranceSamples = audio::kVadSampleRate / 5;
 
 class VoiceSession : public std::enable_shared_from_this<VoiceSession> {
  public:
-  VoiceSession(StreamingPipeline& pipeline, const StreamRoutesOptions& options, beast::tcp_stream stream,
+  VoiceSession(StreamingPipeline& pipeline, const StreamRoutesOptions& options, net::ConnectionStream stream,
                std::shared_ptr<net::ConnectionContext> context, std::unique_ptr<audio::VoiceDetector> detector)
       : pipeline_(pipeline),
         options_(options),
@@ -273,7 +274,7 @@ class VoiceSession : public std::enable_shared_from_this<VoiceSession> {
 
   StreamingPipeline& pipeline_;
   const StreamRoutesOptions& options_;
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<net::ConnectionStream> ws_;
   std::shared_ptr<net::ConnectionContext> context_;
   asio::any_io_executor executor_;
   // Everything below is touched only on executor_.
@@ -291,7 +292,7 @@ class VoiceSession : public std::enable_shared_from_this<VoiceSession> {
   Clock::time_point last_heard_ = Clock::now();
 };
 
-asio::awaitable<void> Refuse(beast::tcp_stream& stream, const Status& status, unsigned version) {
+asio::awaitable<void> Refuse(net::ConnectionStream& stream, const Status& status, unsigned version) {
   net::HttpResponse response = net::ErrorResponse(status, version, false);
   response.prepare_payload();
   boost::system::error_code ec;
@@ -301,7 +302,7 @@ asio::awaitable<void> Refuse(beast::tcp_stream& stream, const Status& status, un
 
 }  // namespace
 
-asio::awaitable<void> StreamRoutes::ServeWebSocket(net::HttpRequest request, beast::tcp_stream stream,
+asio::awaitable<void> StreamRoutes::ServeWebSocket(net::HttpRequest request, net::ConnectionStream stream,
                                                    std::shared_ptr<net::ConnectionContext> context) {
   if (!websocket::is_upgrade(request)) {
     co_await Refuse(stream, InvalidArgument("/ws takes a WebSocket upgrade"), request.version());

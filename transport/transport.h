@@ -16,6 +16,7 @@
 #include "domain/language_model.h"
 #include "domain/speech_to_text.h"
 #include "domain/text_to_speech.h"
+#include "tls/tls_options.h"
 
 namespace maestro {
 
@@ -43,6 +44,9 @@ struct TransportOptions {
   // inproc only: options for the engines that the inproc "address" (an engine name) builds, by kind
   // ("stt", "llm", "tts").
   std::map<std::string, EngineOptions> inproc_engine_options;
+  // TLS on every link this process serves or opens (tls/tls_options.h); all empty: plaintext. A server given a
+  // CA requires client certificates (mutual TLS). Bad files fail Serve*/Connect* with kInvalidArgument.
+  tls::TlsOptions tls;
 };
 
 // A running service endpoint. Destroying it stops it.

@@ -15,6 +15,7 @@
 #include "proto/llm.grpc.pb.h"
 #include "proto/stt.grpc.pb.h"
 #include "proto/tts.grpc.pb.h"
+#include "transport/grpc/grpc_credentials.h"
 #include "transport/grpc/grpc_status.h"
 
 namespace maestro::grpc_transport {
@@ -60,6 +61,8 @@ Result<std::vector<std::shared_ptr<grpc::Channel>>> OpenChannels(const std::stri
                                                                  const TransportOptions& options) {
   auto target = TargetFor(address);
   if (!target.ok()) return target.status();
+  auto credentials = MakeChannelCredentials(options.tls);
+  if (!credentials.ok()) return credentials.status();
   int limit = static_cast<int>(std::min<size_t>(options.max_message_bytes, INT_MAX));
   int count = std::clamp(options.client_connections, 1, kMaxChannels);
   std::vector<std::shared_ptr<grpc::Channel>> channels;
@@ -76,7 +79,7 @@ Result<std::vector<std::shared_ptr<grpc::Channel>>> OpenChannels(const std::stri
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     // gRPC's own client-side balancing over every address (it skips a subchannel that is not connected).
     if (target->balanced) args.SetLoadBalancingPolicyName("round_robin");
-    channels.push_back(grpc::CreateCustomChannel(target->target, grpc::InsecureChannelCredentials(), args));
+    channels.push_back(grpc::CreateCustomChannel(target->target, *credentials, args));
   }
   return channels;
 }

@@ -14,6 +14,7 @@
 #include "proto/llm.grpc.pb.h"
 #include "proto/stt.grpc.pb.h"
 #include "proto/tts.grpc.pb.h"
+#include "transport/grpc/grpc_credentials.h"
 #include "transport/grpc/grpc_status.h"
 
 namespace maestro::grpc_transport {
@@ -317,9 +318,11 @@ int SizeLimit(size_t bytes) {
 Result<std::unique_ptr<ServiceServer>> Start(std::unique_ptr<grpc::Service> service, const std::string& host,
                                              uint16_t port, const TransportOptions& options) {
   std::string address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  auto credentials = MakeServerCredentials(options.tls);
+  if (!credentials.ok()) return credentials.status();
   grpc::ServerBuilder builder;
   int bound_port = 0;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
+  builder.AddListeningPort(address, *credentials, &bound_port);
   // The 4 MiB default would refuse a long recording or a long answer's WAV.
   builder.SetMaxReceiveMessageSize(SizeLimit(options.max_message_bytes));
   builder.SetMaxSendMessageSize(SizeLimit(options.max_message_bytes));

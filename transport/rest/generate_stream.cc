@@ -39,7 +39,7 @@ struct Flow {
   std::atomic<size_t> pending_bytes{0};  // handed over by the engine, not yet written
 };
 
-asio::awaitable<bool> WriteChunk(beast::tcp_stream& stream, const std::string& data) {
+asio::awaitable<bool> WriteChunk(net::ConnectionStream& stream, const std::string& data) {
   boost::system::error_code ec;
   stream.expires_after(kWriteTimeout);
   co_await asio::async_write(stream, http::make_chunk(asio::buffer(data.data(), data.size())),
@@ -47,7 +47,7 @@ asio::awaitable<bool> WriteChunk(beast::tcp_stream& stream, const std::string& d
   co_return !ec;
 }
 
-asio::awaitable<void> WriteError(beast::tcp_stream& stream, const Status& status, unsigned version) {
+asio::awaitable<void> WriteError(net::ConnectionStream& stream, const Status& status, unsigned version) {
   boost::system::error_code ec;
   net::HttpResponse error = net::ErrorResponse(status, version, false);
   error.prepare_payload();
@@ -57,7 +57,7 @@ asio::awaitable<void> WriteError(beast::tcp_stream& stream, const Status& status
 }
 
 // Stops the generation as soon as the client closes its side.
-asio::awaitable<void> WatchForHangUp(std::shared_ptr<beast::tcp_stream> stream, std::shared_ptr<Flow> flow) {
+asio::awaitable<void> WatchForHangUp(std::shared_ptr<net::ConnectionStream> stream, std::shared_ptr<Flow> flow) {
   char byte = 0;
   boost::system::error_code ec;
   co_await stream->socket().async_read_some(asio::buffer(&byte, 1), asio::redirect_error(asio::use_awaitable, ec));
@@ -84,9 +84,9 @@ bool WantsGenerateStream(const net::HttpRequest& request) {
 
 asio::awaitable<void> ServeGenerateStream(LanguageModel& engine, metrics::RequestMetrics& metrics,
                                           size_t max_pending_bytes, net::HttpRequest request,
-                                          beast::tcp_stream plain_stream,
+                                          net::ConnectionStream plain_stream,
                                           std::shared_ptr<net::ConnectionContext> context) {
-  auto stream = std::make_shared<beast::tcp_stream>(std::move(plain_stream));
+  auto stream = std::make_shared<net::ConnectionStream>(std::move(plain_stream));
   const unsigned version = request.version();
   auto started = metrics.Start();
   auto generation = ParseGenerateRequest(request.body());

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <cstddef>
 #include <memory>
 #include <utility>  // Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
@@ -30,7 +29,7 @@ bool WantsGenerateStream(const net::HttpRequest& request);
 // REQUIRES: `engine` and `metrics` outlive the server that runs the coroutine.
 boost::asio::awaitable<void> ServeGenerateStream(LanguageModel& engine, metrics::RequestMetrics& metrics,
                                                  size_t max_pending_bytes, net::HttpRequest request,
-                                                 boost::beast::tcp_stream stream,
+                                                 net::ConnectionStream stream,
                                                  std::shared_ptr<net::ConnectionContext> context);
 
 }  // namespace maestro::rest

@@ -12,6 +12,7 @@
 #include "net/http_client.h"
 #include "net/http_server.h"
 #include "net/multipart.h"
+#include "net/tls_context.h"
 #include "transport/rest/generate_stream.h"
 #include "transport/rest/rest_json.h"
 
@@ -51,6 +52,7 @@ class RestServiceServer final : public ServiceServer {
     // Services refuse the excess at once, as the gRPC and Thrift servers do; queueing is Maestro's job.
     http_options.max_inflight = static_cast<size_t>(options.max_inflight);
     http_options.max_queued = 0;
+    http_options.tls = options.tls;
     RestServiceServer* self = server.get();
     auto started = net::HttpServer::Start(
         http_options,
@@ -98,13 +100,18 @@ net::HttpResponse JsonOk(const json& body) {
 // A pool of keep-alive connections per endpoint, balanced by net::EndpointBalancer (the policy every protocol shares).
 class RestClientBase {
  public:
-  RestClientBase(const std::vector<net::Endpoint>& endpoints, const TransportOptions& options)
+  // `tls`: every endpoint's client speaks HTTPS with it (null: plaintext).
+  RestClientBase(const std::vector<net::Endpoint>& endpoints, const TransportOptions& options,
+                 const std::shared_ptr<boost::asio::ssl::context>& tls)
       : balancer_(endpoints.size(), {}) {
     for (const auto& endpoint : endpoints) {
-      clients_.push_back(std::make_unique<net::HttpClient>(
-          endpoint.host, endpoint.port,
-          net::HttpClientOptions{
-              .max_connections = options.client_connections, .body_limit = options.max_message_bytes, .threads = 1}));
+      clients_.push_back(std::make_unique<net::HttpClient>(endpoint.host, endpoint.port,
+                                                           net::HttpClientOptions{
+                                                               .max_connections = options.client_connections,
+                                                               .body_limit = options.max_message_bytes,
+                                                               .threads = 1,
+                                                               .tls = tls,
+                                                           }));
     }
   }
 
@@ -354,7 +361,7 @@ class RestTransport final : public Transport {
         },
         [&engine, max_pending](const net::HttpRequest& request, metrics::RequestMetrics& metrics) {
           if (!WantsGenerateStream(request)) return net::TakeOverHandler{};
-          return net::TakeOverHandler([&engine, &metrics, max_pending](net::HttpRequest r, boost::beast::tcp_stream s,
+          return net::TakeOverHandler([&engine, &metrics, max_pending](net::HttpRequest r, net::ConnectionStream s,
                                                                        std::shared_ptr<net::ConnectionContext> c) {
             return ServeGenerateStream(engine, metrics, max_pending, std::move(r), std::move(s), std::move(c));
           });
@@ -382,20 +389,34 @@ class RestTransport final : public Transport {
   Result<std::unique_ptr<SpeechToText>> ConnectStt(const std::string& address) override {
     auto endpoints = net::ResolveEndpoints(address);
     if (!endpoints.ok()) return endpoints.status();
-    return std::unique_ptr<SpeechToText>(new RestSpeechToText(*endpoints, options_));
+    auto tls = ClientTls();
+    if (!tls.ok()) return tls.status();
+    return std::unique_ptr<SpeechToText>(new RestSpeechToText(*endpoints, options_, *tls));
   }
   Result<std::unique_ptr<LanguageModel>> ConnectLlm(const std::string& address) override {
     auto endpoints = net::ResolveEndpoints(address);
     if (!endpoints.ok()) return endpoints.status();
-    return std::unique_ptr<LanguageModel>(new RestLanguageModel(*endpoints, options_));
+    auto tls = ClientTls();
+    if (!tls.ok()) return tls.status();
+    return std::unique_ptr<LanguageModel>(new RestLanguageModel(*endpoints, options_, *tls));
   }
   Result<std::unique_ptr<TextToSpeech>> ConnectTts(const std::string& address) override {
     auto endpoints = net::ResolveEndpoints(address);
     if (!endpoints.ok()) return endpoints.status();
-    return std::unique_ptr<TextToSpeech>(new RestTextToSpeech(*endpoints, options_));
+    auto tls = ClientTls();
+    if (!tls.ok()) return tls.status();
+    return std::unique_ptr<TextToSpeech>(new RestTextToSpeech(*endpoints, options_, *tls));
   }
 
  private:
+  // RETURNS the clients' TLS context (null when TLS is off), or kInvalidArgument for bad files.
+  Result<std::shared_ptr<boost::asio::ssl::context>> ClientTls() const {
+    if (!options_.tls.enabled()) return std::shared_ptr<boost::asio::ssl::context>();
+    auto context = net::MakeTlsContext(options_.tls, tls::TlsRole::kClient);
+    if (!context.ok()) return context.status();
+    return std::shared_ptr<boost::asio::ssl::context>(std::move(context).value());
+  }
+
   TransportOptions options_;
 };
 

@@ -32,11 +32,13 @@ struct ConnectionPool::Connection {
   std::shared_ptr<apache::thrift::protocol::TProtocol> protocol;
 };
 
-ConnectionPool::ConnectionPool(std::string host, uint16_t port, WireFormat format, int connections)
+ConnectionPool::ConnectionPool(std::string host, uint16_t port, WireFormat format, int connections,
+                               std::shared_ptr<apache::thrift::transport::TSSLSocketFactory> tls)
     : host_(std::move(host)),
       port_(port),
       address_(host_ + ":" + std::to_string(port)),
       format_(format),
+      tls_(std::move(tls)),
       workers_(static_cast<size_t>(std::max(connections, 1)), kMaxQueuedCalls, "thrift-client") {}
 
 ConnectionPool::~ConnectionPool() = default;
@@ -104,7 +106,7 @@ std::unique_ptr<ConnectionPool::Connection> ConnectionPool::TakeIdle() {
 
 std::unique_ptr<ConnectionPool::Connection> ConnectionPool::Open(const Deadline& deadline) {
   auto connection = std::make_unique<Connection>();
-  connection->socket = std::make_shared<TSocket>(host_, port_);
+  connection->socket = tls_ ? tls_->createSocket(host_, port_) : std::make_shared<TSocket>(host_, port_);
   connection->socket->setConnTimeout(TimeoutMs(deadline, kConnectTimeoutMs));
   connection->transport = WrapSocket(connection->socket, format_);
   connection->protocol = MakeProtocol(connection->transport, format_);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <thrift/protocol/TProtocol.h>
+#include <thrift/transport/TSSLSocket.h>
 
 #include <cstdint>
 #include <functional>
@@ -29,7 +30,9 @@ class ConnectionPool {
     int64_t timeout_ms = 0;  // the budget left, for the request's timeout_ms field; 0 means none
   };
 
-  ConnectionPool(std::string host, uint16_t port, WireFormat format, int connections);
+  // `tls` (thrift_tls.h) makes every connection a TLS one; null: plaintext.
+  ConnectionPool(std::string host, uint16_t port, WireFormat format, int connections,
+                 std::shared_ptr<apache::thrift::transport::TSSLSocketFactory> tls = nullptr);
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
   // Finishes every queued call, then closes the connections.
@@ -65,6 +68,8 @@ class ConnectionPool {
   const uint16_t port_;
   const std::string address_;
   const WireFormat format_;
+  // Before the connections: their TLS sockets must go first.
+  const std::shared_ptr<apache::thrift::transport::TSSLSocketFactory> tls_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;
   // Declared last: its destructor drains the queue while the members above still exist.

@@ -12,6 +12,7 @@
 #include "net/balanced_call.h"
 #include "net/endpoint_balancer.h"
 #include "transport/thrift/connection_pool.h"
+#include "transport/thrift/thrift_tls.h"
 #include "transport/wire_status.h"
 
 namespace maestro::thrift {
@@ -81,11 +82,13 @@ Result<std::unique_ptr<BalancedPools>> OpenPool(const std::string& address, cons
   if (!format.ok()) return format.status();
   auto endpoints = net::ResolveEndpoints(address);
   if (!endpoints.ok()) return endpoints.status();
+  auto tls = MakeSslSocketFactory(options.tls, tls::TlsRole::kClient);
+  if (!tls.ok()) return tls.status();
   std::vector<std::unique_ptr<ConnectionPool>> pools;
   for (const auto& endpoint : *endpoints) {
     if (endpoint.port == 0) return InvalidArgument("address '" + address + "' has port 0");
     pools.push_back(
-        std::make_unique<ConnectionPool>(endpoint.host, endpoint.port, *format, options.client_connections));
+        std::make_unique<ConnectionPool>(endpoint.host, endpoint.port, *format, options.client_connections, *tls));
   }
   return std::make_unique<BalancedPools>(std::move(pools));
 }

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <thrift/server/TThreadedServer.h>
+#include <thrift/transport/TSSLServerSocket.h>
 #include <thrift/transport/TServerSocket.h>
 
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include "gen-cpp/TTSService.h"
 #include "metrics/metrics.h"
 #include "transport/thrift/generate_streams.h"
+#include "transport/thrift/thrift_tls.h"
 #include "transport/thrift/thrift_wire.h"
 
 namespace maestro::thrift {
@@ -26,6 +28,7 @@ namespace {
 using apache::thrift::server::TServerEventHandler;
 using apache::thrift::server::TThreadedServer;
 using apache::thrift::transport::TServerSocket;
+using apache::thrift::transport::TSSLServerSocket;
 
 // An idle connection is closed after this long, so an abandoned one cannot hold its thread for ever.
 constexpr int kIdleTimeoutMs = 60'000;
@@ -257,8 +260,12 @@ Result<std::unique_ptr<ServiceServer>> Start(std::shared_ptr<apache::thrift::TPr
                                              const std::string& host, uint16_t port, const TransportOptions& options) {
   auto format = ParseWireFormat(options);
   if (!format.ok()) return format.status();
+  auto tls = MakeSslSocketFactory(options.tls, tls::TlsRole::kServer);
+  if (!tls.ok()) return tls.status();
   RouteThriftLogging();
-  auto socket = std::make_shared<TServerSocket>(host, port);
+  // The TLS handshake happens on the connection's own thread at its first read, under the same idle timeout.
+  auto socket =
+      *tls ? std::make_shared<TSSLServerSocket>(host, port, *tls) : std::make_shared<TServerSocket>(host, port);
   socket->setRecvTimeout(kIdleTimeoutMs);
   auto server =
       std::make_shared<TThreadedServer>(processor, socket, MakeTransportFactory(*format), MakeProtocolFactory(*format));

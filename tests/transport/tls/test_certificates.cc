@@ -1,0 +1,56 @@
+#include "tests/transport/tls/test_certificates.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "tls/development_ca.h"
+
+namespace maestro::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A folder with a fresh development CA, removed when the test binary exits.
+class CertificateFolder {
+ public:
+  explicit CertificateFolder(const std::string& tag) {
+    std::string pattern = (fs::temp_directory_path() / ("maestro-tls-" + tag + "-XXXXXX")).string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+    auto written = tls::WriteDevelopmentCa(path_, tls::DevelopmentCaOptions{});
+    if (!written.ok()) throw std::runtime_error(written.status().ToString());
+  }
+  ~CertificateFolder() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+}  // namespace
+
+const fs::path& TrustedCertificates() {
+  static const CertificateFolder folder("trusted");
+  return folder.path();
+}
+
+const fs::path& OtherCertificates() {
+  static const CertificateFolder folder("other");
+  return folder.path();
+}
+
+tls::TlsOptions TlsFrom(const fs::path& dir, const std::string& name) {
+  return tls::TlsOptions{.cert_file = (dir / (name + ".crt")).string(),
+                         .key_file = (dir / (name + ".key")).string(),
+                         .ca_file = (dir / "ca.crt").string()};
+}
+
+TransportOptions WithMutualTls(TransportOptions options, const std::string& name) {
+  options.tls = TlsFrom(TrustedCertificates(), name);
+  return options;
+}
+
+}  // namespace maestro::testing

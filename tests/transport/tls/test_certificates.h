@@ -1,0 +1,25 @@
+// Certificates for TLS tests, made by the test itself with tls/development_ca in a temporary folder: the
+// development CA with one certificate per service, and an unrelated CA ("other") whose certificates no Maestro
+// process trusts.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "tls/tls_options.h"
+#include "transport/transport.h"
+
+namespace maestro::testing {
+
+// The folder holding ca.crt, maestro/stt/llm/tts .crt/.key; made on first use, removed at exit.
+const std::filesystem::path& TrustedCertificates();
+// Another CA's folder, with the same file names.
+const std::filesystem::path& OtherCertificates();
+
+// `name`'s certificate and key from `dir`, trusting `dir`'s CA (so servers require client certificates).
+tls::TlsOptions TlsFrom(const std::filesystem::path& dir, const std::string& name);
+
+// `options` with TLS and mutual TLS on, as service `name` of the trusted CA.
+TransportOptions WithMutualTls(TransportOptions options, const std::string& name = "stt");
+
+}  // namespace maestro::testing
