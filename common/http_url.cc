@@ -5,12 +5,17 @@
 namespace maestro {
 
 Result<HttpUrl> ParseHttpUrl(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) return InvalidArgument("url must start with http:// (got '" + std::string(url) + "')");
-  const std::string_view rest = url.substr(kScheme.size());
+  constexpr std::string_view kHttp = "http://";
+  constexpr std::string_view kHttps = "https://";
+  HttpUrl parsed;
+  parsed.https = url.starts_with(kHttps);
+  if (!parsed.https && !url.starts_with(kHttp)) {
+    return InvalidArgument("url must start with http:// or https:// (got '" + std::string(url) + "')");
+  }
+  if (parsed.https) parsed.port = 443;
+  const std::string_view rest = url.substr(parsed.https ? kHttps.size() : kHttp.size());
   const auto path_at = rest.find_first_of("/?");
   const std::string_view authority = rest.substr(0, path_at);
-  HttpUrl parsed;
   if (path_at != std::string_view::npos) {
     parsed.target = std::string(rest.substr(path_at));
     if (parsed.target[0] == '?') parsed.target.insert(0, 1, '/');

@@ -190,6 +190,7 @@ Result<std::unique_ptr<AssistServer>> AssistServer::Start(Pipeline& pipeline, co
   http_options.body_timeout = options.body_timeout;
   http_options.min_body_rate = options.min_body_rate;
   http_options.max_connections = options.max_connections;
+  http_options.tls = options.tls;
   Impl* raw = impl.get();
   auto http = net::HttpServer::Start(
       http_options,

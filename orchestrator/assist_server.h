@@ -16,6 +16,7 @@
 #include "orchestrator/stream_routes.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/streaming_pipeline.h"
+#include "tls/tls_options.h"
 
 namespace maestro {
 
@@ -38,6 +39,9 @@ struct AssistServerOptions {
   std::chrono::milliseconds body_timeout{10000};
   size_t min_body_rate = size_t{16} * 1024;
   size_t max_connections = 20000;
+  // HTTPS on the front door (tls/tls_options.h): a certificate and key; a CA makes every client present a
+  // certificate it signed. All empty: plain HTTP.
+  tls::TlsOptions tls;
   // When set, /assist and /ask require `Authorization: Bearer <key>` with a key from this set (401 otherwise).
   std::optional<ApiKeys> api_keys;
   // Requests per second per key (all callers share one bucket without keys); 0 turns the limit off.

@@ -45,22 +45,28 @@ Status CheckModels(const EngineSet& set, const std::map<std::string, std::vector
 }
 
 std::vector<std::string> TransportFlagsAsArgs(const TransportOptions& options) {
-  return {"--connections",
-          std::to_string(options.client_connections),
-          "--max-message-bytes",
-          std::to_string(options.max_message_bytes),
-          "--threads",
-          std::to_string(options.server_threads),
-          "--thrift-transport",
-          options.thrift_transport,
-          "--thrift-protocol",
-          options.thrift_protocol,
-          "--stream-buffer-bytes",
-          std::to_string(options.stream_buffer_bytes),
-          "--thrift-max-streams",
-          std::to_string(options.thrift_max_streams),
-          "--thrift-stream-idle",
-          std::to_string(options.thrift_stream_idle.count()) + "ms"};
+  std::vector<std::string> args = {"--connections",
+                                   std::to_string(options.client_connections),
+                                   "--max-message-bytes",
+                                   std::to_string(options.max_message_bytes),
+                                   "--threads",
+                                   std::to_string(options.server_threads),
+                                   "--thrift-transport",
+                                   options.thrift_transport,
+                                   "--thrift-protocol",
+                                   options.thrift_protocol,
+                                   "--stream-buffer-bytes",
+                                   std::to_string(options.stream_buffer_bytes),
+                                   "--thrift-max-streams",
+                                   std::to_string(options.thrift_max_streams),
+                                   "--thrift-stream-idle",
+                                   std::to_string(options.thrift_stream_idle.count()) + "ms"};
+  for (const auto& [flag, file] :
+       {std::pair{"--tls-cert", &options.tls.cert_file}, std::pair{"--tls-key", &options.tls.key_file},
+        std::pair{"--tls-ca", &options.tls.ca_file}}) {
+    if (!file->empty()) args.insert(args.end(), {flag, *file});
+  }
+  return args;
 }
 
 }  // namespace maestro

@@ -14,6 +14,7 @@
 
 #include "domain/service_kind.h"
 #include "net/http_client.h"
+#include "net/tls_context.h"
 
 namespace maestro {
 namespace {
@@ -157,6 +158,13 @@ Status Stack::Start(const StackOptions& options) {
       args.push_back(option);
     }
   };
+  // `name`'s certificate, key and the CA under tls_certs, as flags.
+  auto add_tls = [&](std::vector<std::string>& args, const std::string& name) {
+    if (options.tls_certs.empty()) return;
+    const std::string dir = options.tls_certs + "/";
+    args.insert(args.end(),
+                {"--tls-cert", dir + name + ".crt", "--tls-key", dir + name + ".key", "--tls-ca", dir + "ca.crt"});
+  };
   auto maestro_host = PlaceHost("maestro");
   if (!maestro_host.ok()) {
     Stop();
@@ -195,6 +203,7 @@ Status Stack::Start(const StackOptions& options) {
         // gRPC and Thrift ports speak only their protocol; /metrics and the health routes get their own port.
         if (options.protocol != "rest") args.insert(args.end(), {"--admin", host->address + ":0"});
         args.insert(args.end(), options.transport_flags.begin(), options.transport_flags.end());
+        add_tls(args, kind);
         auto process = Spawn(name, args, host->address, host->netns);
         if (!process.ok()) {
           Stop();
@@ -208,13 +217,24 @@ Status Stack::Start(const StackOptions& options) {
   }
   serve.insert(serve.end(), options.transport_flags.begin(), options.transport_flags.end());
   serve.insert(serve.end(), options.maestro_flags.begin(), options.maestro_flags.end());
+  add_tls(serve, "maestro");
   auto maestro = Spawn("maestro", serve, maestro_host->address, maestro_host->netns);
   if (!maestro.ok()) {
     Stop();
     return maestro.status();
   }
-  // /readyz answers on the admin port when Maestro has one (serve --admin), else on its public port.
-  net::HttpClient client(maestro->host, maestro->admin_port, {.max_connections = 1});
+  // /readyz answers on the admin port when Maestro has one (serve --admin), else on its public port, which
+  // speaks HTTPS under tls_certs.
+  net::HttpClientOptions probe{.max_connections = 1};
+  if (!options.tls_certs.empty() && maestro->admin_port == maestro->port) {
+    auto context = net::MakeTlsContext({.ca_file = options.tls_certs + "/ca.crt"}, tls::TlsRole::kClient);
+    if (!context.ok()) {
+      Stop();
+      return context.status();
+    }
+    probe.tls = std::move(context).value();
+  }
+  net::HttpClient client(maestro->host, maestro->admin_port, probe);
   auto until = std::chrono::steady_clock::now() + options_.start_timeout;
   while (std::chrono::steady_clock::now() < until) {
     net::HttpRequest request{net::http::verb::get, "/readyz", 11};
@@ -232,7 +252,9 @@ Status Stack::Start(const StackOptions& options) {
 
 std::string Stack::url() const {
   for (const auto& process : processes_) {
-    if (process.name == "maestro") return "http://" + process.host + ":" + std::to_string(process.port);
+    if (process.name == "maestro") {
+      return (options_.tls_certs.empty() ? "http://" : "https://") + process.host + ":" + std::to_string(process.port);
+    }
   }
   return {};
 }

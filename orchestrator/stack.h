@@ -44,6 +44,11 @@ struct StackOptions {
   // How long `Stop` lets Maestro answer or fail what is in flight before the services stop (its deadline
   // plus a margin); the services then get `Stop`'s own grace.
   std::chrono::milliseconds drain_timeout{8000};
+  // A folder made by `maestro certs init` (tls/development_ca.h); set: TLS everywhere. Each service presents
+  // DIR/<kind>.crt and requires a client certificate signed by DIR/ca.crt (mutual TLS); Maestro presents
+  // DIR/maestro.crt to the services and on its HTTPS front door, where users need no certificate. The admin
+  // ports (/metrics, health) stay plain HTTP.
+  std::string tls_certs;
 };
 
 struct StackProcess {
@@ -67,7 +72,7 @@ class Stack {
   // RETURNS kUnavailable naming the process that failed to start (and stops the others).
   Status Start(const StackOptions& options);
 
-  // Maestro's base URL, e.g. "http://127.0.0.1:7000".
+  // Maestro's base URL, e.g. "http://127.0.0.1:7000" ("https://" with tls_certs).
   std::string url() const;
   const std::vector<StackProcess>& processes() const { return processes_; }
 

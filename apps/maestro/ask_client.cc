@@ -6,6 +6,7 @@
 #include "common/http_url.h"
 #include "net/http_client.h"
 #include "net/multipart.h"
+#include "net/tls_context.h"
 
 namespace maestro::cli {
 
@@ -20,9 +21,17 @@ std::string AudioContentType(const std::string& filename) {
 }
 
 Result<AskReply> Ask(const std::string& url, const std::string& audio, const std::string& filename,
-                     const std::string& question, std::chrono::milliseconds timeout) {
+                     const std::string& question, std::chrono::milliseconds timeout, const tls::TlsOptions& tls) {
   auto parsed = ParseHttpUrl(url);
   if (!parsed.ok()) return parsed.status();
+  net::HttpClientOptions client_options{.max_connections = 1};
+  if (parsed->https) {
+    auto context = net::MakeTlsContext(tls, tls::TlsRole::kClient);
+    if (!context.ok()) return context.status();
+    client_options.tls = std::move(context).value();
+  } else if (tls.enabled()) {
+    return InvalidArgument("--tls-* flags need an https:// --url");
+  }
   std::string base = parsed->target == "/" ? "" : parsed->target;
   while (!base.empty() && base.back() == '/') base.pop_back();
   net::HttpRequest request{net::http::verb::post, base + (question.empty() ? "/assist" : "/ask"), 11};
@@ -35,7 +44,7 @@ Result<AskReply> Ask(const std::string& url, const std::string& audio, const std
     request.set(net::http::field::content_type, "application/json");
     request.body() = nlohmann::json{{"question", question}}.dump();
   }
-  net::HttpClient client(parsed->host, parsed->port, {.max_connections = 1});
+  net::HttpClient client(parsed->host, parsed->port, client_options);
   auto response = client.SendBlocking(std::move(request), Deadline::In(timeout));
   if (!response.ok()) return response.status();
   if (response->result_int() != 200) return net::StatusFromErrorResponse(*response);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "tls/tls_options.h"
 
 namespace maestro::cli {
 
@@ -17,9 +18,11 @@ struct AskReply {
 };
 
 // Sends `audio` (WAV, FLAC, OGG or MP3 bytes named `filename`) to `url`/assist, or, when `question` is
-// non-empty, the text to `url`/ask. RETURNS the reply, or the server's typed error.
+// non-empty, the text to `url`/ask. An https:// URL verifies the server against tls.ca_file (the system's roots
+// without one) and presents tls.cert_file when given. RETURNS the reply, or the server's typed error;
+// kInvalidArgument for TLS files with an http:// URL or bad files.
 Result<AskReply> Ask(const std::string& url, const std::string& audio, const std::string& filename,
-                     const std::string& question, std::chrono::milliseconds timeout);
+                     const std::string& question, std::chrono::milliseconds timeout, const tls::TlsOptions& tls = {});
 
 // The MIME type for an audio file name's extension (audio/wav when unknown).
 std::string AudioContentType(const std::string& filename);

@@ -41,6 +41,19 @@ void AddTransportFlags(CLI::App& command, TransportOptions& options) {
   AddDurationOption(command, "--thrift-stream-idle", options.thrift_stream_idle,
                     "A Thrift stream not polled for this long is cancelled and reclaimed")
       ->envname("MAESTRO_THRIFT_STREAM_IDLE");
+  AddTlsFlags(command, options.tls);
+}
+
+void AddTlsFlags(CLI::App& command, tls::TlsOptions& tls) {
+  command
+      .add_option("--tls-cert", tls.cert_file,
+                  "TLS certificate (PEM) this process presents; with --tls-key, TLS is on (docs/security.md)")
+      ->envname("MAESTRO_TLS_CERT");
+  command.add_option("--tls-key", tls.key_file, "Private key (PEM) of --tls-cert")->envname("MAESTRO_TLS_KEY");
+  command
+      .add_option("--tls-ca", tls.ca_file,
+                  "CA (PEM) that peers are verified against; a server given one requires client certificates (mTLS)")
+      ->envname("MAESTRO_TLS_CA");
 }
 
 CLI::Option* AddDurationOption(CLI::App& command, const std::string& name, std::chrono::milliseconds& out,

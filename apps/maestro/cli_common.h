@@ -10,8 +10,12 @@
 
 namespace maestro::cli {
 
-// Adds the transport flags every server and client honours the same way (with MAESTRO_* environment names).
+// Adds the transport flags every server and client honours the same way (with MAESTRO_* environment names),
+// the TLS ones (AddTlsFlags) included.
 void AddTransportFlags(CLI::App& command, TransportOptions& options);
+
+// Adds --tls-cert, --tls-key and --tls-ca (MAESTRO_TLS_CERT, _KEY, _CA) for `tls`.
+void AddTlsFlags(CLI::App& command, tls::TlsOptions& tls);
 
 // Adds a duration flag, written the same way in every command: "6s", "500ms", "2m", "1.5h" (a bare number is
 // seconds). Parsed into `out`, which also gives the default shown in --help. Negative or malformed values, and

@@ -17,6 +17,7 @@ struct AskFlags {
   std::string text;
   bool json = false;
   std::chrono::milliseconds timeout{30000};
+  tls::TlsOptions tls;
 };
 
 RegisterCommand ask_command(
@@ -29,6 +30,7 @@ RegisterCommand ask_command(
       command.add_option("--text", flags->text, "Ask in writing instead; skips speech recognition");
       command.add_flag("--json", flags->json, "Print Maestro's JSON reply");
       AddDurationOption(command, "--timeout", flags->timeout, "Give up after this long");
+      AddTlsFlags(command, flags->tls);
       return [flags] {
         std::string audio;
         if (flags->text.empty()) {
@@ -37,7 +39,7 @@ RegisterCommand ask_command(
           if (!in) return Fail("ask", "cannot read " + flags->file, 2);
           audio.assign(std::istreambuf_iterator<char>(in), {});
         }
-        auto reply = Ask(flags->url, audio, flags->file, flags->text, flags->timeout);
+        auto reply = Ask(flags->url, audio, flags->file, flags->text, flags->timeout, flags->tls);
         if (!reply.ok()) return Fail("ask", reply.status().ToString());
         if (flags->json) {
           std::cout << reply->raw_json << "\n";

@@ -40,6 +40,7 @@ struct ServeFlags {
   std::chrono::milliseconds body_timeout{10000};
   size_t min_body_rate = size_t{16} * 1024;
   size_t max_connections = 20000;
+  std::string tls_client_ca;
   TransportOptions transport;
   StreamRoutesOptions streaming;
 };
@@ -136,6 +137,10 @@ RegisterCommand serve_command(
       command.add_flag("--log-content", flags->log_content, "Log transcripts and answers (off: the log holds none)")
           ->envname("MAESTRO_LOG_CONTENT");
       AddTransportFlags(command, flags->transport);
+      command
+          .add_option("--tls-client-ca", flags->tls_client_ca,
+                      "CA (PEM) whose client certificates the front door requires (mTLS for users; off by default)")
+          ->envname("MAESTRO_TLS_CLIENT_CA");
       return [flags] {
         InitLogging("maestro");
         BlockTerminationSignals();
@@ -186,6 +191,15 @@ RegisterCommand serve_command(
         options.body_timeout = flags->body_timeout;
         options.min_body_rate = flags->min_body_rate;
         options.max_connections = flags->max_connections;
+        // The front door serves HTTPS with this process's certificate; --tls-ca is for the services' links, so
+        // users need no client certificate unless --tls-client-ca asks for one.
+        if (!flags->transport.tls.cert_file.empty() || !flags->tls_client_ca.empty()) {
+          options.tls = {.cert_file = flags->transport.tls.cert_file,
+                         .key_file = flags->transport.tls.key_file,
+                         .ca_file = flags->tls_client_ca};
+          auto tls = tls::LoadTlsMaterial(options.tls, tls::TlsRole::kServer);
+          if (!tls.ok()) return Fail("serve", tls.status().message(), 2);
+        }
         std::unique_ptr<net::HttpServer> admin;
         std::atomic<bool> ready{false};
         if (!flags->admin.empty()) {

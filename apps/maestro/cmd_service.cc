@@ -62,6 +62,11 @@ CommandSetup ServiceCommand(ServiceKind service) {
       if (!options.ok()) return Fail(kind, options.status().message(), 2);
       auto transport = CreateTransport(flags->protocol, flags->transport);
       if (!transport.ok()) return Fail(kind, transport.status().message(), 2);
+      // Bad TLS files stop the service before its engine loads a model.
+      if (flags->transport.tls.enabled()) {
+        auto tls = tls::LoadTlsMaterial(flags->transport.tls, tls::TlsRole::kServer);
+        if (!tls.ok()) return Fail(kind, tls.status().message(), 2);
+      }
       auto address = SplitHostPort(flags->listen);
       if (!address.ok()) return Fail(kind, address.status().message(), 2);
 

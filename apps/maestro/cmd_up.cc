@@ -30,6 +30,8 @@ struct UpFlags {
   std::string api_keys;
   double rate_limit = 0;
   bool log_content = false;
+  bool tls = false;
+  std::string certs;
   TransportOptions transport;
   TopologyFlags topology;
   std::vector<std::string> replicas;
@@ -49,6 +51,25 @@ Result<std::map<std::string, int>> ParseReplicas(const std::vector<std::string>&
     replicas[ServiceKindName(*kind)] = *count;
   }
   return replicas;
+}
+
+// --tls needs --certs DIR with the CA and every process's certificate and key, checked before anything starts.
+// RETURNS kInvalidArgument naming what is missing or bad.
+Status CheckTlsFlags(const UpFlags& flags) {
+  if (!flags.tls) {
+    return flags.certs.empty() ? Status::Ok() : InvalidArgument("--certs is for --tls");
+  }
+  if (flags.certs.empty()) return InvalidArgument("--tls needs --certs DIR (make one with: maestro certs init DIR)");
+  if (flags.transport.tls.enabled()) return InvalidArgument("--tls --certs sets every --tls-* flag itself");
+  for (const std::string name : {"maestro", "stt", "llm", "tts"}) {
+    const std::string base = flags.certs + "/" + name;
+    auto checked = tls::LoadTlsMaterial(
+        {.cert_file = base + ".crt", .key_file = base + ".key", .ca_file = flags.certs + "/ca.crt"},
+        tls::TlsRole::kServer);
+    if (!checked.ok())
+      return Status(checked.status().code(), checked.status().message() + " (make DIR with: maestro certs init DIR)");
+  }
+  return Status::Ok();
 }
 
 RegisterCommand up_command(
@@ -98,6 +119,12 @@ RegisterCommand up_command(
       command.add_flag("--log-content", flags->log_content, "Log transcripts and answers")
           ->envname("MAESTRO_LOG_CONTENT");
       AddTransportFlags(command, flags->transport);
+      command
+          .add_flag("--tls", flags->tls,
+                    "TLS everywhere: mutual TLS between the processes, HTTPS at the front door (needs --certs)")
+          ->envname("MAESTRO_TLS");
+      command.add_option("--certs", flags->certs, "Certificates from `maestro certs init DIR`, for --tls")
+          ->envname("MAESTRO_CERTS");
       AddTopologyFlags(command, flags->topology);
       command.add_option("--replicas", flags->replicas, "Processes per service, e.g. stt=3,llm=1,tts=1 (balanced)")
           ->envname("MAESTRO_REPLICAS")
@@ -109,6 +136,7 @@ RegisterCommand up_command(
         if (!link.ok()) return Fail("up", link.status().message(), 2);
         auto replicas = ParseReplicas(flags->replicas);
         if (!replicas.ok()) return Fail("up", replicas.status().message(), 2);
+        if (auto status = CheckTlsFlags(*flags); !status.ok()) return Fail("up", status.message(), 2);
         StackOptions options;
         options.protocol = flags->protocol;
         auto engines = ResolveEngineSet(flags->engines);
@@ -136,6 +164,7 @@ RegisterCommand up_command(
         options.topology = flags->topology.topology;
         options.link = *link;
         options.replicas = *replicas;
+        if (flags->tls) options.tls_certs = flags->certs;
         Stack stack;
         if (auto status = stack.Start(options); !status.ok()) return Fail("up", status.message());
         std::cout << "Maestro is up at " << stack.url() << " (protocol " << flags->protocol << ", engines "

@@ -21,8 +21,21 @@ TEST(HttpUrlTest, ParsesHostPortAndPath) {
   EXPECT_EQ(v6->port, 9000);
 }
 
+TEST(HttpUrlTest, ParsesHttps) {
+  auto secure = ParseHttpUrl("https://localhost/assist");
+  ASSERT_TRUE(secure.ok());
+  EXPECT_TRUE(secure->https);
+  EXPECT_EQ(secure->port, 443);
+  EXPECT_EQ(secure->host, "localhost");
+  auto with_port = ParseHttpUrl("https://127.0.0.1:7000");
+  ASSERT_TRUE(with_port.ok());
+  EXPECT_TRUE(with_port->https);
+  EXPECT_EQ(with_port->port, 7000);
+  EXPECT_FALSE(ParseHttpUrl("http://127.0.0.1:7000")->https);
+}
+
 TEST(HttpUrlTest, RejectsUnsupportedOrMalformedUrls) {
-  for (const char* url : {"https://h/", "ftp://h", "http://", "http://h:0/", "http://h:70000/", "http://h:x/",
+  for (const char* url : {"httpx://h/", "ftp://h", "http://", "http://h:0/", "http://h:70000/", "http://h:x/",
                           "http://u@h/", "http://h/a b", "http://[::1/"}) {
     EXPECT_EQ(ParseHttpUrl(url).status().code(), StatusCode::kInvalidArgument) << url;
   }

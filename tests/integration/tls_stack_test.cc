@@ -1,0 +1,144 @@
+// `maestro up --tls --certs DIR` as a user runs it, checked from outside with independent clients: curl and
+// Python's ssl module speak HTTPS to the front door trusting only DIR/ca.crt, and the services refuse a client
+// without a certificate from that CA (mutual TLS).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <regex>
+#include <string>
+
+#include "tests/support/maestro_process.h"
+#include "tests/support/test_support.h"
+
+namespace maestro {
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string output;
+  std::chrono::milliseconds took{0};
+};
+
+// Runs `command` through the shell. RETURNS its exit code, stdout and duration.
+Outcome RunShell(const std::string& command) {
+  Outcome outcome;
+  const auto started = std::chrono::steady_clock::now();
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return outcome;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof(buffer), pipe)) outcome.output.append(buffer, n);
+  const int status = pclose(pipe);
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  outcome.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  return outcome;
+}
+
+// `maestro certs init` into a fresh folder, then `maestro up --tls` over `protocol` with emulated engines.
+class TlsStackTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
+    certs_ = (dir_.path() / "certs").string();
+    testing::MaestroProcess certs({"certs", "init", certs_});
+    ASSERT_EQ(certs.Wait(), 0) << certs.seen;
+    up_ = std::make_unique<testing::MaestroProcess>(std::vector<std::string>{
+        "up", "--tls", "--certs", certs_, "--protocol", GetParam(), "--engines", "emulated", "--port", "0"});
+    ASSERT_TRUE(up_->WaitFor("Ctrl-C stops everything")) << up_->seen;
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(up_->seen, match, std::regex("Maestro is up at (https://127\\.0\\.0\\.1:(\\d+))")))
+        << up_->seen;
+    url_ = match[1];
+    port_ = match[2];
+  }
+
+  // curl with a bounded time, trusting only the development CA unless `trust` says otherwise.
+  std::string Curl(const std::string& arguments, const std::string& trust = "") const {
+    return "curl -sS --max-time 20 " + (trust.empty() ? "--cacert " + certs_ + "/ca.crt" : trust) + " " + arguments;
+  }
+
+  testing::TempDir dir_;
+  std::string certs_;
+  std::unique_ptr<testing::MaestroProcess> up_;
+  std::string url_;
+  std::string port_;
+};
+
+TEST_P(TlsStackTest, CurlGetsAnAnswerOverHttpsTrustingTheDevelopmentCa) {
+  const auto question = dir_.path() / "q.wav";
+  const auto answer = dir_.path() / "answer.wav";
+  testing::WriteFile(question, testing::ToneWav(4));
+  auto posted =
+      RunShell(Curl("-w '%{http_code}' -F file=@" + question.string() + " " + url_ + "/assist -o " + answer.string()));
+  ASSERT_EQ(posted.exit_code, 0) << posted.output;
+  EXPECT_EQ(posted.output, "200");
+  // The emulated TTS speaks 10 s at 22.05 kHz, 16-bit mono, plus the 44-byte header.
+  EXPECT_EQ(testing::ReadFile(answer).size(), 44u + 10 * 22050 * 2);
+}
+
+TEST_P(TlsStackTest, ClientsThatDoNotTrustTheCaOrSpeakPlainHttpAreRefused) {
+  const std::string other = (dir_.path() / "other").string();
+  testing::MaestroProcess init({"certs", "init", other});
+  ASSERT_EQ(init.Wait(), 0) << init.seen;
+  auto untrusted = RunShell(Curl("-o /dev/null " + url_ + "/readyz", "--cacert " + other + "/ca.crt"));
+  EXPECT_EQ(untrusted.exit_code, 60) << "curl's code for a server certificate it cannot verify";
+  auto plain = RunShell(Curl("-o /dev/null -w '%{http_code}' http://127.0.0.1:" + port_ + "/readyz"));
+  EXPECT_NE(plain.exit_code, 0) << plain.output;
+  EXPECT_LT(plain.took, std::chrono::seconds(10)) << "a plaintext client must be refused, not left hanging";
+}
+
+// Python's own TLS stack (OpenSSL through the ssl module) as a second independent client, by host name.
+TEST_P(TlsStackTest, PythonSslClientAsksInWriting) {
+  const std::string script =
+      "import http.client, json, ssl, sys\n"
+      "context = ssl.create_default_context(cafile=sys.argv[1])\n"
+      "connection = http.client.HTTPSConnection('localhost', int(sys.argv[2]), context=context, timeout=20)\n"
+      "connection.request('POST', '/ask', json.dumps({'question': 'What is the ticker of Petrobras?'}),\n"
+      "                   {'Content-Type': 'application/json', 'Accept': 'application/json'})\n"
+      "reply = connection.getresponse()\n"
+      "body = json.loads(reply.read())\n"
+      "print(reply.status, connection.sock.version(), bool(body.get('answer')))\n";
+  const auto path = dir_.path() / "ask.py";
+  testing::WriteFile(path, script);
+  auto asked = RunShell("/usr/bin/python3 " + path.string() + " " + certs_ + "/ca.crt " + port_ + " 2>&1");
+  ASSERT_EQ(asked.exit_code, 0) << asked.output;
+  EXPECT_EQ(asked.output, "200 TLSv1.3 True\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(Protocols, TlsStackTest, ::testing::Values("rest", "grpc", "thrift"));
+
+// The REST services speak HTTPS on their own ports; without a client certificate from the CA they refuse.
+TEST(TlsStackServicesTest, ServicesRequireAClientCertificateFromTheCa) {
+  if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
+  testing::TempDir dir;
+  const std::string certs = (dir.path() / "certs").string();
+  testing::MaestroProcess init({"certs", "init", certs});
+  ASSERT_EQ(init.Wait(), 0) << init.seen;
+  testing::MaestroProcess up(
+      {"up", "--tls", "--certs", certs, "--protocol", "rest", "--engines", "emulated", "--port", "0"});
+  ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(up.seen, match, std::regex("stt: pid \\d+, port (\\d+)"))) << up.seen;
+  const std::string stt = "https://127.0.0.1:" + std::string(match[1]) + "/healthz";
+  const std::string curl = "curl -sS --max-time 20 -o /dev/null -w '%{http_code}' --cacert " + certs + "/ca.crt ";
+  auto anonymous = RunShell(curl + stt);
+  EXPECT_NE(anonymous.output, "200") << "the STT service served a client without a certificate";
+  auto with_certificate = RunShell(curl + "--cert " + certs + "/maestro.crt --key " + certs + "/maestro.key " + stt);
+  EXPECT_EQ(with_certificate.output, "200");
+}
+
+TEST(TlsStackServicesTest, TlsWithoutCertificatesStopsUpBeforeAnythingStarts) {
+  if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
+  testing::TempDir dir;
+  testing::MaestroProcess bare({"up", "--tls", "--engines", "emulated", "--port", "0"});
+  EXPECT_TRUE(bare.WaitFor("--tls needs --certs DIR", std::chrono::seconds(20))) << bare.seen;
+  EXPECT_EQ(bare.Wait(), 2);
+  testing::MaestroProcess empty(
+      {"up", "--tls", "--certs", dir.path().string(), "--engines", "emulated", "--port", "0"});
+  EXPECT_TRUE(empty.WaitFor("maestro.crt: cannot be read", std::chrono::seconds(20))) << empty.seen;
+  EXPECT_EQ(empty.Wait(), 2);
+}
+
+}  // namespace
+}  // namespace maestro
