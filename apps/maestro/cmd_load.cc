@@ -43,6 +43,7 @@ struct LoadOptions {
   std::vector<std::string> watch;
   bool json = false;
   std::string out;
+  std::string tls_ca;
 };
 
 Status ReadFile(const std::string& path, std::string& out) {
@@ -61,6 +62,7 @@ Status ReadFile(const std::string& path, std::string& out) {
 Result<bench::LoadConfig> BuildConfig(const LoadOptions& o) {
   bench::LoadConfig c;
   c.url = o.url;
+  c.tls_ca = o.tls_ca;
   if (o.rate > 0 && o.vus > 0) return InvalidArgument("choose --users (closed loop) or --rate (open loop), not both");
   if (o.rate > 0) {
     c.mode = bench::LoadMode::kOpen;
@@ -174,7 +176,9 @@ RegisterCommand load_command(
     "load", "Drive closed-loop (--users) or open-loop (--rate) HTTP load at a URL and summarise it",
     [](CLI::App& cmd) -> std::function<int()> {
       auto o = std::make_shared<LoadOptions>();
-      cmd.add_option("url", o->url, "http://host:port/path")->required();
+      cmd.add_option("url", o->url, "http[s]://host:port/path")->required();
+      cmd.add_option("--tls-ca", o->tls_ca, "CA (PEM) an https:// server is verified against (default: the system's)")
+          ->envname("MAESTRO_TLS_CA");
       auto* vus =
           cmd.add_option("--users", o->vus, "Closed loop: virtual users (default 1)")->check(CLI::Range(1, 100000));
       cmd.add_option("--rate", o->rate, "Open loop: requests per second")->excludes(vus)->check(CLI::PositiveNumber);

@@ -49,7 +49,10 @@ std::string SerializeRequest(const LoadConfig& config, const HttpUrl& target) {
     body = config.body;
   }
   std::string host_header = target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host;
-  if (target.port != 80) host_header += ":" + std::to_string(target.port);
+  if (target.port != (target.https ? 443 : 80)) {
+    host_header += ':';  // appended in two steps: g++ 12's -Wrestrict false positive on ":" + string (GCC 105651)
+    host_header += std::to_string(target.port);
+  }
 
   std::string request;
   request.reserve(body.size() + 512);

@@ -17,8 +17,11 @@ enum class LoadMode {
 };
 
 struct LoadConfig {
-  // Target: http://host[:port]/path (HTTP/1.1, keep-alive; no TLS).
+  // Target: http[s]://host[:port]/path (HTTP/1.1, keep-alive). https verifies the server against `tls_ca` (the
+  // system's roots when empty) and that its certificate names the host; each connection's handshake happens
+  // once, before its first request, and counts in that request's latency.
   std::string url;
+  std::string tls_ca;
   std::string method = "POST";
   std::vector<std::pair<std::string, std::string>> headers;
   // The body bytes. With `content_type` empty and a non-empty body, they go as the multipart/form-data field

@@ -7,6 +7,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
@@ -22,6 +23,7 @@
 
 #include "bench/load/http_target.h"
 #include "bench/load/response_parser.h"
+#include "net/tls_context.h"
 
 namespace maestro::bench {
 namespace {
@@ -56,6 +58,8 @@ double Seconds(Clock::duration d) {
 struct RunPlan {
   const LoadConfig* config = nullptr;
   tcp::endpoint endpoint;
+  std::string host;                         // the URL's host, which a TLS server's certificate must name
+  std::shared_ptr<asio::ssl::context> tls;  // set for https
   std::string request;
   Clock::time_point start;         // first send
   Clock::time_point window_start;  // start + warm-up
@@ -126,6 +130,9 @@ class Worker {
   struct Connection {
     explicit Connection(asio::io_context& io) : socket(io), think_timer(io), buffer(new char[kReadBufferBytes]) {}
     tcp::socket socket;
+    // The TLS layer over `socket` (https), new for every connection. Handlers hold it too: an abandoned
+    // operation still runs on it after Close.
+    std::shared_ptr<asio::ssl::stream<tcp::socket&>> tls;
     asio::steady_timer think_timer;
     std::unique_ptr<char[]> buffer;
     size_t buffered = 0;
@@ -179,6 +186,7 @@ class Worker {
     ++c.generation;
     boost::system::error_code ignored;
     c.socket.close(ignored);
+    c.tls.reset();  // pending handlers keep it alive until they run
     c.open = false;
     c.reused = false;
   }
@@ -194,48 +202,84 @@ class Worker {
       }
       boost::system::error_code ignored;
       c.socket.set_option(tcp::no_delay(true), ignored);
+      if (plan_.tls) {
+        Handshake(c);
+        return;
+      }
       c.open = true;
       Write(c);
     });
+  }
+
+  void Handshake(Connection& c) {
+    const uint64_t generation = c.generation;
+    c.tls = std::make_shared<asio::ssl::stream<tcp::socket&>>(c.socket, *plan_.tls);
+    if (!net::PrepareClientTls(c.tls->native_handle(), plan_.host).ok()) {
+      Close(c);
+      Finish(c, Outcome::kConnect);
+      return;
+    }
+    c.tls->async_handshake(asio::ssl::stream_base::client,
+                           [this, &c, generation, keep = c.tls](boost::system::error_code ec) {
+                             if (generation != c.generation) return;
+                             if (ec) {
+                               Close(c);
+                               Finish(c, Outcome::kConnect);
+                               return;
+                             }
+                             c.open = true;
+                             Write(c);
+                           });
   }
 
   void Write(Connection& c) {
     c.parser.emplace(config_.max_response_body_bytes, kMaxHeaderBytes);
     c.buffered = 0;
     const uint64_t generation = c.generation;
-    asio::async_write(c.socket, asio::buffer(plan_.request),
-                      [this, &c, generation](boost::system::error_code ec, size_t n) {
-                        if (generation != c.generation) return;
-                        c.sent += n;
-                        if (ec) {
-                          Broken(c);
-                          return;
-                        }
-                        Read(c);
-                      });
+    auto written = [this, &c, generation, keep = c.tls](boost::system::error_code ec, size_t n) {
+      if (generation != c.generation) return;
+      c.sent += n;
+      if (ec) {
+        Broken(c);
+        return;
+      }
+      Read(c);
+    };
+    if (c.tls) {
+      asio::async_write(*c.tls, asio::buffer(plan_.request), std::move(written));
+    } else {
+      asio::async_write(c.socket, asio::buffer(plan_.request), std::move(written));
+    }
   }
 
   void Read(Connection& c) {
     const uint64_t generation = c.generation;
-    c.socket.async_read_some(asio::buffer(c.buffer.get() + c.buffered, kReadBufferBytes - c.buffered),
-                             [this, &c, generation](boost::system::error_code ec, size_t n) {
-                               if (generation != c.generation) return;
-                               if (ec) {
-                                 if (ec == asio::error::eof && c.parser->need_eof()) {
-                                   boost::beast::error_code eof_ec;
-                                   c.parser->put_eof(eof_ec);
-                                   if (!eof_ec && c.parser->is_done()) {
-                                     Complete(c);
-                                     return;
-                                   }
-                                 }
-                                 Broken(c);
-                                 return;
-                               }
-                               c.buffered += n;
-                               c.received += n;
-                               Parse(c);
-                             });
+    auto into = asio::buffer(c.buffer.get() + c.buffered, kReadBufferBytes - c.buffered);
+    auto read = [this, &c, generation, keep = c.tls](boost::system::error_code ec, size_t n) {
+      if (generation != c.generation) return;
+      if (ec) {
+        // A TLS server that closes without close_notify ends the body the same way.
+        const bool eof = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+        if (eof && c.parser->need_eof()) {
+          boost::beast::error_code eof_ec;
+          c.parser->put_eof(eof_ec);
+          if (!eof_ec && c.parser->is_done()) {
+            Complete(c);
+            return;
+          }
+        }
+        Broken(c);
+        return;
+      }
+      c.buffered += n;
+      c.received += n;
+      Parse(c);
+    };
+    if (c.tls) {
+      c.tls->async_read_some(into, std::move(read));
+    } else {
+      c.socket.async_read_some(into, std::move(read));
+    }
   }
 
   void Parse(Connection& c) {
@@ -574,6 +618,14 @@ Result<LoadSummary> RunLoad(const LoadConfig& config, const std::atomic<bool>* c
   plan.config = &config;
   plan.endpoint = *endpoint;
   plan.request = SerializeRequest(config, *target);
+  plan.host = target->host;
+  if (target->https) {
+    auto context = net::MakeTlsContext({.ca_file = config.tls_ca}, tls::TlsRole::kClient);
+    if (!context.ok()) return context.status();
+    plan.tls = std::move(context).value();
+  } else if (!config.tls_ca.empty()) {
+    return InvalidArgument("load: a TLS CA needs an https:// url");
+  }
   plan.cancel = cancel;
   // A short lead time lets every worker thread be running before the first send.
   plan.start = Clock::now() + std::chrono::milliseconds(5);
