@@ -46,6 +46,7 @@ struct BenchFlags {
   bool stream = false;
   TopologyFlags topology;
   std::vector<std::string> networks;
+  std::vector<std::string> tls = {"off"};
 };
 
 std::string Clock(double seconds) {
@@ -290,18 +291,26 @@ RegisterCommand bench_command(
                       "Named link profiles, one experiment each in OUT/<profile>: loopback, netns, lan (0.25 ms round "
                       "trip, 10 Gbit/s), metro (1 ms, 1 Gbit/s), wan (20 ms, 100 Mbit/s); all but loopback need root")
           ->delimiter(',');
+      command
+          .add_option("--tls", flags->tls,
+                      "off, on (mutual TLS between the processes, HTTPS from the load generator) or on,off: one "
+                      "experiment per level, in OUT/tls-on and OUT/tls-off")
+          ->delimiter(',')
+          ->check(CLI::IsMember({"on", "off"}))
+          ->capture_default_str();
       return [flags] {
         InitLogging("bench", "warn");
         // The services' info logs would bury the progress display; MAESTRO_LOG_LEVEL still wins when set.
         setenv("MAESTRO_LOG_LEVEL", "warn", 0);
         bench::BenchConfig config;
         if (auto status = Apply(*flags, config); !status.ok()) return Fail("bench", status.message(), 2);
-        if (flags->networks.empty()) return RunBench(config);
-        if (config.topology != "loopback" || config.link.shaped()) {
+        std::vector<bench::BenchConfig> experiments;
+        if (flags->networks.empty()) {
+          experiments.push_back(config);
+        } else if (config.topology != "loopback" || config.link.shaped()) {
           return Fail("bench", "--network sets topology and links itself: drop --topology and --link-*", 2);
         }
         // One experiment per named network profile, each in its own folder and manifest.
-        int exit_code = 0;
         for (const auto& name : flags->networks) {
           auto profile = topology::FindNetworkProfile(name);
           if (!profile.ok()) return Fail("bench", profile.status().message(), 2);
@@ -310,9 +319,25 @@ RegisterCommand bench_command(
           network_config.topology = profile->hosts ? "netns" : "loopback";
           network_config.link = profile->link;
           network_config.out_dir = config.out_dir + "/" + profile->name;
-          std::cout << "== network " << profile->name << ": " << network_config.topology << ", links "
-                    << profile->link.Describe() << std::endl;
-          exit_code = RunBench(network_config);
+          experiments.push_back(network_config);
+        }
+        // And one per TLS level when there are several, so each folder compares the protocols at one level.
+        std::vector<bench::BenchConfig> planned;
+        for (const auto& experiment : experiments) {
+          for (const auto& level : flags->tls) {
+            bench::BenchConfig tls_config = experiment;
+            tls_config.tls = level == "on";
+            if (flags->tls.size() > 1) tls_config.out_dir = experiment.out_dir + "/tls-" + level;
+            planned.push_back(tls_config);
+          }
+        }
+        int exit_code = 0;
+        for (const auto& experiment : planned) {
+          if (planned.size() > 1) {
+            std::cout << "== " << experiment.out_dir << ": " << experiment.topology << ", links "
+                      << experiment.link.Describe() << ", TLS " << (experiment.tls ? "on" : "off") << std::endl;
+          }
+          exit_code = RunBench(experiment);
           if (exit_code != 0) return exit_code;
         }
         return exit_code;

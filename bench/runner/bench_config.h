@@ -71,6 +71,9 @@ struct BenchConfig {
   // Drive POST /assist/stream instead of /assist: the same questions, the answer as chunked audio, so the
   // ttfa_* columns measure the first audio byte rather than (almost) the whole answer.
   bool stream = false;
+  // TLS everywhere (`maestro up --tls`): mutual TLS between the processes, HTTPS from the load generator, with a
+  // development CA made in OUT/certs. Recorded in the manifest and the CSV's `tls` column.
+  bool tls = false;
 };
 
 // The thesis's end-to-end times per scenario (simple ~0.3 s, traditional ~2.7 s, complex ~5.5 s), split over the

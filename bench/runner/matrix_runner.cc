@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "net/endpoint_balancer.h"
 #include "orchestrator/engine_sets.h"
 #include "orchestrator/stack.h"
+#include "tls/development_ca.h"
 
 namespace maestro::bench {
 namespace {
@@ -71,9 +73,22 @@ Result<Questions> PrepareQuestions(const BenchConfig& config, const EngineSet& e
   return questions;
 }
 
+// Where a TLS experiment keeps its development CA and certificates.
+std::string CertsDir(const BenchConfig& config) {
+  return config.out_dir + "/certs";
+}
+
+// Makes the TLS experiment's certificates once (a resumed experiment reuses them).
+Status PrepareCertificates(const BenchConfig& config) {
+  if (!config.tls || std::filesystem::exists(CertsDir(config) + "/ca.crt")) return Status::Ok();
+  auto written = tls::WriteDevelopmentCa(CertsDir(config), {});
+  return written.ok() ? Status::Ok() : written.status();
+}
+
 StackOptions StackFor(const BenchConfig& config, const EngineSet& engines, const PlanBlock& block,
                       const PlannedRun& first) {
   StackOptions options;
+  if (config.tls) options.tls_certs = CertsDir(config);
   options.binary = config.maestro_binary;
   options.protocol = block.protocol;
   options.stt_engine = engines.stt;
@@ -106,6 +121,7 @@ StackOptions StackFor(const BenchConfig& config, const EngineSet& engines, const
 LoadConfig LoadFor(const BenchConfig& config, const std::string& url, const PlannedRun& run, const std::string& wav) {
   LoadConfig load;
   load.url = url + (config.stream ? "/assist/stream" : "/assist");
+  if (config.tls) load.tls_ca = CertsDir(config) + "/ca.crt";
   load.method = "POST";
   load.body = wav;
   load.body_file_name = "question.wav";
@@ -187,6 +203,7 @@ Result<RunRecord> MeasureRun(const BenchConfig& config, const Stack& stack, cons
     record.other_cpu_percent = std::max(0.0, 100 * (busy_end - busy_start) / window_s - ours);
   }
   record.load_average_1m = LoadAverage1m();
+  record.tls = config.tls;
   return record;
 }
 
@@ -221,6 +238,7 @@ nlohmann::json MakeManifest(const BenchConfig& config, const std::vector<PlanBlo
             {"cache", config.cache ? "on" : "off"},
             {"endpoint", config.stream ? "/assist/stream" : "/assist"},
             {"language", config.language},
+            {"tls", config.tls ? "on: mutual TLS between the processes, HTTPS from the load generator" : "off"},
             {"emulated_profiles_ms", profiles}}},
           {"network",
            {{"profile", config.network_profile.empty() ? "custom" : config.network_profile},
@@ -264,6 +282,7 @@ Result<ExperimentOutcome> RunExperiment(const BenchConfig& config, ResultsWriter
   if (auto status = CheckModels(*engines, {}); !status.ok()) return status;
   auto questions = PrepareQuestions(config, *engines);
   if (!questions.ok()) return questions.status();
+  if (auto status = PrepareCertificates(config); !status.ok()) return status;
   ExperimentOutcome outcome;
   outcome.question_source = questions->source;
   int total_runs = 0;

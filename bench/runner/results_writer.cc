@@ -57,7 +57,7 @@ std::vector<std::string> CsvColumns() {
   for (const auto& column :
        {"cpu_usage_percent@loadgen", "memory_usage_mb@loadgen", "requests", "errors", "bytes_sent_per_request",
         "bytes_received_per_request", "loadgen_bottleneck", "machine_other_cpu_percent", "load_average_1m",
-        "ttfa_p50_ms", "ttfa_p90_ms", "ttfa_p99_ms"}) {
+        "ttfa_p50_ms", "ttfa_p90_ms", "ttfa_p99_ms", "tls"}) {
     columns.push_back(column);
   }
   return columns;
@@ -113,6 +113,7 @@ std::vector<std::string> CsvRow(const RunRecord& record) {
   for (double percentile : {50.0, 90.0, 99.0}) {
     row.push_back(Fixed(first.count() ? ms(static_cast<double>(first.ValueAtPercentile(percentile))) : 0));
   }
+  row.push_back(record.tls ? "on" : "off");
   return row;
 }
 

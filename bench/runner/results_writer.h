@@ -30,6 +30,7 @@ struct RunRecord {
   // percent of one core; NaN when /proc/stat could not be read. Other work here blurs the measurements.
   double other_cpu_percent = std::numeric_limits<double>::quiet_NaN();
   double load_average_1m = 0;  // /proc/loadavg when the run ended
+  bool tls = false;            // the run's links spoke TLS (BenchConfig::tls)
 };
 
 // The CSV header; the thesis's seven columns first.

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -68,6 +69,36 @@ TEST(BenchCliTest, SmallExperimentOverEveryProtocolWritesValidResults) {
   EXPECT_EQ(manifest["fairness"]["max_inflight"], 64);
   EXPECT_FALSE(manifest["machine"]["cpu_model"].get<std::string>().empty());
   EXPECT_EQ(manifest["run_order"].size(), expected_runs);
+}
+
+// `--tls on,off`: one experiment per level, each CSV row saying its level in the `tls` column, every request
+// answered over HTTPS and mutual TLS at the "on" level.
+TEST(BenchCliTest, TlsFactorRunsOneExperimentPerLevelAndRecordsIt) {
+  testing::TempDir dir;
+  std::string command = testing::MaestroBinary() +
+                        " bench --protocols rest,grpc,thrift --scenarios simple --users 2 --duration 500ms"
+                        " --warmup 200ms --runs 1 --engines emulated --emulated-profile simple=1,1,1 --tls on,off"
+                        " --no-report --out " +
+                        dir.path().string() + " > " + (dir.path() / "stdout.txt").string() + " 2>&1";
+  int status = std::system(command.c_str());
+  ASSERT_EQ(WEXITSTATUS(status), 0) << testing::ReadFile(dir.path() / "stdout.txt");
+  const auto columns = CsvColumns();
+  const size_t tls_column = std::find(columns.begin(), columns.end(), "tls") - columns.begin();
+  ASSERT_LT(tls_column, columns.size());
+  for (const std::string level : {"on", "off"}) {
+    const auto folder = dir.path() / ("tls-" + level);
+    auto rows = ReadCsv(folder / "all_results.csv");
+    ASSERT_EQ(rows.size(), 1u + 3) << level;
+    for (size_t i = 1; i < rows.size(); ++i) {
+      EXPECT_EQ(rows[i][tls_column], level) << "row " << i;
+      EXPECT_EQ(std::stod(rows[i][12]), 0) << "error rate of row " << i << " at TLS " << level;
+      EXPECT_GT(std::stod(rows[i][6]), 0) << "throughput of row " << i << " at TLS " << level;
+    }
+    auto manifest = nlohmann::json::parse(testing::ReadFile(folder / "manifest.json"));
+    EXPECT_EQ(manifest["config"]["tls"].get<std::string>().rfind(level, 0), 0u) << manifest["config"]["tls"];
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "tls-on" / "certs" / "ca.crt"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "tls-off" / "certs"));
 }
 
 TEST(BenchCliTest, CtrlCStopsCleanlyAndKeepsFinishedRuns) {
