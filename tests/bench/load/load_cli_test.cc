@@ -75,7 +75,9 @@ TEST(LoadCliTest, OpenLoopTableOutput) {
 
 TEST(LoadCliTest, BadArgumentsFailWithoutSending) {
   EXPECT_EQ(RunMaestro("load http://127.0.0.1:1/ --duration 10x").exit_code, 2);
-  EXPECT_EQ(RunMaestro("load https://127.0.0.1:1/").exit_code, 2);
+  EXPECT_EQ(RunMaestro("load https://127.0.0.1:1/ --tls-ca /nonexistent/ca.crt").exit_code, 2);
+  EXPECT_EQ(RunMaestro("load http://127.0.0.1:1/ --tls-ca /nonexistent/ca.crt").exit_code, 2);
+  EXPECT_EQ(RunMaestro("load ftp://127.0.0.1:1/").exit_code, 2);
   EXPECT_EQ(RunMaestro("load http://127.0.0.1:1/ --header NoColon").exit_code, 2);
   EXPECT_EQ(RunMaestro("load http://127.0.0.1:1/ --body /nonexistent/file").exit_code, 2);
   EXPECT_EQ(RunMaestro("load http://127.0.0.1:1/ --watch stt:notapid").exit_code, 2);
