@@ -333,9 +333,17 @@ RegisterCommand bench_command(
         }
         int exit_code = 0;
         for (const auto& experiment : planned) {
-          if (planned.size() > 1) {
-            std::cout << "== " << experiment.out_dir << ": " << experiment.topology << ", links "
-                      << experiment.link.Describe() << ", TLS " << (experiment.tls ? "on" : "off") << std::endl;
+          if (!flags->networks.empty() || flags->tls.size() > 1) {
+            std::cout << "==";
+            if (!experiment.network_profile.empty()) {
+              std::cout << " network " << experiment.network_profile << ": " << experiment.topology << ", links "
+                        << experiment.link.Describe();
+            }
+            if (flags->tls.size() > 1) {
+              std::cout << (experiment.network_profile.empty() ? "" : ",") << " TLS "
+                        << (experiment.tls ? "on" : "off");
+            }
+            std::cout << std::endl;
           }
           exit_code = RunBench(experiment);
           if (exit_code != 0) return exit_code;
