@@ -331,8 +331,12 @@ TEST(LoadGeneratorTest, WindowHooksFireAtTheWindowsEdges) {
 
 TEST(LoadGeneratorTest, BadConfigIsRejectedBeforeAnySend) {
   LoadConfig c;
-  c.url = "https://127.0.0.1/";
+  c.url = "ftp://127.0.0.1/";
   EXPECT_EQ(RunLoad(c).status().code(), StatusCode::kInvalidArgument);
+  c.url = "https://127.0.0.1:1/";
+  c.tls_ca = "/nonexistent/ca.crt";  // an unreadable CA stops the run before any connection
+  EXPECT_EQ(RunLoad(c).status().code(), StatusCode::kInvalidArgument);
+  c.tls_ca.clear();
   c.url = "http://127.0.0.1:1/";
   c.vus = 0;
   EXPECT_EQ(RunLoad(c).status().code(), StatusCode::kInvalidArgument);
