@@ -24,6 +24,8 @@ namespace {
 // HTTP/2 multiplexes any number of calls on one connection; a few connections spread the work over the
 // transport's threads without the cost of a connection per call.
 constexpr int kMaxChannels = 4;
+// The time a TLS connection attempt gets (TCP, handshake and HTTP/2 settings) before gRPC gives up on it.
+constexpr int kTlsMinConnectMs = 5000;
 
 struct ChannelTarget {
   std::string target;
@@ -75,7 +77,9 @@ Result<std::vector<std::shared_ptr<grpc::Channel>>> OpenChannels(const std::stri
     // A restarted service is back within a second or two; gRPC's default backoff (1 s growing to 120 s)
     // would leave the channel failing long after it returned.
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    // gRPC also takes this as the shortest a connection attempt may last: 100 ms covers a plaintext connect,
+    // but not a TLS handshake on a busy machine (seen: "timed out before receiving SETTINGS frame").
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, options.tls.enabled() ? kTlsMinConnectMs : 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     // gRPC's own client-side balancing over every address (it skips a subchannel that is not connected).
     if (target->balanced) args.SetLoadBalancingPolicyName("round_robin");
