@@ -2,8 +2,8 @@
 # SERIAL: timing-accuracy tests that must not share the 2 cores with other tests.
 # MODELS: tests of the neural engines; ctest runs models_fetch_defaults (tests/models) before them, and gives each
 # both cores: ggml's worker threads spin at barriers, so two model tests side by side slow each other down tenfold
-# (CI saw under 1 token/s and a 180 s deadline pass). They also get the label `models`, which the sanitizer test
-# presets leave out: the fast and integration tiers are what ASan and TSan check.
+# (CI saw under 1 token/s and a 180 s deadline pass). Their label gets the suffix `-models` (e.g. slow-models),
+# which the sanitizer test presets leave out: the fast and integration tiers are what ASan and TSan check.
 # Builds one GoogleTest binary and registers each of its tests with ctest, except tests named *OnSharedData: they
 # read the project owner's fixtures in ../shared/data, which are for evaluations, so scripts/check-shared-data.sh
 # runs them and ctest never does.
@@ -26,7 +26,10 @@ function(maestro_test)
   if(T_MODELS)
     set(fixtures maestro_models)
     set(processors 2)
-    list(APPEND T_LABELS models)
+    # One label, not a list: gtest_discover_tests (CMake 3.25) writes PROPERTIES unquoted, so a second label
+    # would be read as a property name. `ctest -L slow` and `-LE models` match it, since labels are regexes.
+    list(JOIN T_LABELS "-" T_LABELS)
+    string(APPEND T_LABELS "-models")
   endif()
   gtest_discover_tests(${T_NAME} PROPERTIES LABELS "${T_LABELS}" RUN_SERIAL ${serial} FIXTURES_REQUIRED "${fixtures}"
                        PROCESSORS ${processors}
