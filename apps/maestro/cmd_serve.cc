@@ -4,6 +4,7 @@
 
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
+#include "apps/maestro/front_door_flags.h"
 #include "common/logging.h"
 #include "domain/service_kind.h"
 #include "engines/engine_registry.h"
@@ -24,17 +25,11 @@ struct ServeFlags {
   std::string tts = "emulated";
   std::map<std::string, std::vector<std::string>> engine_options;
   std::string listen = "127.0.0.1:7000";
-  int max_inflight = 16;
-  int max_queued = 4096;
-  std::chrono::milliseconds timeout{6000};
+  FrontDoorFlags front_door;
   size_t max_upload_bytes = 25u << 20;
   std::string voice;
-  std::string cache = "off";
   size_t cache_mb = 64;
-  std::string api_keys;
-  double rate_limit = 0;
   double rate_burst = 0;
-  bool log_content = false;
   std::string admin;
   std::chrono::milliseconds header_timeout{30000};
   std::chrono::milliseconds body_timeout{10000};
@@ -71,24 +66,12 @@ RegisterCommand serve_command(
                            std::string("inproc only: ") + kind + " engine option key=value (repeatable)");
       }
       command.add_option("--listen", flags->listen, "HOST:PORT for POST /assist")->envname("MAESTRO_LISTEN");
-      command
-          .add_option("--max-inflight", flags->max_inflight,
-                      "/assist requests processed at once; more wait in the queue")
-          ->envname("MAESTRO_MAX_INFLIGHT")
-          ->check(CLI::Range(1, 1000000));
-      command.add_option("--max-queued", flags->max_queued, "/assist requests waiting for a slot; more get 503")
-          ->envname("MAESTRO_MAX_QUEUED")
-          ->check(CLI::Range(0, 1000000));
-      AddDurationOption(command, "--timeout", flags->timeout, "Each request's deadline, propagated to every hop")
-          ->envname("MAESTRO_TIMEOUT");
+      AddFrontDoorFlags(command, flags->front_door);
       command.add_option("--max-upload-bytes", flags->max_upload_bytes, "Largest audio upload")
           ->envname("MAESTRO_MAX_UPLOAD_BYTES")
           ->check(CLI::Range(size_t{1}, size_t{1} << 30));
       command.add_option("--voice", flags->voice, "TTS voice (default: by the answer's language)")
           ->envname("MAESTRO_VOICE");
-      command.add_option("--cache", flags->cache, "Answer cache by exact question audio (off by default)")
-          ->envname("MAESTRO_CACHE")
-          ->check(CLI::IsMember({"on", "off"}));
       command.add_option("--cache-mb", flags->cache_mb, "Answer cache size")
           ->envname("MAESTRO_CACHE_MB")
           ->check(CLI::Range(1, 65536));
@@ -109,13 +92,6 @@ RegisterCommand serve_command(
       AddDurationOption(command, "--partial-every", flags->streaming.partial_every,
                         "Speech between partial transcripts of a question being spoken (0s: none)", true)
           ->envname("MAESTRO_PARTIAL_EVERY");
-      command
-          .add_option("--api-keys", flags->api_keys,
-                      "Key file from `maestro keys add`: /assist and /ask then need Authorization: Bearer KEY")
-          ->envname("MAESTRO_API_KEYS");
-      command.add_option("--rate-limit", flags->rate_limit, "Requests per second per key (0: no limit); more get 429")
-          ->envname("MAESTRO_RATE_LIMIT")
-          ->check(CLI::Range(0.0, 1e6));
       command.add_option("--rate-burst", flags->rate_burst, "Requests a key may send at once (0: the rate)")
           ->envname("MAESTRO_RATE_BURST")
           ->check(CLI::Range(0.0, 1e6));
@@ -134,8 +110,6 @@ RegisterCommand serve_command(
           .add_option("--admin", flags->admin,
                       "HOST:PORT for /metrics and the health routes; they then leave the public port")
           ->envname("MAESTRO_ADMIN");
-      command.add_flag("--log-content", flags->log_content, "Log transcripts and answers (off: the log holds none)")
-          ->envname("MAESTRO_LOG_CONTENT");
       AddTransportFlags(command, flags->transport);
       command
           .add_option("--tls-client-ca", flags->tls_client_ca,
@@ -162,9 +136,10 @@ RegisterCommand serve_command(
         auto tts = (*transport)->ConnectTts(flags->tts);
         if (!tts.ok()) return Fail("serve", "tts: " + tts.status().message(), 2);
 
-        Pipeline pipeline(
-            **stt, **llm, **tts,
-            {.generation = {}, .voice = flags->voice, .cache_bytes = flags->cache == "on" ? flags->cache_mb << 20 : 0});
+        Pipeline pipeline(**stt, **llm, **tts,
+                          {.generation = {},
+                           .voice = flags->voice,
+                           .cache_bytes = flags->front_door.cache == "on" ? flags->cache_mb << 20 : 0});
         StreamingPipeline streaming(**stt, **llm, **tts,
                                     {.generation = {}, .voice = flags->voice, .protocol = flags->protocol});
         auto address = SplitHostPort(flags->listen);
@@ -173,20 +148,20 @@ RegisterCommand serve_command(
         options.host = address->first;
         options.port = address->second;
         options.threads = flags->transport.server_threads;
-        options.max_inflight = flags->max_inflight;
-        options.max_queued = flags->max_queued;
+        options.max_inflight = flags->front_door.max_inflight;
+        options.max_queued = flags->front_door.max_queued;
         options.max_upload_bytes = flags->max_upload_bytes;
-        options.timeout = flags->timeout;
+        options.timeout = flags->front_door.timeout;
         options.streaming = flags->streaming;
         options.streaming.protocol = flags->protocol;
-        if (!flags->api_keys.empty()) {
-          auto keys = ApiKeys::Load(flags->api_keys);
+        if (!flags->front_door.api_keys.empty()) {
+          auto keys = ApiKeys::Load(flags->front_door.api_keys);
           if (!keys.ok()) return Fail("serve", keys.status().message(), 2);
           options.api_keys = std::move(keys).value();
         }
-        options.rate_limit = flags->rate_limit;
+        options.rate_limit = flags->front_door.rate_limit;
         options.rate_burst = flags->rate_burst;
-        options.log_content = flags->log_content;
+        options.log_content = flags->front_door.log_content;
         options.header_timeout = flags->header_timeout;
         options.body_timeout = flags->body_timeout;
         options.min_body_rate = flags->min_body_rate;

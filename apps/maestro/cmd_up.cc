@@ -5,6 +5,7 @@
 
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
+#include "apps/maestro/front_door_flags.h"
 #include "apps/maestro/topology_flags.h"
 #include "common/logging.h"
 #include "common/parse_number.h"
@@ -21,15 +22,9 @@ struct UpFlags {
   std::string host = "127.0.0.1";
   uint16_t port = 7000;
   std::map<std::string, std::vector<std::string>> engine_options;
-  int max_inflight = 16;
-  int max_queued = 4096;
-  std::chrono::milliseconds timeout{6000};
-  std::string cache = "off";
+  FrontDoorFlags front_door;
   std::string restart = "on-failure";
   std::chrono::milliseconds restart_backoff{200};
-  std::string api_keys;
-  double rate_limit = 0;
-  bool log_content = false;
   bool tls = false;
   std::string certs;
   TransportOptions transport;
@@ -91,17 +86,7 @@ RegisterCommand up_command(
         command.add_option("--" + kind + "-opt", flags->engine_options[kind],
                            kind + " engine option key=value (repeatable)");
       }
-      command.add_option("--max-inflight", flags->max_inflight, "/assist requests Maestro processes at once")
-          ->envname("MAESTRO_MAX_INFLIGHT")
-          ->check(CLI::Range(1, 1000000));
-      command.add_option("--max-queued", flags->max_queued, "/assist requests waiting for a slot; more get 503")
-          ->envname("MAESTRO_MAX_QUEUED")
-          ->check(CLI::Range(0, 1000000));
-      AddDurationOption(command, "--timeout", flags->timeout, "Each request's deadline, propagated to every hop")
-          ->envname("MAESTRO_TIMEOUT");
-      command.add_option("--cache", flags->cache, "Maestro's answer cache (off by default)")
-          ->envname("MAESTRO_CACHE")
-          ->check(CLI::IsMember({"on", "off"}));
+      AddFrontDoorFlags(command, flags->front_door);
       command
           .add_option("--restart", flags->restart,
                       "on-failure: a child that dies is started again on its port, with exponential backoff; "
@@ -111,13 +96,6 @@ RegisterCommand up_command(
       AddDurationOption(command, "--restart-backoff", flags->restart_backoff,
                         "The first restart's delay; it doubles per restart up to 5 s")
           ->envname("MAESTRO_RESTART_BACKOFF");
-      command.add_option("--api-keys", flags->api_keys, "Key file: /assist and /ask need Authorization: Bearer KEY")
-          ->envname("MAESTRO_API_KEYS");
-      command.add_option("--rate-limit", flags->rate_limit, "Requests per second per key (0: no limit)")
-          ->envname("MAESTRO_RATE_LIMIT")
-          ->check(CLI::Range(0.0, 1e6));
-      command.add_flag("--log-content", flags->log_content, "Log transcripts and answers")
-          ->envname("MAESTRO_LOG_CONTENT");
       AddTransportFlags(command, flags->transport);
       command
           .add_flag("--tls", flags->tls,
@@ -149,18 +127,12 @@ RegisterCommand up_command(
         options.tts_engine = engines->tts;
         options.engine_options = flags->engine_options;
         options.transport_flags = TransportFlagsAsArgs(flags->transport);
-        options.maestro_flags = {
-            "--max-inflight", std::to_string(flags->max_inflight), "--max-queued", std::to_string(flags->max_queued),
-            "--timeout",      DurationFlag(flags->timeout),        "--cache",      flags->cache,
-            "--rate-limit",   std::to_string(flags->rate_limit)};
-        if (!flags->api_keys.empty())
-          options.maestro_flags.insert(options.maestro_flags.end(), {"--api-keys", flags->api_keys});
-        if (flags->log_content) options.maestro_flags.push_back("--log-content");
+        options.maestro_flags = FrontDoorFlagsAsArgs(flags->front_door);
         options.host = flags->host;
         options.port = flags->port;
         options.restart = flags->restart == "on-failure";
         options.restart_backoff = flags->restart_backoff;
-        options.drain_timeout = flags->timeout + std::chrono::milliseconds(2000);
+        options.drain_timeout = flags->front_door.timeout + std::chrono::milliseconds(2000);
         options.topology = flags->topology.topology;
         options.link = *link;
         options.replicas = *replicas;
