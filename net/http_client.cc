@@ -42,7 +42,7 @@ ConnectionStream MakeStream(asio::any_io_executor executor, asio::ssl::context* 
 
 struct Connection {
   Connection(asio::any_io_executor executor, asio::ssl::context* tls) : stream(MakeStream(std::move(executor), tls)) {
-    buffer.reserve(64 * 1024);
+    buffer.reserve(size_t{64} * 1024);
   }
   ConnectionStream stream;
   beast::flat_buffer buffer;

@@ -78,6 +78,8 @@ namespace {
 // the server that owns that event loop.
 template <typename Completion>
 struct PendingAnswer {
+  PendingAnswer(std::shared_ptr<HttpServer::Impl> server, Completion done)
+      : keep_alive(std::move(server)), completion(std::move(done)) {}
   std::shared_ptr<HttpServer::Impl> keep_alive;
   Completion completion;
   std::atomic<bool> answered{false};

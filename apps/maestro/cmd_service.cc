@@ -75,7 +75,9 @@ CommandSetup ServiceCommand(ServiceKind service) {
       std::unique_ptr<TextToSpeech> tts;
       Result<std::unique_ptr<ServiceServer>> server = InvalidArgument("unknown service kind");
       auto& registry = EngineRegistry::Global();
-      auto& [host, port] = *address;
+      // Named copies, not a structured binding: clang 14 (clang-tidy) cannot capture a binding in a lambda.
+      const std::string host = address->first;
+      const uint16_t port = address->second;
       Transport& wire = **transport;
       switch (service) {
         case ServiceKind::kStt:

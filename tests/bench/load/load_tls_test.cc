@@ -26,7 +26,7 @@ class LoadTlsTest : public ::testing::Test {
       options.tls = {.cert_file = (trusted_.path() / "maestro.crt").string(),
                      .key_file = (trusted_.path() / "maestro.key").string()};
     }
-    auto server = net::HttpServer::Start(options, [](net::HttpRequest&&, net::Respond respond) {
+    auto server = net::HttpServer::Start(options, [](net::HttpRequest&&, const net::Respond& respond) {
       net::HttpResponse response{net::http::status::ok, 11};
       response.body() = "ok";
       respond(std::move(response));

@@ -29,7 +29,7 @@ stats::Table BenchTable(double grpc_spread) {
       csv += std::string("simple,") + protocol + "," + std::to_string(run);
       for (std::size_t c = 3; c < CsvColumns().size(); ++c) {
         csv += ',';  // not "," + string: g++ 12's -Wrestrict false positive (GCC bug 105651)
-        csv += std::to_string(100 * (1 + wobble) + c);
+        csv += std::to_string(100 * (1 + wobble) + static_cast<double>(c));
       }
       csv += "\n";
     }

@@ -105,7 +105,7 @@ TEST_P(TlsRefusalTest, ServerCertificateMustNameTheAddressDialled) {
 }
 
 TEST_P(TlsRefusalTest, BadFilesAreInvalidArgumentAtStart) {
-  const auto dir = TrustedCertificates();
+  const auto& dir = TrustedCertificates();
   const std::string not_pem = (dir / "not-pem.txt").string();
   std::ofstream(not_pem) << "not a certificate\n";
   const std::vector<tls::TlsOptions> bad = {
