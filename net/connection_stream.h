@@ -21,7 +21,8 @@ class ConnectionStream {
   explicit ConnectionStream(boost::beast::tcp_stream plain) : stream_(std::move(plain)) {}
   explicit ConnectionStream(TlsStream tls) : stream_(std::move(tls)) {}
   ConnectionStream(ConnectionStream&&) = default;
-  ConnectionStream& operator=(ConnectionStream&&) = default;
+  // Not assignable: Beast's ssl_stream cannot be move-assigned, and no connection changes streams midway.
+  ConnectionStream& operator=(ConnectionStream&&) = delete;
 
   executor_type get_executor() noexcept { return tcp().get_executor(); }
   bool is_tls() const { return std::holds_alternative<TlsStream>(stream_); }
