@@ -3,7 +3,6 @@
 #include "audio/wav.h"
 #include "common/thread_pool.h"
 #include "engines/common/option_reader.h"
-#include "engines/common/resource_pool.h"
 #include "engines/rhvoice/rhvoice_synthesizer.h"
 
 namespace maestro::rhvoice {
@@ -15,24 +14,21 @@ constexpr size_t kMaxSpeechSamples = 600 * 24000;
 struct Settings {
   std::string voice = "en-us";
   double rate = 1.0;
-  size_t workers = 1;
   size_t queue = 64;
   size_t max_text_bytes = 4096;
   std::string data_dir = "/usr/share/RHVoice";
   std::string config_dir = "/etc/RHVoice";
 };
 
-using SynthesizerPool = ResourcePool<std::unique_ptr<RhvoiceSynthesizer>>;
-
 class RhvoiceTextToSpeech final : public TextToSpeech {
  public:
-  RhvoiceTextToSpeech(Settings settings, std::unique_ptr<SynthesizerPool> synthesizers, std::string default_profile)
+  RhvoiceTextToSpeech(Settings settings, std::unique_ptr<RhvoiceSynthesizer> synthesizer, std::string default_profile)
       : settings_(std::move(settings)),
         default_profile_(std::move(default_profile)),
-        synthesizers_(std::move(synthesizers)),
-        pool_(std::make_unique<ThreadPool>(settings_.workers, settings_.queue, "rhvoice")) {}
+        synthesizer_(std::move(synthesizer)),
+        pool_(std::make_unique<ThreadPool>(1, settings_.queue, "rhvoice")) {}
 
-  ~RhvoiceTextToSpeech() override { pool_.reset(); }  // finish queued work while the synthesizers exist
+  ~RhvoiceTextToSpeech() override { pool_.reset(); }  // finish queued work while the synthesizer exists
 
   void Synthesize(SynthesisRequest request, Deadline deadline, Callback<SpeechAudio> done) override {
     if (request.text.empty()) return done(InvalidArgument("rhvoice: empty text"));
@@ -50,28 +46,25 @@ class RhvoiceTextToSpeech final : public TextToSpeech {
  private:
   Result<SpeechAudio> Run(const SynthesisRequest& request, const Deadline& deadline) {
     if (deadline.expired()) return DeadlineExceeded("rhvoice: the deadline passed while queued");
-    auto synthesizer = synthesizers_->Take();
-    auto speech = Speak(*synthesizer, request, deadline);
-    synthesizers_->Return(std::move(synthesizer));
+    auto speech = Speak(request, deadline);
     if (!speech.ok()) return speech.status();
     return SpeechAudio{audio::EncodeWav(speech->samples, speech->sample_rate)};
   }
 
-  Result<SynthesizedSpeech> Speak(RhvoiceSynthesizer& synthesizer, const SynthesisRequest& request,
-                                  const Deadline& deadline) {
+  Result<SynthesizedSpeech> Speak(const SynthesisRequest& request, const Deadline& deadline) {
     std::string profile = default_profile_;
     if (!request.voice.empty()) {
-      profile = synthesizer.ResolveProfile(request.voice);
+      profile = synthesizer_->ResolveProfile(request.voice);
       if (profile.empty()) {
         return InvalidArgument("rhvoice: unknown voice '" + request.voice + "' (try pt-br, en-us or an RHVoice name)");
       }
     }
-    return synthesizer.Speak(request.text, profile, settings_.rate, deadline, kMaxSpeechSamples);
+    return synthesizer_->Speak(request.text, profile, settings_.rate, deadline, kMaxSpeechSamples);
   }
 
   Settings settings_;
   std::string default_profile_;
-  std::unique_ptr<SynthesizerPool> synthesizers_;
+  std::unique_ptr<RhvoiceSynthesizer> synthesizer_;
   std::unique_ptr<ThreadPool> pool_;
 };
 
@@ -82,16 +75,14 @@ Result<Settings> ParseSettings(EngineOptions options) {
   settings.data_dir = reader.TakeString("data_dir", settings.data_dir);
   settings.config_dir = reader.TakeString("config_dir", settings.config_dir);
   auto rate = reader.TakeNumber("rate", settings.rate, 0.5, 2.0);
-  auto workers = reader.TakeInteger("workers", static_cast<long>(settings.workers), 1, 16);
   auto queue = reader.TakeInteger("queue", static_cast<long>(settings.queue), 1, 100000);
   auto max_text = reader.TakeInteger("max_text", static_cast<long>(settings.max_text_bytes), 1, 1 << 20);
   if (!rate.ok()) return rate.status();
-  for (const auto* taken : {&workers, &queue, &max_text}) {
+  for (const auto* taken : {&queue, &max_text}) {
     if (!taken->ok()) return taken->status();
   }
   if (auto status = reader.Finish(); !status.ok()) return status;
   settings.rate = *rate;
-  settings.workers = static_cast<size_t>(*workers);
   settings.queue = static_cast<size_t>(*queue);
   settings.max_text_bytes = static_cast<size_t>(*max_text);
   return settings;
@@ -102,25 +93,20 @@ Result<Settings> ParseSettings(EngineOptions options) {
 Result<std::unique_ptr<TextToSpeech>> CreateTextToSpeech(EngineOptions options) {
   auto settings = ParseSettings(std::move(options));
   if (!settings.ok()) return settings.status();
-  auto synthesizers = std::make_unique<SynthesizerPool>();
-  std::string default_profile;
-  for (size_t i = 0; i < settings->workers; ++i) {
-    auto synthesizer = RhvoiceSynthesizer::Create(settings->data_dir, settings->config_dir);
-    if (!synthesizer.ok()) return synthesizer.status();
-    default_profile = (*synthesizer)->ResolveProfile(settings->voice);
-    if (default_profile.empty()) {
-      return InvalidArgument("rhvoice option voice='" + settings->voice + "' is not a voice RHVoice knows");
-    }
-    synthesizers->Add(std::move(*synthesizer));
+  auto synthesizer = RhvoiceSynthesizer::Create(settings->data_dir, settings->config_dir);
+  if (!synthesizer.ok()) return synthesizer.status();
+  std::string default_profile = (*synthesizer)->ResolveProfile(settings->voice);
+  if (default_profile.empty()) {
+    return InvalidArgument("rhvoice option voice='" + settings->voice + "' is not a voice RHVoice knows");
   }
   return std::unique_ptr<TextToSpeech>(
-      new RhvoiceTextToSpeech(std::move(*settings), std::move(synthesizers), std::move(default_profile)));
+      new RhvoiceTextToSpeech(std::move(*settings), std::move(*synthesizer), std::move(default_profile)));
 }
 
 void Register(EngineRegistry& registry) {
   registry.RegisterTts("rhvoice",
                        "RHVoice, embedded: pt-BR (Letícia-F123) and English (SLT, Alan, BDL, CLB); options "
-                       "voice=en-us|pt-br|<profile>, rate=1.0, workers=1, queue=64, max_text=4096, data_dir, "
+                       "voice=en-us|pt-br|<profile>, rate=1.0, queue=64, max_text=4096, data_dir, "
                        "config_dir",
                        [](const EngineOptions& o) { return CreateTextToSpeech(o); });
 }

@@ -3,9 +3,10 @@
 // Options (all optional):
 //   voice=en-us         default voice: pt-br (Letícia-F123), en-us (SLT), or any RHVoice profile such as Alan
 //   rate=1.0            relative speaking rate, 0.5..2.0
-//   workers=1           syntheses at once; each worker owns its own RHVoice engine (tests/engines/rhvoice shows
-//                       separate engines on separate threads produce the same audio as one engine alone)
-//   queue=64            requests allowed to wait for a worker before kOverloaded
+//   queue=64            requests allowed to wait before kOverloaded
+// One synthesis runs at a time in the whole process: RHVoice 1.8 shares state between its engines, so two engines
+// on two threads sometimes speak nothing or different audio (measured: 7 of 30 runs of two parallel engines
+// diverged). At a real-time factor near 0.05 one thread speaks about 20 seconds of audio per second.
 //   max_text=4096       longest text accepted, in bytes
 //   data_dir=/usr/share/RHVoice, config_dir=/etc/RHVoice
 #pragma once

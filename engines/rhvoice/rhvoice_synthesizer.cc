@@ -1,9 +1,18 @@
 #include "engines/rhvoice/rhvoice_synthesizer.h"
 
+#include <mutex>
+
 #include "common/text.h"
 
 namespace maestro::rhvoice {
 namespace {
+
+// RHVoice 1.8 shares state between the engines of one process: two engines speaking on two threads sometimes
+// produce nothing or different audio. Every call into the library holds this lock.
+std::mutex& LibraryLock() {
+  static std::mutex lock;
+  return lock;
+}
 
 // What one message collects through RHVoice's callbacks (their user_data).
 struct Collector {
@@ -38,6 +47,7 @@ Result<std::unique_ptr<RhvoiceSynthesizer>> RhvoiceSynthesizer::Create(const std
   params.config_path = config_dir.c_str();
   params.callbacks.set_sample_rate = OnSampleRate;
   params.callbacks.play_speech = OnSpeech;
+  const std::lock_guard<std::mutex> hold(LibraryLock());
   RHVoice_tts_engine engine = RHVoice_new_tts_engine(&params);
   if (engine == nullptr || RHVoice_get_number_of_voices(engine) == 0) {
     if (engine != nullptr) RHVoice_delete_tts_engine(engine);
@@ -54,6 +64,7 @@ RhvoiceSynthesizer::RhvoiceSynthesizer(RHVoice_tts_engine engine) : engine_(engi
 }
 
 RhvoiceSynthesizer::~RhvoiceSynthesizer() {
+  const std::lock_guard<std::mutex> hold(LibraryLock());
   RHVoice_delete_tts_engine(engine_);
 }
 
@@ -84,11 +95,13 @@ Result<SynthesizedSpeech> RhvoiceSynthesizer::Speak(const std::string& text, con
   Collector collector;
   collector.deadline = &deadline;
   collector.max_samples = max_samples;
+  std::unique_lock<std::mutex> hold(LibraryLock());
   RHVoice_message message = RHVoice_new_message(engine_, text.c_str(), static_cast<unsigned>(text.size()),
                                                 RHVoice_message_text, &params, &collector);
   if (message == nullptr) return Internal("rhvoice: the text was rejected");
   const int spoke = RHVoice_speak(message);
   RHVoice_delete_message(message);
+  hold.unlock();
   if (deadline.expired()) return DeadlineExceeded("rhvoice: the deadline passed while speaking");
   if (collector.too_long) {
     return Status(StatusCode::kPayloadTooLarge,

@@ -1,4 +1,4 @@
-// RhvoiceSynthesizer: one RHVoice engine, used by one thread at a time.
+// RhvoiceSynthesizer: one RHVoice engine. Calls into RHVoice are serialized across the process.
 #pragma once
 
 #include <RHVoice.h>
@@ -32,7 +32,7 @@ class RhvoiceSynthesizer {
 
   // Speaks `text` (UTF-8) with `profile` at `rate` (relative, 1 = normal). RETURNS the samples, kDeadlineExceeded
   // when `deadline` passes, kPayloadTooLarge beyond `max_samples`, kInternal when RHVoice rejects the message.
-  // THREAD-SAFETY: not thread-safe; one caller at a time.
+  // THREAD-SAFETY: safe; syntheses of every synthesizer in the process run one at a time.
   Result<SynthesizedSpeech> Speak(const std::string& text, const std::string& profile, double rate,
                                   const Deadline& deadline, size_t max_samples);
 

@@ -38,27 +38,28 @@ TEST(RhvoiceEngineTest, SpeaksBrazilianPortugueseAndEnglish) {
   EXPECT_GT(Seconds(en->wav), 1.2);
 }
 
-// The thread-safety question settled: separate RHVoice engines on separate threads (what workers=N does) give
-// exactly the audio one engine gives alone.
-TEST(RhvoiceEngineTest, ParallelWorkersSpeakExactlyAsOneWorkerAlone) {
+// RHVoice 1.8 shares state between its engines: two engines speaking on two threads diverged in 7 of 30 runs
+// before every call into the library was serialized. Concurrent requests, into one engine and into two engines of
+// the same process, must give exactly the audio one request gives alone.
+TEST(RhvoiceEngineTest, ConcurrentRequestsSpeakExactlyAsOneRequestAlone) {
   const std::vector<std::string> texts = {"A Petrobras negocia como PETR4 na B3.", "Apple rose 34.90% in 2024.",
                                           "O Ibovespa é o principal índice da bolsa brasileira.",
                                           "Fixed income pays a known rate."};
-  auto single = Engine({{"workers", "1"}});
+  auto voice = [](size_t i) { return i % 2 == 0 ? "pt-br" : "en-us"; };
+  auto first = Engine();
   std::vector<std::string> expected;
   for (size_t i = 0; i < texts.size(); ++i) {
-    auto speech =
-        SynthesizeBlocking(*single, {texts[i], i % 2 == 0 ? "pt-br" : "en-us"}, Deadline::In(std::chrono::seconds(30)));
-    ASSERT_TRUE(speech.ok());
+    auto speech = SynthesizeBlocking(*first, {texts[i], voice(i)}, Deadline::In(std::chrono::seconds(30)));
+    ASSERT_TRUE(speech.ok()) << speech.status().ToString();
     expected.push_back(speech->wav);
   }
-  auto parallel = Engine({{"workers", "2"}});
-  for (int round = 0; round < 3; ++round) {
+  auto second = Engine();
+  for (int round = 0; round < 4; ++round) {
     std::vector<std::future<Result<SpeechAudio>>> pending;
     for (size_t i = 0; i < texts.size(); ++i) {
-      pending.push_back(std::async(std::launch::async, [&, i] {
-        return SynthesizeBlocking(*parallel, {texts[i], i % 2 == 0 ? "pt-br" : "en-us"},
-                                  Deadline::In(std::chrono::seconds(60)));
+      TextToSpeech* engine = (i + round) % 2 == 0 ? first.get() : second.get();
+      pending.push_back(std::async(std::launch::async, [&texts, &voice, engine, i] {
+        return SynthesizeBlocking(*engine, {texts[i], voice(i)}, Deadline::In(std::chrono::seconds(60)));
       }));
     }
     for (size_t i = 0; i < texts.size(); ++i) {
@@ -86,6 +87,7 @@ TEST(RhvoiceEngineTest, OptionsAreChecked) {
   EXPECT_EQ(CreateTextToSpeech({{"voice", "klingon"}}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(CreateTextToSpeech({{"rate", "9"}}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(CreateTextToSpeech({{"colour", "red"}}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CreateTextToSpeech({{"workers", "2"}}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(CreateTextToSpeech({{"data_dir", "/nonexistent"}}).status().code(), StatusCode::kUnavailable);
 }
 
