@@ -44,7 +44,7 @@ Result<Endpoint> ParseOne(const std::string& text, std::vector<Endpoint>& out) {
                           ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(at->ai_addr)->sin_addr)
                           : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(at->ai_addr)->sin6_addr);
     inet_ntop(at->ai_family, raw, text_address, sizeof(text_address));
-    Endpoint endpoint{text_address, static_cast<uint16_t>(port)};
+    Endpoint endpoint{text_address, static_cast<uint16_t>(port), host};
     bool seen = std::any_of(out.begin(), out.end(),
                             [&](const Endpoint& e) { return e.host == endpoint.host && e.port == endpoint.port; });
     if (!seen) out.push_back(endpoint);

@@ -23,6 +23,7 @@ namespace maestro::net {
 struct Endpoint {
   std::string host;  // an IPv4 or IPv6 address
   uint16_t port = 0;
+  std::string name;  // the host as it was written: a DNS name, or the address itself (what TLS checks against)
   std::string ToString() const;
 };
 

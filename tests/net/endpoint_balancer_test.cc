@@ -123,7 +123,11 @@ TEST(EndpointResolutionTest, ListsAndNamesResolveToEveryAddress) {
   auto name = ResolveEndpoints("localhost:9000");
   ASSERT_TRUE(name.ok()) << name.status().ToString();
   EXPECT_GE(name->size(), 1u);
-  for (const auto& endpoint : *name) EXPECT_EQ(endpoint.port, 9000);
+  for (const auto& endpoint : *name) {
+    EXPECT_EQ(endpoint.port, 9000);
+    EXPECT_EQ(endpoint.name, "localhost") << "TLS checks the name that was written, not the address";
+  }
+  EXPECT_EQ((*list)[0].name, "127.0.0.1");
   auto duplicate = ResolveEndpoints("127.0.0.1:1,127.0.0.1:1");
   EXPECT_EQ(duplicate->size(), 1u);
 }

@@ -1,6 +1,5 @@
 #include "transport/grpc/grpc_client.h"
 
-#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "net/balanced_call.h"
 #include "net/endpoint_balancer.h"
 #include "proto/llm.grpc.pb.h"
 #include "proto/stt.grpc.pb.h"
@@ -27,44 +27,37 @@ constexpr int kMaxChannels = 4;
 // The time a TLS connection attempt gets (TCP, handshake and HTTP/2 settings) before gRPC gives up on it.
 constexpr int kTlsMinConnectMs = 5000;
 
+// Where one group of channels goes. Each endpoint of an address list gets its own group (pick_first to that one
+// address), so the shared net::EndpointBalancer counts its failures and ejects it: gRPC's outlier detection
+// (gRFC A50) has no consecutive-failure ejection. A lone DNS name instead stays a name (dns:///, re-resolved by
+// gRPC, as a Kubernetes headless Service needs) balanced by gRPC's round_robin, which skips a subchannel that
+// cannot connect but ejects nothing.
 struct ChannelTarget {
   std::string target;
-  bool balanced = false;  // several addresses (or a name that may have them): round_robin over them
+  bool round_robin = false;
+  std::string tls_name;  // the name the server's certificate must carry, when it is not the dialled address
 };
 
-// The channel target for `address`: one IP address stays as it is (pick_first, as with a single service); a DNS
-// name stays a name (dns:///, re-resolved by gRPC, e.g. a Kubernetes headless Service); a list becomes a static
-// list (ipv4:a:p,b:p). RETURNS kInvalidArgument when malformed.
-Result<ChannelTarget> TargetFor(const std::string& address) {
+// RETURNS the channel groups for `address`, or kInvalidArgument / kUnavailable as net::ResolveEndpoints does.
+Result<std::vector<ChannelTarget>> TargetsFor(const std::string& address) {
   auto endpoints = net::ResolveEndpoints(address);
   if (!endpoints.ok()) return endpoints.status();
   for (const auto& endpoint : *endpoints) {
     if (endpoint.port == 0) return InvalidArgument("address '" + address + "' has port 0");
   }
-  auto host_port = SplitHostPort(address);
-  in6_addr ignored;
-  if (host_port.ok() && address.find(',') == std::string::npos &&
-      inet_pton(AF_INET, host_port->first.c_str(), &ignored) != 1 &&
-      inet_pton(AF_INET6, host_port->first.c_str(), &ignored) != 1) {
-    return ChannelTarget{"dns:///" + address, true};
+  const auto& first = endpoints->front();
+  if (address.find(',') == std::string::npos && first.name != first.host) {
+    return std::vector<ChannelTarget>{{"dns:///" + address, true, ""}};
   }
-  if (endpoints->size() == 1) return ChannelTarget{endpoints->front().ToString(), false};
-  std::string v4, v6;
+  std::vector<ChannelTarget> targets;
   for (const auto& endpoint : *endpoints) {
-    std::string& list = endpoint.host.find(':') == std::string::npos ? v4 : v6;
-    if (!list.empty()) list += ',';
-    list += endpoint.ToString();
+    targets.push_back({endpoint.ToString(), false, endpoint.name != endpoint.host ? endpoint.name : ""});
   }
-  if (!v4.empty() && !v6.empty()) return InvalidArgument("'" + address + "' mixes IPv4 and IPv6 addresses");
-  return ChannelTarget{v4.empty() ? "ipv6:" + v6 : "ipv4:" + v4, true};
+  return targets;
 }
 
-Result<std::vector<std::shared_ptr<grpc::Channel>>> OpenChannels(const std::string& address,
-                                                                 const TransportOptions& options) {
-  auto target = TargetFor(address);
-  if (!target.ok()) return target.status();
-  auto credentials = MakeChannelCredentials(options.tls);
-  if (!credentials.ok()) return credentials.status();
+std::vector<std::shared_ptr<grpc::Channel>> OpenChannels(const ChannelTarget& target, const TransportOptions& options,
+                                                         const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
   int limit = static_cast<int>(std::min<size_t>(options.max_message_bytes, INT_MAX));
   int count = std::clamp(options.client_connections, 1, kMaxChannels);
   std::vector<std::shared_ptr<grpc::Channel>> channels;
@@ -81,18 +74,19 @@ Result<std::vector<std::shared_ptr<grpc::Channel>>> OpenChannels(const std::stri
     // but not a TLS handshake on a busy machine (seen: "timed out before receiving SETTINGS frame").
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, options.tls.enabled() ? kTlsMinConnectMs : 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-    // gRPC's own client-side balancing over every address (it skips a subchannel that is not connected).
-    if (target->balanced) args.SetLoadBalancingPolicyName("round_robin");
-    channels.push_back(grpc::CreateCustomChannel(target->target, *credentials, args));
+    if (target.round_robin) args.SetLoadBalancingPolicyName("round_robin");
+    if (options.tls.enabled() && !target.tls_name.empty()) args.SetSslTargetNameOverride(target.tls_name);
+    channels.push_back(grpc::CreateCustomChannel(target.target, credentials, args));
   }
   return channels;
 }
 
 // One outstanding call: gRPC needs the context, request and reply to live until its callback runs.
+// The request is shared: a call that could not connect is sent again, unchanged, to another endpoint.
 template <typename Request, typename Reply, typename T>
 struct Call {
   grpc::ClientContext context;
-  Request request;
+  std::shared_ptr<const Request> request;
   Reply reply;
   Callback<T> done;
 };
@@ -129,7 +123,7 @@ void Complete(CallT* call, const grpc::Status& grpc, Convert convert) {
   done(std::move(outcome));
 }
 
-// Round-robins calls over one stub per channel.
+// Round-robins calls over one stub per channel of one endpoint.
 template <typename Service>
 class Stubs {
  public:
@@ -144,27 +138,73 @@ class Stubs {
   std::atomic<size_t> next_{0};
 };
 
-class GrpcSttClient final : public SpeechToText {
+// Every endpoint's stubs behind net::EndpointBalancer, the policy every protocol's client shares. Nothing gRPC owns
+// is kept by a call's callbacks: the client's channels must be the last gRPC objects to go (see Complete).
+template <typename Service>
+class BalancedStubs {
  public:
-  explicit GrpcSttClient(const std::vector<std::shared_ptr<grpc::Channel>>& channels) : stubs_(channels) {}
+  using Stub = typename Service::Stub;
+  template <typename T>
+  using Start = std::function<void(Stub&, Callback<T>)>;
 
-  void Transcribe(AudioClip clip, Deadline deadline, Callback<Transcript> done) override {
-    auto* call = new Call<mpes::stt::TranscribeRequest, mpes::stt::TranscribeReply, Transcript>();
-    call->done = std::move(done);
-    if (!StartWithin(deadline, call->context, call->done)) return delete call;
-    call->request.set_audio(std::move(clip.bytes));
-    call->request.set_filename(std::move(clip.filename));
-    call->request.set_content_type(std::move(clip.content_type));
-    stubs_.Next().async()->Transcribe(&call->context, &call->request, &call->reply, [call](const grpc::Status& grpc) {
-      Complete(call, grpc, [](mpes::stt::TranscribeReply& reply) -> Result<Transcript> {
-        return Transcript{std::move(*reply.mutable_text()), std::move(*reply.mutable_language()),
-                          reply.confidence() > 0 ? reply.confidence() : 1.0};
-      });
-    });
+  explicit BalancedStubs(const std::vector<std::vector<std::shared_ptr<grpc::Channel>>>& endpoints)
+      : balancer_(endpoints.size(), {}) {
+    for (const auto& channels : endpoints) endpoints_.push_back(std::make_unique<Stubs<Service>>(channels));
+  }
+
+  // Runs `start` on the stub of the endpoint the balancer picks; again on another after a failed connect.
+  template <typename T>
+  void Call(const Deadline& deadline, Start<T> start, Callback<T> done) {
+    auto attempt = std::make_shared<std::function<void(size_t, Callback<T>)>>(
+        [this, start = std::move(start)](size_t endpoint, Callback<T> on_result) {
+          start(endpoints_[endpoint]->Next(), std::move(on_result));
+        });
+    net::CallBalanced<T>(balancer_, deadline, attempt, std::move(done));
   }
 
  private:
-  Stubs<mpes::stt::STTService> stubs_;
+  net::EndpointBalancer balancer_;
+  std::vector<std::unique_ptr<Stubs<Service>>> endpoints_;
+};
+
+template <typename Service>
+Result<std::unique_ptr<BalancedStubs<Service>>> Connect(const std::string& address, const TransportOptions& options) {
+  auto targets = TargetsFor(address);
+  if (!targets.ok()) return targets.status();
+  auto credentials = MakeChannelCredentials(options.tls);
+  if (!credentials.ok()) return credentials.status();
+  std::vector<std::vector<std::shared_ptr<grpc::Channel>>> channels;
+  for (const auto& target : *targets) channels.push_back(OpenChannels(target, options, *credentials));
+  return std::make_unique<BalancedStubs<Service>>(channels);
+}
+
+class GrpcSttClient final : public SpeechToText {
+ public:
+  using Service = mpes::stt::STTService;
+  explicit GrpcSttClient(std::unique_ptr<BalancedStubs<Service>> stubs) : stubs_(std::move(stubs)) {}
+
+  void Transcribe(AudioClip clip, Deadline deadline, Callback<Transcript> done) override {
+    auto request = std::make_shared<mpes::stt::TranscribeRequest>();
+    request->set_audio(std::move(clip.bytes));
+    request->set_filename(std::move(clip.filename));
+    request->set_content_type(std::move(clip.content_type));
+    auto start = [request, deadline](Service::Stub& stub, Callback<Transcript> on_result) {
+      auto* call = new Call<mpes::stt::TranscribeRequest, mpes::stt::TranscribeReply, Transcript>();
+      call->request = request;
+      call->done = std::move(on_result);
+      if (!StartWithin(deadline, call->context, call->done)) return delete call;
+      stub.async()->Transcribe(&call->context, call->request.get(), &call->reply, [call](const grpc::Status& grpc) {
+        Complete(call, grpc, [](mpes::stt::TranscribeReply& reply) -> Result<Transcript> {
+          return Transcript{std::move(*reply.mutable_text()), std::move(*reply.mutable_language()),
+                            reply.confidence() > 0 ? reply.confidence() : 1.0};
+        });
+      });
+    };
+    stubs_->Call<Transcript>(deadline, std::move(start), std::move(done));
+  }
+
+ private:
+  std::unique_ptr<BalancedStubs<Service>> stubs_;
 };
 
 void ToWire(GenerationRequest request, mpes::llm::GenRequest& wire) {
@@ -194,7 +234,6 @@ class GenerateStreamCall final : public grpc::ClientReadReactor<mpes::llm::GenCh
         fallback_(std::move(fallback)) {}
 
   grpc::ClientContext context;
-  mpes::llm::GenRequest request;
 
   // REQUIRES: the call was bound to this reactor (stub->async()->GenerateStream).
   void Begin() {
@@ -265,84 +304,105 @@ class GenerateStreamCall final : public grpc::ClientReadReactor<mpes::llm::GenCh
 
 class GrpcLlmClient final : public LanguageModel {
  public:
-  GrpcLlmClient(const std::vector<std::shared_ptr<grpc::Channel>>& channels, size_t max_answer_bytes)
-      : stubs_(channels), max_answer_bytes_(max_answer_bytes) {}
+  using Service = mpes::llm::LLMService;
+  GrpcLlmClient(std::unique_ptr<BalancedStubs<Service>> stubs, size_t max_answer_bytes)
+      : stubs_(std::move(stubs)), max_answer_bytes_(max_answer_bytes) {}
 
   void Generate(GenerationRequest request, Deadline deadline, Callback<Generation> done) override {
-    auto* call = new Call<mpes::llm::GenRequest, mpes::llm::GenReply, Generation>();
-    call->done = std::move(done);
-    if (!StartWithin(deadline, call->context, call->done)) return delete call;
-    ToWire(std::move(request), call->request);
-    stubs_.Next().async()->Generate(&call->context, &call->request, &call->reply, [call](const grpc::Status& grpc) {
-      Complete(call, grpc, [](mpes::llm::GenReply& reply) -> Result<Generation> {
-        Generation generation{std::move(*reply.mutable_generated()), std::move(*reply.mutable_language()), {}};
-        for (auto& source : *reply.mutable_sources()) generation.sources.push_back(std::move(source));
-        return generation;
+    auto wire = std::make_shared<mpes::llm::GenRequest>();
+    ToWire(std::move(request), *wire);
+    auto start = [wire, deadline](Service::Stub& stub, Callback<Generation> on_result) {
+      auto* call = new Call<mpes::llm::GenRequest, mpes::llm::GenReply, Generation>();
+      call->request = wire;
+      call->done = std::move(on_result);
+      if (!StartWithin(deadline, call->context, call->done)) return delete call;
+      stub.async()->Generate(&call->context, call->request.get(), &call->reply, [call](const grpc::Status& grpc) {
+        Complete(call, grpc, [](mpes::llm::GenReply& reply) -> Result<Generation> {
+          Generation generation{std::move(*reply.mutable_generated()), std::move(*reply.mutable_language()), {}};
+          for (auto& source : *reply.mutable_sources()) generation.sources.push_back(std::move(source));
+          return generation;
+        });
       });
-    });
+    };
+    stubs_->Call<Generation>(deadline, std::move(start), std::move(done));
   }
 
+  // A stream that could not connect is retried on another endpoint like a unary call: no piece has reached the
+  // sink then, so the sink is shared by the attempts.
   void GenerateStreaming(GenerationRequest request, Deadline deadline, PieceSink on_piece,
                          Callback<Generation> done) override {
+    if (deadline.expired()) return done(DeadlineExceeded("the budget was spent before the gRPC call was sent"));
     auto fallback = [this, request, deadline](PieceSink sink, Callback<Generation> report) {
       LanguageModel::GenerateStreaming(request, deadline, std::move(sink), std::move(report));
     };
-    if (deadline.expired()) return done(DeadlineExceeded("the budget was spent before the gRPC call was sent"));
-    auto* call = new GenerateStreamCall(max_answer_bytes_, std::move(on_piece), std::move(done), std::move(fallback));
-    if (!deadline.never()) {
-      call->context.set_deadline(
-          std::chrono::system_clock::now() +
-          std::chrono::duration_cast<std::chrono::system_clock::duration>(deadline.at() - Deadline::Clock::now()));
-    }
-    ToWire(std::move(request), call->request);
-    stubs_.Next().async()->GenerateStream(&call->context, &call->request, call);
-    call->Begin();
+    auto wire = std::make_shared<mpes::llm::GenRequest>();
+    ToWire(std::move(request), *wire);
+    auto sink = std::make_shared<PieceSink>(std::move(on_piece));
+    auto start = [max_answer_bytes = max_answer_bytes_, wire, deadline, sink, fallback](
+                     Service::Stub& stub, Callback<Generation> on_result) {
+      auto* call = new GenerateStreamCall(
+          max_answer_bytes, [sink](std::string_view piece) { return (*sink)(piece); }, std::move(on_result), fallback);
+      if (!deadline.never()) {
+        call->context.set_deadline(
+            std::chrono::system_clock::now() +
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(deadline.at() - Deadline::Clock::now()));
+      }
+      stub.async()->GenerateStream(&call->context, wire.get(), call);
+      call->Begin();
+    };
+    stubs_->Call<Generation>(deadline, std::move(start), std::move(done));
   }
 
  private:
-  Stubs<mpes::llm::LLMService> stubs_;
+  std::unique_ptr<BalancedStubs<Service>> stubs_;
   const size_t max_answer_bytes_;
 };
 
 class GrpcTtsClient final : public TextToSpeech {
  public:
-  explicit GrpcTtsClient(const std::vector<std::shared_ptr<grpc::Channel>>& channels) : stubs_(channels) {}
+  using Service = mpes::tts::TTSService;
+  explicit GrpcTtsClient(std::unique_ptr<BalancedStubs<Service>> stubs) : stubs_(std::move(stubs)) {}
 
   void Synthesize(SynthesisRequest request, Deadline deadline, Callback<SpeechAudio> done) override {
-    auto* call = new Call<mpes::tts::SynthRequest, mpes::tts::SynthReply, SpeechAudio>();
-    call->done = std::move(done);
-    if (!StartWithin(deadline, call->context, call->done)) return delete call;
-    call->request.set_text(std::move(request.text));
-    call->request.set_voice(std::move(request.voice));
-    stubs_.Next().async()->Synthesize(&call->context, &call->request, &call->reply, [call](const grpc::Status& grpc) {
-      Complete(call, grpc, [](mpes::tts::SynthReply& reply) -> Result<SpeechAudio> {
-        return SpeechAudio{std::move(*reply.mutable_audio())};
+    auto wire = std::make_shared<mpes::tts::SynthRequest>();
+    wire->set_text(std::move(request.text));
+    wire->set_voice(std::move(request.voice));
+    auto start = [wire, deadline](Service::Stub& stub, Callback<SpeechAudio> on_result) {
+      auto* call = new Call<mpes::tts::SynthRequest, mpes::tts::SynthReply, SpeechAudio>();
+      call->request = wire;
+      call->done = std::move(on_result);
+      if (!StartWithin(deadline, call->context, call->done)) return delete call;
+      stub.async()->Synthesize(&call->context, call->request.get(), &call->reply, [call](const grpc::Status& grpc) {
+        Complete(call, grpc, [](mpes::tts::SynthReply& reply) -> Result<SpeechAudio> {
+          return SpeechAudio{std::move(*reply.mutable_audio())};
+        });
       });
-    });
+    };
+    stubs_->Call<SpeechAudio>(deadline, std::move(start), std::move(done));
   }
 
  private:
-  Stubs<mpes::tts::TTSService> stubs_;
+  std::unique_ptr<BalancedStubs<Service>> stubs_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<SpeechToText>> ConnectStt(const std::string& address, const TransportOptions& options) {
-  auto channels = OpenChannels(address, options);
-  if (!channels.ok()) return channels.status();
-  return std::unique_ptr<SpeechToText>(new GrpcSttClient(*channels));
+  auto stubs = Connect<mpes::stt::STTService>(address, options);
+  if (!stubs.ok()) return stubs.status();
+  return std::unique_ptr<SpeechToText>(new GrpcSttClient(std::move(*stubs)));
 }
 
 Result<std::unique_ptr<LanguageModel>> ConnectLlm(const std::string& address, const TransportOptions& options) {
-  auto channels = OpenChannels(address, options);
-  if (!channels.ok()) return channels.status();
-  return std::unique_ptr<LanguageModel>(new GrpcLlmClient(*channels, options.max_message_bytes));
+  auto stubs = Connect<mpes::llm::LLMService>(address, options);
+  if (!stubs.ok()) return stubs.status();
+  return std::unique_ptr<LanguageModel>(new GrpcLlmClient(std::move(*stubs), options.max_message_bytes));
 }
 
 Result<std::unique_ptr<TextToSpeech>> ConnectTts(const std::string& address, const TransportOptions& options) {
-  auto channels = OpenChannels(address, options);
-  if (!channels.ok()) return channels.status();
-  return std::unique_ptr<TextToSpeech>(new GrpcTtsClient(*channels));
+  auto stubs = Connect<mpes::tts::TTSService>(address, options);
+  if (!stubs.ok()) return stubs.status();
+  return std::unique_ptr<TextToSpeech>(new GrpcTtsClient(std::move(*stubs)));
 }
 
 }  // namespace maestro::grpc_transport

@@ -61,6 +61,11 @@ Status FromGrpcStatus(const grpc::Status& status, const grpc::ClientContext& con
       if (message.find("larger than max") != std::string::npos) return Status(StatusCode::kPayloadTooLarge, message);
       return Status(StatusCode::kOverloaded, message);
     case grpc::StatusCode::UNAVAILABLE:
+      // Nothing was sent when the channel could not connect: the balancer may retry the call elsewhere.
+      if (message.find("failed to connect") != std::string::npos) {
+        return Status(StatusCode::kUnavailable, "connect failed: " + message);
+      }
+      return Status(StatusCode::kUnavailable, message);
     case grpc::StatusCode::CANCELLED:
       return Status(StatusCode::kUnavailable, message);
     case grpc::StatusCode::INTERNAL:

@@ -1,5 +1,5 @@
 // Several endpoints per service, the same way for every protocol: calls spread over them, a dead endpoint costs no
-// failed call, and (REST, Thrift: net::EndpointBalancer) an endpoint that keeps failing is ejected after 5.
+// failed call, and an endpoint that keeps failing is ejected after 5 (net::EndpointBalancer, in every client).
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -94,6 +94,14 @@ TEST_P(BalancingTest, ADeadEndpointCostsNoFailedCall) {
   EXPECT_EQ(engines_[0]->calls + engines_[1]->calls, 60);
 }
 
+// A name stays a name for gRPC (dns:///, re-resolved by gRPC) and resolves to its addresses for REST and Thrift.
+TEST_P(BalancingTest, ANameReachesTheService) {
+  auto addresses = Serve(1);
+  auto client = transport_->ConnectLlm("localhost:" + std::to_string(servers_[0]->port())).value();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Ask(*client).ok());
+  EXPECT_EQ(engines_[0]->calls.load(), 3);
+}
+
 TEST_P(BalancingTest, MalformedListsAreRejected) {
   EXPECT_EQ(transport_->ConnectLlm("127.0.0.1:1,nonsense").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(transport_->ConnectLlm("no-such-host.invalid:1").status().code(), StatusCode::kUnavailable);
@@ -101,7 +109,6 @@ TEST_P(BalancingTest, MalformedListsAreRejected) {
 
 INSTANTIATE_TEST_SUITE_P(Protocols, BalancingTest, ::testing::Values("rest", "grpc", "thrift"));
 
-// REST and Thrift count failures per endpoint (gRPC's round_robin instead skips a subchannel that is not connected).
 class EjectionTest : public BalancingTest {};
 
 TEST_P(EjectionTest, AnEndpointThatFailsFiveTimesInARowGetsNoMoreCalls) {
@@ -115,7 +122,7 @@ TEST_P(EjectionTest, AnEndpointThatFailsFiveTimesInARowGetsNoMoreCalls) {
   EXPECT_EQ(engines_[1]->calls.load(), 55);
 }
 
-INSTANTIATE_TEST_SUITE_P(Protocols, EjectionTest, ::testing::Values("rest", "thrift"));
+INSTANTIATE_TEST_SUITE_P(Protocols, EjectionTest, ::testing::Values("rest", "grpc", "thrift"));
 
 }  // namespace
 }  // namespace maestro
