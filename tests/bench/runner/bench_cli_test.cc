@@ -67,6 +67,11 @@ TEST(BenchCliTest, SmallExperimentOverEveryProtocolWritesValidResults) {
   EXPECT_EQ(manifest["runs_completed"], expected_runs);
   EXPECT_EQ(manifest["interrupted"], false);
   EXPECT_EQ(manifest["fairness"]["max_inflight"], 64);
+  const auto& balancing = manifest["fairness"]["endpoint_balancing"];
+  EXPECT_EQ(balancing["eject_after_consecutive_failures"], 5);
+  EXPECT_EQ(balancing["ejection_s"], 30.0);
+  EXPECT_EQ(balancing["ejection_after_failed_connect_s"], 1.0);
+  EXPECT_EQ(balancing["connect_retries_on_another_endpoint"], 1);
   EXPECT_FALSE(manifest["machine"]["cpu_model"].get<std::string>().empty());
   EXPECT_EQ(manifest["run_order"].size(), expected_runs);
 }
