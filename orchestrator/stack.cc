@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
@@ -223,10 +224,13 @@ Status Stack::Start(const StackOptions& options) {
     Stop();
     return maestro.status();
   }
-  // /readyz answers on the admin port when Maestro has one (serve --admin), else on its public port, which
-  // speaks HTTPS under tls_certs.
+  // /readyz answers on the admin port when Maestro has one (serve --admin), else on its public port; under
+  // tls_certs both speak HTTPS, unless the admin port was asked for in plaintext.
   net::HttpClientOptions probe{.max_connections = 1};
-  if (!options.tls_certs.empty() && maestro->admin_port == maestro->port) {
+  const bool admin_plaintext =
+      maestro->admin_port != maestro->port && std::find(options.maestro_flags.begin(), options.maestro_flags.end(),
+                                                        "--admin-plaintext") != options.maestro_flags.end();
+  if (!options.tls_certs.empty() && !admin_plaintext) {
     auto context = net::MakeTlsContext({.ca_file = options.tls_certs + "/ca.crt"}, tls::TlsRole::kClient);
     if (!context.ok()) {
       Stop();

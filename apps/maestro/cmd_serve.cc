@@ -2,13 +2,13 @@
 #include <atomic>
 #include <memory>
 
+#include "apps/maestro/admin_listener.h"
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
 #include "apps/maestro/front_door_flags.h"
 #include "common/logging.h"
 #include "domain/service_kind.h"
 #include "engines/engine_registry.h"
-#include "net/admin_routes.h"
 #include "net/http_server.h"
 #include "orchestrator/assist_server.h"
 #include "pipeline/pipeline.h"
@@ -31,6 +31,7 @@ struct ServeFlags {
   size_t cache_mb = 64;
   double rate_burst = 0;
   std::string admin;
+  bool admin_plaintext = false;
   std::chrono::milliseconds header_timeout{30000};
   std::chrono::milliseconds body_timeout{10000};
   size_t min_body_rate = size_t{16} * 1024;
@@ -110,6 +111,9 @@ RegisterCommand serve_command(
           .add_option("--admin", flags->admin,
                       "HOST:PORT for /metrics and the health routes; they then leave the public port")
           ->envname("MAESTRO_ADMIN");
+      command.add_flag(
+          "--admin-plaintext", flags->admin_plaintext,
+          "Serve --admin over plain HTTP even with --tls-cert (by default it speaks TLS like the front door)");
       AddTransportFlags(command, flags->transport);
       command
           .add_option("--tls-client-ca", flags->tls_client_ca,
@@ -178,16 +182,12 @@ RegisterCommand serve_command(
         std::unique_ptr<net::HttpServer> admin;
         std::atomic<bool> ready{false};
         if (!flags->admin.empty()) {
-          auto admin_address = SplitHostPort(flags->admin);
-          if (!admin_address.ok()) return Fail("serve", admin_address.status().message(), 2);
-          auto started = net::HttpServer::Start(
-              {.host = admin_address->first, .port = admin_address->second, .threads = 1},
-              [&ready](net::HttpRequest&& request, const net::Respond& respond) {
-                if (!net::HandleAdminRoute(request, respond, ready)) {
-                  respond(net::ErrorResponse(Status(StatusCode::kNotFound, "admin routes: /metrics /healthz /readyz")));
-                }
-              });
-          if (!started.ok()) return Fail("serve", started.status().message());
+          auto started =
+              StartAdminListener(flags->admin, flags->admin_plaintext ? tls::TlsOptions{} : options.tls, ready);
+          if (!started.ok()) {
+            return Fail("serve", started.status().message(),
+                        started.status().code() == StatusCode::kInvalidArgument ? 2 : 1);
+          }
           admin = std::move(started).value();
           options.admin_routes = false;
         }

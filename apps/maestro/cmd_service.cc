@@ -2,11 +2,11 @@
 #include <iostream>
 #include <memory>
 
+#include "apps/maestro/admin_listener.h"
 #include "apps/maestro/cli_common.h"
 #include "apps/maestro/command_registry.h"
 #include "common/logging.h"
 #include "engines/engine_registry.h"
-#include "net/admin_routes.h"
 #include "net/http_server.h"
 #include "transport/transport.h"
 
@@ -17,6 +17,7 @@ struct ServiceFlags {
   std::string protocol = "rest";
   std::string listen = "127.0.0.1:0";
   std::string admin;
+  bool admin_plaintext = false;
   std::string engine = "emulated";
   std::vector<std::string> engine_options;
   int max_inflight = 1024;
@@ -46,6 +47,8 @@ CommandSetup ServiceCommand(ServiceKind service) {
         .add_option("--admin", flags->admin,
                     "HOST:PORT for /metrics, /healthz and /readyz (REST serves them on --listen too)")
         ->envname("MAESTRO_" + upper + "_ADMIN");
+    command.add_flag("--admin-plaintext", flags->admin_plaintext,
+                     "Serve --admin over plain HTTP even with --tls-cert (by default it speaks TLS like --listen)");
     std::string engines;
     for (const auto& line : EngineRegistry::Global().Describe(service)) engines += "\n    " + line;
     command.add_option("--engine", flags->engine, "Engine:" + engines)->envname("MAESTRO_" + upper + "_ENGINE");
@@ -102,16 +105,12 @@ CommandSetup ServiceCommand(ServiceKind service) {
       std::unique_ptr<net::HttpServer> admin;
       std::atomic<bool> ready{true};
       if (!flags->admin.empty()) {
-        auto admin_address = SplitHostPort(flags->admin);
-        if (!admin_address.ok()) return Fail(kind, admin_address.status().message(), 2);
-        auto started = net::HttpServer::Start(
-            {.host = admin_address->first, .port = admin_address->second, .threads = 1},
-            [&ready](net::HttpRequest&& request, net::Respond respond) {
-              if (!net::HandleAdminRoute(request, respond, ready)) {
-                respond(net::ErrorResponse(Status(StatusCode::kNotFound, "admin routes: /metrics /healthz /readyz")));
-              }
-            });
-        if (!started.ok()) return Fail(kind, started.status().message());
+        auto started =
+            StartAdminListener(flags->admin, flags->admin_plaintext ? tls::TlsOptions{} : flags->transport.tls, ready);
+        if (!started.ok()) {
+          return Fail(kind, started.status().message(),
+                      started.status().code() == StatusCode::kInvalidArgument ? 2 : 1);
+        }
         admin = std::move(started).value();
         spdlog::info("admin endpoint on port {}", admin->port());
       }

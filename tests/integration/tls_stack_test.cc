@@ -140,5 +140,48 @@ TEST(TlsStackServicesTest, TlsWithoutCertificatesStopsUpBeforeAnythingStarts) {
   EXPECT_EQ(empty.Wait(), 2);
 }
 
+// Under `up --tls` the gRPC and Thrift services' admin ports (/metrics, /healthz, /readyz) speak TLS like their
+// RPC ports: a client certificate from the CA is needed, and plain HTTP is refused.
+TEST(TlsStackServicesTest, AdminPortsSpeakTlsAndAskForTheClientCertificate) {
+  if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
+  testing::TempDir dir;
+  const std::string certs = (dir.path() / "certs").string();
+  testing::MaestroProcess init({"certs", "init", certs});
+  ASSERT_EQ(init.Wait(), 0) << init.seen;
+  testing::MaestroProcess up(
+      {"up", "--tls", "--certs", certs, "--protocol", "grpc", "--engines", "emulated", "--port", "0"});
+  ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(up.seen, match, std::regex("tts: pid \\d+, port \\d+, metrics on port (\\d+)")))
+      << up.seen;
+  const std::string admin = "127.0.0.1:" + std::string(match[1]) + "/metrics";
+  const std::string curl = "curl -sS --max-time 20 -o /dev/null -w '%{http_code}' --cacert " + certs + "/ca.crt ";
+  auto with_certificate =
+      RunShell(curl + "--cert " + certs + "/maestro.crt --key " + certs + "/maestro.key https://" + admin);
+  EXPECT_EQ(with_certificate.output, "200");
+  auto anonymous = RunShell(curl + "https://" + admin);
+  EXPECT_NE(anonymous.output, "200") << "the admin port served a client without a certificate";
+  auto plain = RunShell(curl + "http://" + admin);
+  EXPECT_NE(plain.output, "200") << "the admin port answered plain HTTP under --tls";
+}
+
+// `--admin-plaintext` keeps the admin port on plain HTTP (a scraper without TLS) while the RPC port stays TLS.
+TEST(TlsStackServicesTest, AdminPlaintextServesPlainHttpBesideATlsService) {
+  if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
+  testing::TempDir dir;
+  const std::string certs = (dir.path() / "certs").string();
+  testing::MaestroProcess init({"certs", "init", certs});
+  ASSERT_EQ(init.Wait(), 0) << init.seen;
+  testing::MaestroProcess tts({"tts", "--protocol", "thrift", "--engine", "emulated", "--listen", "127.0.0.1:0",
+                               "--admin", "127.0.0.1:0", "--admin-plaintext", "--tls-cert", certs + "/tts.crt",
+                               "--tls-key", certs + "/tts.key", "--tls-ca", certs + "/ca.crt"});
+  ASSERT_TRUE(tts.WaitFor("MAESTRO_READY")) << tts.seen;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(tts.seen, match, std::regex("MAESTRO_READY \\d+ (\\d+)"))) << tts.seen;
+  auto plain = RunShell("curl -sS --max-time 20 -o /dev/null -w '%{http_code}' http://127.0.0.1:" +
+                        std::string(match[1]) + "/healthz");
+  EXPECT_EQ(plain.output, "200");
+}
+
 }  // namespace
 }  // namespace maestro
