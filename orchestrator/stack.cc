@@ -16,6 +16,7 @@
 #include "domain/service_kind.h"
 #include "net/http_client.h"
 #include "net/tls_context.h"
+#include "tls/development_ca.h"
 
 namespace maestro {
 namespace {
@@ -159,12 +160,27 @@ Status Stack::Start(const StackOptions& options) {
       args.push_back(option);
     }
   };
-  // `name`'s certificate, key and the CA under tls_certs, as flags.
-  auto add_tls = [&](std::vector<std::string>& args, const std::string& name) {
-    if (options.tls_certs.empty()) return;
-    const std::string dir = options.tls_certs + "/";
-    args.insert(args.end(),
-                {"--tls-cert", dir + name + ".crt", "--tls-key", dir + name + ".key", "--tls-ca", dir + "ca.crt"});
+  // `name`'s certificate, key and the CA under tls_certs, as flags. A netns host's certificate must also name the
+  // address it is reached at, so it is issued now from the development CA.
+  if (!options.tls_certs.empty() && hosts_) {
+    char folder[] = "/tmp/maestro-certs-XXXXXX";
+    if (mkdtemp(folder) == nullptr) {
+      Stop();
+      return Unavailable(std::string("cannot make a certificate folder: ") + strerror(errno));
+    }
+    host_certs_ = folder;
+  }
+  auto add_tls = [&](std::vector<std::string>& args, const std::string& name, const std::string& address) -> Status {
+    if (options.tls_certs.empty()) return Status::Ok();
+    std::string dir = options.tls_certs + "/";
+    if (!host_certs_.empty()) {
+      auto issued = tls::IssueFromDevelopmentCa(options.tls_certs, name, {address}, host_certs_, 30);
+      if (!issued.ok()) return issued.status();
+      dir = host_certs_.string() + "/";
+    }
+    args.insert(args.end(), {"--tls-cert", dir + name + ".crt", "--tls-key", dir + name + ".key", "--tls-ca",
+                             options.tls_certs + "/ca.crt"});
+    return Status::Ok();
   };
   auto maestro_host = PlaceHost("maestro");
   if (!maestro_host.ok()) {
@@ -204,7 +220,11 @@ Status Stack::Start(const StackOptions& options) {
         // gRPC and Thrift ports speak only their protocol; /metrics and the health routes get their own port.
         if (options.protocol != "rest") args.insert(args.end(), {"--admin", host->address + ":0"});
         args.insert(args.end(), options.transport_flags.begin(), options.transport_flags.end());
-        add_tls(args, kind);
+        // Loopback replicas share their kind's certificate; netns hosts each get one naming their address.
+        if (auto status = add_tls(args, hosts_ ? name : kind, host->address); !status.ok()) {
+          Stop();
+          return status;
+        }
         auto process = Spawn(name, args, host->address, host->netns);
         if (!process.ok()) {
           Stop();
@@ -218,7 +238,10 @@ Status Stack::Start(const StackOptions& options) {
   }
   serve.insert(serve.end(), options.transport_flags.begin(), options.transport_flags.end());
   serve.insert(serve.end(), options.maestro_flags.begin(), options.maestro_flags.end());
-  add_tls(serve, "maestro");
+  if (auto status = add_tls(serve, "maestro", maestro_host->address); !status.ok()) {
+    Stop();
+    return status;
+  }
   auto maestro = Spawn("maestro", serve, maestro_host->address, maestro_host->netns);
   if (!maestro.ok()) {
     Stop();
@@ -349,6 +372,11 @@ void Stack::Stop(std::chrono::milliseconds grace) {
   processes_.clear();
   children_.clear();
   hosts_.reset();
+  if (!host_certs_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(host_certs_, ignored);
+    host_certs_.clear();
+  }
 }
 
 }  // namespace maestro

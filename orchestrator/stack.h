@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -47,7 +48,9 @@ struct StackOptions {
   // A folder made by `maestro certs init` (tls/development_ca.h); set: TLS everywhere. Each service presents
   // DIR/<kind>.crt and requires a client certificate signed by DIR/ca.crt (mutual TLS); Maestro presents
   // DIR/maestro.crt to the services and on its HTTPS front door, where users need no certificate. The admin
-  // ports (/metrics, health) stay plain HTTP.
+  // ports (/metrics, health) speak TLS too. With the netns topology each process instead gets a certificate
+  // issued at start from DIR's CA (DIR/ca.key) that also names its host's address, kept in a temporary folder
+  // until Stop.
   std::string tls_certs;
 };
 
@@ -117,6 +120,7 @@ class Stack {
   std::vector<StackProcess> processes_;
   std::vector<Child> children_;  // parallel to processes_
   std::unique_ptr<topology::NetnsHosts> hosts_;
+  std::filesystem::path host_certs_;  // the netns hosts' certificates (tls_certs with netns); removed by Stop
 };
 
 // Services and `maestro serve` print this line on stdout once listening: "MAESTRO_READY <port> <admin port>".

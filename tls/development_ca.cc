@@ -132,7 +132,46 @@ std::string SubjectAltNames(const std::string& service, const std::vector<std::s
   return names;
 }
 
+// Reads a PEM file with `read` (PEM_read_bio_X509 or PEM_read_bio_PrivateKey). RETURNS null when it cannot.
+template <typename T, typename Read>
+T* ReadPem(const std::filesystem::path& path, Read read) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_file(path.c_str(), "r"));
+  return bio ? read(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+}
+
 }  // namespace
+
+Result<std::vector<std::filesystem::path>> IssueFromDevelopmentCa(const std::filesystem::path& ca_dir,
+                                                                  const std::string& name,
+                                                                  const std::vector<std::string>& extra_names,
+                                                                  const std::filesystem::path& out_dir,
+                                                                  int valid_days) {
+  if (!IsValidName(name) || IsIpAddress(name) || name == "ca") {
+    return InvalidArgument("'" + name + "' is not a service name (letters, digits, '-', '.')");
+  }
+  for (const auto& extra : extra_names) {
+    if (!IsValidName(extra)) return InvalidArgument("'" + extra + "' is neither a DNS name nor an IP address");
+  }
+  if (valid_days < 1 || valid_days > 3650) return InvalidArgument("valid days must be 1..3650");
+  for (const char* extension : {".crt", ".key"}) {
+    if (std::filesystem::exists(out_dir / (name + extension))) {
+      return InvalidArgument((out_dir / (name + extension)).string() + " exists; nothing was overwritten");
+    }
+  }
+  Cert ca(ReadPem<X509>(ca_dir / "ca.crt", PEM_read_bio_X509));
+  Key ca_key(ReadPem<EVP_PKEY>(ca_dir / "ca.key", PEM_read_bio_PrivateKey));
+  if (!ca || !ca_key || X509_check_private_key(ca.get(), ca_key.get()) != 1) {
+    return Unavailable((ca_dir / "ca.key").string() +
+                       ": no development CA key matching ca.crt (make DIR with: maestro certs init DIR)");
+  }
+  Key key(EVP_EC_gen("P-256"));
+  if (!key) return Internal("openssl: cannot make a P-256 key");
+  auto cert = MakeCertificate(key.get(), name, ca.get(), ca_key.get(), SubjectAltNames(name, extra_names), valid_days);
+  if (!cert.ok()) return cert.status();
+  std::vector<std::filesystem::path> written;
+  if (auto status = WritePair(out_dir, name, cert->get(), key.get(), written); !status.ok()) return status;
+  return written;
+}
 
 Result<std::vector<std::filesystem::path>> WriteDevelopmentCa(const std::filesystem::path& dir,
                                                               const DevelopmentCaOptions& options) {

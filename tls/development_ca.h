@@ -25,4 +25,14 @@ struct DevelopmentCaOptions {
 Result<std::vector<std::filesystem::path>> WriteDevelopmentCa(const std::filesystem::path& dir,
                                                               const DevelopmentCaOptions& options);
 
+// Issues one more certificate from the development CA in `ca_dir` (its ca.crt and ca.key): OUT_DIR/<name>.crt and
+// OUT_DIR/<name>.key, valid as WriteDevelopmentCa's are plus `extra_names`, for `valid_days`. `maestro up --tls
+// --topology netns` uses it to name each host's address. REQUIRES: OUT_DIR exists and holds neither file.
+// RETURNS the paths written, or kInvalidArgument (a bad name, files already there), kUnavailable (no readable CA
+// key in `ca_dir`: certificates from another PKI), kInternal (OpenSSL or I/O).
+Result<std::vector<std::filesystem::path>> IssueFromDevelopmentCa(const std::filesystem::path& ca_dir,
+                                                                  const std::string& name,
+                                                                  const std::vector<std::string>& extra_names,
+                                                                  const std::filesystem::path& out_dir, int valid_days);
+
 }  // namespace maestro::tls

@@ -17,10 +17,12 @@
 
 #include "common/http_url.h"
 #include "net/http_client.h"
+#include "net/tls_context.h"
 #include "orchestrator/stack.h"
 #include "tests/support/assist_request.h"
 #include "tests/support/maestro_process.h"
 #include "tests/support/test_support.h"
+#include "tls/development_ca.h"
 #include "topology/run_command.h"
 
 namespace maestro {
@@ -73,6 +75,57 @@ TEST_P(NetnsStackTest, EveryProcessOnItsOwnHostAnswersAndLeavesNothingBehind) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, NetnsStackTest, ::testing::Values("rest", "grpc", "thrift"));
+
+// Mutual TLS between netns hosts: the certificates of `maestro certs init` name only loopback, so each host gets
+// one issued at start that names its address; the folder holding them is gone after the stop.
+class NetnsTlsStackTest : public ::testing::TestWithParam<const char*> {};
+
+// The folder of the certificate process `pid` was started with (its --tls-cert).
+std::filesystem::path CertificateFolderOf(pid_t pid) {
+  std::istringstream cmdline(testing::ReadFile("/proc/" + std::to_string(pid) + "/cmdline"));
+  for (std::string arg; std::getline(cmdline, arg, '\0');) {
+    if (arg == "--tls-cert" && std::getline(cmdline, arg, '\0')) return std::filesystem::path(arg).parent_path();
+  }
+  return {};
+}
+
+TEST_P(NetnsTlsStackTest, HostsTalkMutualTlsWithCertificatesNamingTheirAddresses) {
+  testing::TempDir dir;
+  ASSERT_TRUE(tls::WriteDevelopmentCa(dir.path(), {}).ok());
+  StackOptions options;
+  options.binary = testing::MaestroBinary();
+  options.protocol = GetParam();
+  options.topology = "netns";
+  options.tls_certs = dir.path().string();
+  options.engine_options = {{"stt", {"service_ms=1"}}, {"llm", {"service_ms=1"}}, {"tts", {"service_ms=1"}}};
+  std::filesystem::path issued;
+  {
+    Stack stack;
+    auto started = stack.Start(options);
+    ASSERT_TRUE(started.ok()) << started.ToString();
+    auto url = ParseHttpUrl(stack.url()).value();
+    EXPECT_TRUE(url.https);
+    auto context = net::MakeTlsContext({.ca_file = (dir.path() / "ca.crt").string()}, tls::TlsRole::kClient);
+    ASSERT_TRUE(context.ok()) << context.status().ToString();
+    net::HttpClientOptions tls_client;
+    tls_client.tls = std::move(context).value();
+    net::HttpClient client(url.host, url.port, tls_client);
+    auto response =
+        client.SendBlocking(testing::AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(20)));
+    ASSERT_TRUE(response.ok()) << response.status().ToString();
+    EXPECT_EQ(response->result_int(), 200) << response->body();
+    for (const auto& process : stack.processes()) {
+      const auto folder = CertificateFolderOf(process.pid);
+      EXPECT_NE(folder, dir.path()) << process.name << " got the loopback certificate";
+      EXPECT_TRUE(std::filesystem::exists(folder / (process.name + ".crt"))) << process.name;
+      issued = folder;
+    }
+  }
+  EXPECT_FALSE(issued.empty());
+  EXPECT_FALSE(std::filesystem::exists(issued)) << "the issued certificates outlived the stack";
+}
+
+INSTANTIATE_TEST_SUITE_P(Protocols, NetnsTlsStackTest, ::testing::Values("rest", "grpc", "thrift"));
 
 struct Outcome {
   double at_s = 0;  // when the answer came, from the start of the load

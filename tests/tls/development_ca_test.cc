@@ -96,5 +96,24 @@ TEST(DevelopmentCaTest, NothingIsOverwrittenAndBadNamesAreRefused) {
   EXPECT_FALSE(fs::exists(other.path() / "ca.crt"));
 }
 
+// A certificate issued later from the same CA names what it was given and is trusted like the first ones; a folder
+// without the CA key (another PKI) is a clear error.
+TEST(DevelopmentCaTest, MoreCertificatesAreIssuedFromTheSameCa) {
+  testing::TempDir dir;
+  ASSERT_TRUE(WriteDevelopmentCa(dir.path(), {}).ok());
+  auto issued = IssueFromDevelopmentCa(dir.path(), "stt0", {"stt.example"}, dir.path(), 1);
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  EXPECT_EQ(issued->size(), 2u);
+  EXPECT_EQ(Handshake(dir.path(), "stt0", "maestro", "stt.example"), "");
+  EXPECT_EQ(Handshake(dir.path(), "stt0", "maestro", "stt0"), "");
+  EXPECT_NE(Handshake(dir.path(), "stt0", "maestro", "stt"), "") << "it names only what it was given";
+  EXPECT_EQ(IssueFromDevelopmentCa(dir.path(), "stt0", {}, dir.path(), 1).status().code(), StatusCode::kInvalidArgument)
+      << "nothing is overwritten";
+  EXPECT_EQ(IssueFromDevelopmentCa(dir.path(), "x", {"a b"}, dir.path(), 1).status().code(),
+            StatusCode::kInvalidArgument);
+  fs::remove(dir.path() / "ca.key");
+  EXPECT_EQ(IssueFromDevelopmentCa(dir.path(), "llm0", {}, dir.path(), 1).status().code(), StatusCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace maestro::tls
