@@ -1,5 +1,8 @@
 // `maestro demo`: the README's main job until the benchmark lands — starts the assistant, speaks a sample
 // question to it, and prints and saves the answer.
+#include <stdlib.h>
+
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -12,6 +15,7 @@
 #include "engines/engine_registry.h"
 #include "orchestrator/engine_sets.h"
 #include "orchestrator/stack.h"
+#include "tls/development_ca.h"
 
 namespace maestro::cli {
 namespace {
@@ -21,6 +25,31 @@ struct DemoFlags {
   std::string engines = kDefaultEngineSet;
   std::string question = "What is the ticker symbol of Petrobras?";
   std::string out = "answer.wav";
+  bool tls = false;
+};
+
+// A throwaway development CA for `demo --tls`, removed when it goes.
+class TemporaryCertificates {
+ public:
+  TemporaryCertificates() = default;
+  TemporaryCertificates(const TemporaryCertificates&) = delete;
+  TemporaryCertificates& operator=(const TemporaryCertificates&) = delete;
+  ~TemporaryCertificates() {
+    std::error_code ignored;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
+  }
+  // Makes the CA and every process's certificate. RETURNS the folder, or why it could not.
+  Result<std::string> Make() {
+    char folder[] = "/tmp/maestro-demo-certs-XXXXXX";
+    if (mkdtemp(folder) == nullptr) return Unavailable("cannot make a certificate folder");
+    dir_ = folder;
+    auto written = tls::WriteDevelopmentCa(dir_, {});
+    if (!written.ok()) return written.status();
+    return dir_.string();
+  }
+
+ private:
+  std::filesystem::path dir_;
 };
 
 RegisterCommand demo_command(
@@ -35,6 +64,8 @@ RegisterCommand demo_command(
           ->check(CLI::IsMember(EngineSetNames()));
       command.add_option("--question", flags->question, "The sample question, spoken by the TTS engine");
       command.add_option("-o,--out", flags->out, "Where to write the spoken answer");
+      command.add_flag("--tls", flags->tls,
+                       "Mutual TLS between the processes and HTTPS at the front door, with a throwaway development CA");
       return [flags] {
         InitLogging("demo", "warn");
         setenv("MAESTRO_LOG_LEVEL", "warn", 0);
@@ -56,11 +87,20 @@ RegisterCommand demo_command(
         options.llm_engine = engines->llm;
         options.tts_engine = engines->tts;
         options.port = 0;
+        TemporaryCertificates certificates;
+        tls::TlsOptions ask_tls;
+        if (flags->tls) {
+          auto dir = certificates.Make();
+          if (!dir.ok()) return Fail("demo", dir.status().message());
+          options.tls_certs = *dir;
+          ask_tls.ca_file = *dir + "/ca.crt";
+        }
         std::cout << "Starting the assistant (protocol " << flags->protocol << ", engines " << engines->Describe()
-                  << ")..." << std::endl;
+                  << (flags->tls ? ", mutual TLS between processes, HTTPS at the front door" : "") << ")..."
+                  << std::endl;
         if (auto status = stack.Start(options); !status.ok()) return Fail("demo", status.message());
-        std::cout << "Asking: \"" << flags->question << "\"" << std::endl;
-        auto reply = Ask(stack.url(), spoken->wav, "question.wav", "", std::chrono::seconds(30));
+        std::cout << "Asking " << stack.url() << ": \"" << flags->question << "\"" << std::endl;
+        auto reply = Ask(stack.url(), spoken->wav, "question.wav", "", std::chrono::seconds(30), ask_tls);
         stack.Stop();
         if (!reply.ok()) return Fail("demo", reply.status().ToString());
         std::cout << "Heard:  " << reply->transcript << "\nAnswer: " << reply->answer << "\n";
