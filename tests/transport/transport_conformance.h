@@ -571,6 +571,27 @@ TEST_P(WireConformanceTest, CountsEveryServiceInItsMetrics) {
   }
 }
 
+// The value of one series of the process's metrics exposition; 0 when it is absent.
+inline double MetricValue(const std::string& series) {
+  const std::string exposition = metrics::RenderText();
+  const auto at = exposition.find(series + " ");
+  return at == std::string::npos ? 0 : std::stod(exposition.substr(at + series.size() + 1));
+}
+
+// A streamed answer is one request in /metrics on every protocol, however many messages, chunks or polls it took.
+TEST_P(WireConformanceTest, CountsAStreamAsOneRequest) {
+  auto& engine = Keep(EmulatedLlm({{"words", "20"}, {"piece_ms", "20"}}));
+  auto llm = Client(engine);
+  ASSERT_TRUE(llm);
+  const std::string series =
+      "maestro_requests_total{outcome=\"ok\",protocol=\"" + GetParam().protocol + "\",service=\"llm\"}";
+  const double before = MetricValue(series);
+  auto record = StreamBlocking(*llm, {.prompt = "count me once"}, Seconds(10));
+  ASSERT_TRUE(record.outcome && record.outcome->ok()) << record.outcome->status().ToString();
+  EXPECT_GE(record.pieces.size(), 5u) << "the stream must have taken several deliveries";
+  EXPECT_EQ(MetricValue(series) - before, 1);
+}
+
 TEST_P(WireConformanceTest, DeadlineReachesTheServerAndFailsFast) {
   auto slow = EmulatedLlm({{"service_ms", "200"}});
   auto llm = Client(*slow);
