@@ -58,9 +58,26 @@ TokenGenerator::~TokenGenerator() {
   llama_free(context_);
 }
 
-Status TokenGenerator::DecodePrompt(std::vector<llama_token>& tokens, const Deadline& deadline) {
+void TokenGenerator::Forget() {
+  llama_memory_clear(llama_get_memory(context_), true);
+  held_.clear();
+}
+
+size_t TokenGenerator::KeepSharedPrefix(const std::vector<llama_token>& tokens) {
+  size_t shared = 0;
+  while (shared < held_.size() && shared < tokens.size() && held_[shared] == tokens[shared]) ++shared;
+  if (shared == tokens.size() && shared > 0) --shared;
+  if (shared == 0 || !llama_memory_seq_rm(llama_get_memory(context_), 0, static_cast<llama_pos>(shared), -1)) {
+    Forget();
+    return 0;
+  }
+  held_.resize(shared);
+  return shared;
+}
+
+Status TokenGenerator::DecodePrompt(std::vector<llama_token>& tokens, size_t from, const Deadline& deadline) {
   const int batch = static_cast<int>(llama_n_batch(context_));
-  for (size_t start = 0; start < tokens.size(); start += static_cast<size_t>(batch)) {
+  for (size_t start = from; start < tokens.size(); start += static_cast<size_t>(batch)) {
     const int count = static_cast<int>(std::min(tokens.size() - start, static_cast<size_t>(batch)));
     if (llama_decode(context_, llama_batch_get_one(tokens.data() + start, count)) != 0) {
       if (deadline.expired()) return DeadlineExceeded("llama: the deadline passed while reading the prompt");
@@ -74,7 +91,6 @@ Result<GenerationStats> TokenGenerator::Run(const std::string& prompt, const Sam
                                             const Deadline& deadline,
                                             const std::function<bool(std::string_view)>& on_piece) {
   const llama_vocab* vocab = llama_model_get_vocab(model_);
-  llama_memory_clear(llama_get_memory(context_), true);
   const int limit = static_cast<int>(llama_n_ctx(context_));
   std::vector<llama_token> tokens(static_cast<size_t>(limit));
   const int count = llama_tokenize(vocab, prompt.data(), static_cast<int32_t>(prompt.size()), tokens.data(), limit,
@@ -87,12 +103,16 @@ Result<GenerationStats> TokenGenerator::Run(const std::string& prompt, const Sam
   GenerationStats stats;
   stats.prompt_tokens = count;
   const auto prompt_start = Clock::now();
-  Status read = DecodePrompt(tokens, deadline);
+  const size_t reused = KeepSharedPrefix(tokens);
+  stats.reused_prompt_tokens = static_cast<int>(reused);
+  Status read = DecodePrompt(tokens, reused, deadline);
   stats.prompt_seconds = SecondsSince(prompt_start);
   if (!read.ok()) {
     deadline_ = nullptr;
+    Forget();
     return read;
   }
+  held_ = tokens;
   auto sampler = MakeSampler(vocab, sampling);
   const auto generation_start = Clock::now();
   Status outcome;
@@ -112,10 +132,14 @@ Result<GenerationStats> TokenGenerator::Run(const std::string& prompt, const Sam
                                    : Internal("llama: generation failed");
       break;
     }
+    held_.push_back(token);
   }
   stats.generation_seconds = SecondsSince(generation_start);
   deadline_ = nullptr;
-  if (!outcome.ok()) return outcome;
+  if (!outcome.ok()) {
+    Forget();
+    return outcome;
+  }
   return stats;
 }
 

@@ -75,6 +75,23 @@ TEST(LlamaEngineTest, StreamedPiecesMakeTheWholeAnswer) {
   EXPECT_EQ(streamed, answer->text);
 }
 
+// The context keeps the prefix a prompt shares with the last run (the system prompt, or a whole repeated
+// question) instead of reading it again. Answers must not depend on what ran before: the same as a fresh context's.
+TEST(LlamaEngineTest, AnswersDoNotDependOnThePromptsReadBefore) {
+  auto fresh = CreateLanguageModel({});
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  const std::string first = "What is the ticker symbol of Petrobras?";
+  const std::string second = "What is the ticker symbol of Vale?";
+  auto second_fresh = GenerateBlocking(**fresh, {.prompt = second}, Deadline::In(std::chrono::seconds(300)));
+  ASSERT_TRUE(second_fresh.ok()) << second_fresh.status().ToString();
+  auto first_answer = Ask(first);
+  auto second_after_first = Ask(second);
+  auto second_again = Ask(second);
+  ASSERT_TRUE(first_answer.ok() && second_after_first.ok() && second_again.ok());
+  EXPECT_EQ(second_after_first->text, second_fresh->text) << "the shared system prompt was reused";
+  EXPECT_EQ(second_again->text, second_fresh->text) << "the whole repeated prompt was reused";
+}
+
 TEST(LlamaEngineTest, SpentBudgetsAndBadPromptsGetTypedErrors) {
   auto late = GenerateBlocking(Engine(), {.prompt = "Hello?"}, Deadline::In(std::chrono::milliseconds(0)));
   EXPECT_EQ(late.status().code(), StatusCode::kDeadlineExceeded);
