@@ -178,8 +178,8 @@ TEST(TlsStackServicesTest, AdminPlaintextServesPlainHttpBesideATlsService) {
   ASSERT_TRUE(tts.WaitFor("MAESTRO_READY")) << tts.seen;
   std::smatch match;
   ASSERT_TRUE(std::regex_search(tts.seen, match, std::regex("MAESTRO_READY \\d+ (\\d+)"))) << tts.seen;
-  auto plain = RunShell("curl -sS --max-time 20 -o /dev/null -w '%{http_code}' http://127.0.0.1:" +
-                        std::string(match[1]) + "/healthz");
+  auto plain = RunShell(
+      "curl -sS --max-time 20 -o /dev/null -w '%{http_code}' http://127.0.0.1:" + std::string(match[1]) + "/healthz");
   EXPECT_EQ(plain.output, "200");
 }
 
