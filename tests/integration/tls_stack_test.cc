@@ -108,28 +108,47 @@ TEST_P(TlsStackTest, PythonSslClientAsksInWriting) {
 
 INSTANTIATE_TEST_SUITE_P(Protocols, TlsStackTest, ::testing::Values("rest", "grpc", "thrift"));
 
+// A development CA in a fresh folder, `maestro up --tls` over it with emulated engines, and curl trusting it.
+class TlsStackServicesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
+    certs_ = (dir_.path() / "certs").string();
+    testing::MaestroProcess init({"certs", "init", certs_});
+    ASSERT_EQ(init.Wait(), 0) << init.seen;
+    curl_ = "curl -sS --max-time 20 -o /dev/null -w '%{http_code}' --cacert " + certs_ + "/ca.crt ";
+  }
+  // Starts the stack over `protocol`. RETURNS what it printed once it is up.
+  std::string StartUp(const std::string& protocol) {
+    up_ = std::make_unique<testing::MaestroProcess>(std::vector<std::string>{
+        "up", "--tls", "--certs", certs_, "--protocol", protocol, "--engines", "emulated", "--port", "0"});
+    EXPECT_TRUE(up_->WaitFor("Ctrl-C stops everything")) << up_->seen;
+    return up_->seen;
+  }
+  // curl's flags presenting Maestro's certificate, which the CA signed.
+  std::string WithClientCertificate() const {
+    return "--cert " + certs_ + "/maestro.crt --key " + certs_ + "/maestro.key ";
+  }
+
+  testing::TempDir dir_;
+  std::string certs_;
+  std::string curl_;
+  std::unique_ptr<testing::MaestroProcess> up_;
+};
+
 // The REST services speak HTTPS on their own ports; without a client certificate from the CA they refuse.
-TEST(TlsStackServicesTest, ServicesRequireAClientCertificateFromTheCa) {
-  if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
-  testing::TempDir dir;
-  const std::string certs = (dir.path() / "certs").string();
-  testing::MaestroProcess init({"certs", "init", certs});
-  ASSERT_EQ(init.Wait(), 0) << init.seen;
-  testing::MaestroProcess up(
-      {"up", "--tls", "--certs", certs, "--protocol", "rest", "--engines", "emulated", "--port", "0"});
-  ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
+TEST_F(TlsStackServicesTest, ServicesRequireAClientCertificateFromTheCa) {
+  const std::string seen = StartUp("rest");
   std::smatch match;
-  ASSERT_TRUE(std::regex_search(up.seen, match, std::regex("stt: pid \\d+, port (\\d+)"))) << up.seen;
+  ASSERT_TRUE(std::regex_search(seen, match, std::regex("stt: pid \\d+, port (\\d+)"))) << seen;
   const std::string stt = "https://127.0.0.1:" + std::string(match[1]) + "/healthz";
-  const std::string curl = "curl -sS --max-time 20 -o /dev/null -w '%{http_code}' --cacert " + certs + "/ca.crt ";
-  auto anonymous = RunShell(curl + stt);
+  auto anonymous = RunShell(curl_ + stt);
   EXPECT_NE(anonymous.output, "200") << "the STT service served a client without a certificate";
-  auto with_certificate = RunShell(curl + "--cert " + certs + "/maestro.crt --key " + certs + "/maestro.key " + stt);
+  auto with_certificate = RunShell(curl_ + WithClientCertificate() + stt);
   EXPECT_EQ(with_certificate.output, "200");
 }
 
-TEST(TlsStackServicesTest, TlsWithoutCertificatesStopsUpBeforeAnythingStarts) {
-  if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
+TEST_F(TlsStackServicesTest, TlsWithoutCertificatesStopsUpBeforeAnythingStarts) {
   testing::TempDir dir;
   testing::MaestroProcess bare({"up", "--tls", "--engines", "emulated", "--port", "0"});
   EXPECT_TRUE(bare.WaitFor("--tls needs --certs DIR", std::chrono::seconds(20))) << bare.seen;
@@ -142,45 +161,26 @@ TEST(TlsStackServicesTest, TlsWithoutCertificatesStopsUpBeforeAnythingStarts) {
 
 // Under `up --tls` the gRPC and Thrift services' admin ports (/metrics, /healthz, /readyz) speak TLS like their
 // RPC ports: a client certificate from the CA is needed, and plain HTTP is refused.
-TEST(TlsStackServicesTest, AdminPortsSpeakTlsAndAskForTheClientCertificate) {
-  if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
-  testing::TempDir dir;
-  const std::string certs = (dir.path() / "certs").string();
-  testing::MaestroProcess init({"certs", "init", certs});
-  ASSERT_EQ(init.Wait(), 0) << init.seen;
-  testing::MaestroProcess up(
-      {"up", "--tls", "--certs", certs, "--protocol", "grpc", "--engines", "emulated", "--port", "0"});
-  ASSERT_TRUE(up.WaitFor("Ctrl-C stops everything")) << up.seen;
+TEST_F(TlsStackServicesTest, AdminPortsSpeakTlsAndAskForTheClientCertificate) {
+  const std::string seen = StartUp("grpc");
   std::smatch match;
-  ASSERT_TRUE(std::regex_search(up.seen, match, std::regex("tts: pid \\d+, port \\d+, metrics on port (\\d+)")))
-      << up.seen;
+  ASSERT_TRUE(std::regex_search(seen, match, std::regex("tts: pid \\d+, port \\d+, metrics on port (\\d+)"))) << seen;
   const std::string admin = "127.0.0.1:" + std::string(match[1]) + "/metrics";
-  const std::string curl = "curl -sS --max-time 20 -o /dev/null -w '%{http_code}' --cacert " + certs + "/ca.crt ";
-  auto with_certificate =
-      RunShell(curl + "--cert " + certs + "/maestro.crt --key " + certs + "/maestro.key https://" + admin);
-  EXPECT_EQ(with_certificate.output, "200");
-  auto anonymous = RunShell(curl + "https://" + admin);
-  EXPECT_NE(anonymous.output, "200") << "the admin port served a client without a certificate";
-  auto plain = RunShell(curl + "http://" + admin);
-  EXPECT_NE(plain.output, "200") << "the admin port answered plain HTTP under --tls";
+  EXPECT_EQ(RunShell(curl_ + WithClientCertificate() + "https://" + admin).output, "200");
+  EXPECT_NE(RunShell(curl_ + "https://" + admin).output, "200")
+      << "the admin port served a client without a certificate";
+  EXPECT_NE(RunShell(curl_ + "http://" + admin).output, "200") << "the admin port answered plain HTTP under --tls";
 }
 
 // `--admin-plaintext` keeps the admin port on plain HTTP (a scraper without TLS) while the RPC port stays TLS.
-TEST(TlsStackServicesTest, AdminPlaintextServesPlainHttpBesideATlsService) {
-  if (testing::MaestroBinary().empty()) GTEST_FAIL() << "the maestro binary was not built";
-  testing::TempDir dir;
-  const std::string certs = (dir.path() / "certs").string();
-  testing::MaestroProcess init({"certs", "init", certs});
-  ASSERT_EQ(init.Wait(), 0) << init.seen;
+TEST_F(TlsStackServicesTest, AdminPlaintextServesPlainHttpBesideATlsService) {
   testing::MaestroProcess tts({"tts", "--protocol", "thrift", "--engine", "emulated", "--listen", "127.0.0.1:0",
-                               "--admin", "127.0.0.1:0", "--admin-plaintext", "--tls-cert", certs + "/tts.crt",
-                               "--tls-key", certs + "/tts.key", "--tls-ca", certs + "/ca.crt"});
+                               "--admin", "127.0.0.1:0", "--admin-plaintext", "--tls-cert", certs_ + "/tts.crt",
+                               "--tls-key", certs_ + "/tts.key", "--tls-ca", certs_ + "/ca.crt"});
   ASSERT_TRUE(tts.WaitFor("MAESTRO_READY")) << tts.seen;
   std::smatch match;
   ASSERT_TRUE(std::regex_search(tts.seen, match, std::regex("MAESTRO_READY \\d+ (\\d+)"))) << tts.seen;
-  auto plain = RunShell(
-      "curl -sS --max-time 20 -o /dev/null -w '%{http_code}' http://127.0.0.1:" + std::string(match[1]) + "/healthz");
-  EXPECT_EQ(plain.output, "200");
+  EXPECT_EQ(RunShell(curl_ + "http://127.0.0.1:" + std::string(match[1]) + "/healthz").output, "200");
 }
 
 }  // namespace

@@ -106,6 +106,17 @@ bool StartWithin(const Deadline& deadline, grpc::ClientContext& context, const C
   return true;
 }
 
+// RETURNS a call carrying `request`, or null after failing `done` when the budget is already spent.
+template <typename Request, typename Reply, typename T>
+Call<Request, Reply, T>* NewCall(std::shared_ptr<const Request> request, const Deadline& deadline, Callback<T> done) {
+  auto* call = new Call<Request, Reply, T>();
+  call->request = std::move(request);
+  call->done = std::move(done);
+  if (StartWithin(deadline, call->context, call->done)) return call;
+  delete call;
+  return nullptr;
+}
+
 // Ends a call: reads the outcome, then frees the call (its ClientContext included) *before* telling the
 // caller. A caller that learns of completion may destroy the client and, with the last gRPC object, start
 // gRPC's shutdown; a ClientContext still alive at that point trips gRPC's refcount assertions.
@@ -189,10 +200,9 @@ class GrpcSttClient final : public SpeechToText {
     request->set_filename(std::move(clip.filename));
     request->set_content_type(std::move(clip.content_type));
     auto start = [request, deadline](Service::Stub& stub, Callback<Transcript> on_result) {
-      auto* call = new Call<mpes::stt::TranscribeRequest, mpes::stt::TranscribeReply, Transcript>();
-      call->request = request;
-      call->done = std::move(on_result);
-      if (!StartWithin(deadline, call->context, call->done)) return delete call;
+      auto* call = NewCall<mpes::stt::TranscribeRequest, mpes::stt::TranscribeReply, Transcript>(request, deadline,
+                                                                                                 std::move(on_result));
+      if (call == nullptr) return;
       stub.async()->Transcribe(&call->context, call->request.get(), &call->reply, [call](const grpc::Status& grpc) {
         Complete(call, grpc, [](mpes::stt::TranscribeReply& reply) -> Result<Transcript> {
           return Transcript{std::move(*reply.mutable_text()), std::move(*reply.mutable_language()),
@@ -312,10 +322,9 @@ class GrpcLlmClient final : public LanguageModel {
     auto wire = std::make_shared<mpes::llm::GenRequest>();
     ToWire(std::move(request), *wire);
     auto start = [wire, deadline](Service::Stub& stub, Callback<Generation> on_result) {
-      auto* call = new Call<mpes::llm::GenRequest, mpes::llm::GenReply, Generation>();
-      call->request = wire;
-      call->done = std::move(on_result);
-      if (!StartWithin(deadline, call->context, call->done)) return delete call;
+      auto* call =
+          NewCall<mpes::llm::GenRequest, mpes::llm::GenReply, Generation>(wire, deadline, std::move(on_result));
+      if (call == nullptr) return;
       stub.async()->Generate(&call->context, call->request.get(), &call->reply, [call](const grpc::Status& grpc) {
         Complete(call, grpc, [](mpes::llm::GenReply& reply) -> Result<Generation> {
           Generation generation{std::move(*reply.mutable_generated()), std::move(*reply.mutable_language()), {}};
@@ -368,10 +377,9 @@ class GrpcTtsClient final : public TextToSpeech {
     wire->set_text(std::move(request.text));
     wire->set_voice(std::move(request.voice));
     auto start = [wire, deadline](Service::Stub& stub, Callback<SpeechAudio> on_result) {
-      auto* call = new Call<mpes::tts::SynthRequest, mpes::tts::SynthReply, SpeechAudio>();
-      call->request = wire;
-      call->done = std::move(on_result);
-      if (!StartWithin(deadline, call->context, call->done)) return delete call;
+      auto* call =
+          NewCall<mpes::tts::SynthRequest, mpes::tts::SynthReply, SpeechAudio>(wire, deadline, std::move(on_result));
+      if (call == nullptr) return;
       stub.async()->Synthesize(&call->context, call->request.get(), &call->reply, [call](const grpc::Status& grpc) {
         Complete(call, grpc, [](mpes::tts::SynthReply& reply) -> Result<SpeechAudio> {
           return SpeechAudio{std::move(*reply.mutable_audio())};
