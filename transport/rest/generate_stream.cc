@@ -56,12 +56,16 @@ asio::awaitable<void> WriteError(net::ConnectionStream& stream, const Status& st
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
 }
 
-// Stops the generation as soon as the client closes its side.
-asio::awaitable<void> WatchForHangUp(std::shared_ptr<net::ConnectionStream> stream, std::shared_ptr<Flow> flow) {
+// Stops the generation as soon as the client closes its side, and ends the stream's wait for the engine: the
+// stream coroutine must not stay suspended on the outbox until the engine's last word, which may come after the
+// server has stopped its event loops (a coroutine left suspended then is never destroyed).
+asio::awaitable<void> WatchForHangUp(std::shared_ptr<net::ConnectionStream> stream, std::shared_ptr<Flow> flow,
+                                     std::shared_ptr<net::Outbox<Item>> outbox) {
   char byte = 0;
   boost::system::error_code ec;
   co_await stream->socket().async_read_some(asio::buffer(&byte, 1), asio::redirect_error(asio::use_awaitable, ec));
   flow->stop.store(true);
+  outbox->Close();
 }
 
 }  // namespace
@@ -120,11 +124,12 @@ asio::awaitable<void> ServeGenerateStream(LanguageModel& engine, metrics::Reques
       });
 
   // A client that hangs up even before the first piece stops the generation.
-  asio::co_spawn(executor, WatchForHangUp(stream, flow), asio::detached);
+  asio::co_spawn(executor, WatchForHangUp(stream, flow, outbox), asio::detached);
   // Nothing is sent before the first piece, so a call that fails at once gets the unary route's JSON error.
   auto first = co_await outbox->Next();
   boost::system::error_code ec;
-  if (!first) {  // the server is shutting down
+  if (!first) {  // the client hung up before the first piece
+    metrics.Finish(started, StatusCode::kUnavailable);
     stream->socket().close(ec);
     co_return;
   }
@@ -145,6 +150,7 @@ asio::awaitable<void> ServeGenerateStream(LanguageModel& engine, metrics::Reques
   co_await http::async_write_header(*stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
 
   bool written = !ec;
+  bool ended = false;
   StatusCode outcome = StatusCode::kOk;
   for (auto item = std::move(first); item && written; item = co_await outbox->Next()) {
     std::string lines;
@@ -164,11 +170,12 @@ asio::awaitable<void> ServeGenerateStream(LanguageModel& engine, metrics::Reques
       outcome = status.code();
       lines += status.ok() ? StreamDoneLine(item->end->value()) : StreamErrorLine(status);
       written = co_await WriteChunk(*stream, lines);
+      ended = true;
       break;
     }
     written = co_await WriteChunk(*stream, lines);
   }
-  if (!written) {
+  if (!written || !ended) {
     flow->stop.store(true);  // the client is gone
     outcome = StatusCode::kUnavailable;
   } else {
