@@ -56,6 +56,10 @@ struct HttpServer::Impl : ConnectionContext, std::enable_shared_from_this<HttpSe
 
   asio::awaitable<void> Accept();
   asio::awaitable<void> Serve(ConnectionStream stream);
+  // What a taken-over route holds: the server only weakly. A route's coroutine suspended when the loops stop is
+  // owned by an operation of those loops; holding the server strongly as well would make a cycle (server -> loop
+  // -> operation -> coroutine -> server) that nothing destroys.
+  std::shared_ptr<ConnectionContext> RouteContext();
 
   void Post(const asio::any_io_executor& executor, std::function<void()> work) override {
     std::unique_lock lock(loops_mutex);
@@ -134,6 +138,31 @@ HttpResponse PlainError(http::status status, const std::string& message, unsigne
 }
 
 }  // namespace
+
+namespace {
+
+// Forwards to the server while it exists; once it is gone, work is destroyed unrun and the server reads as
+// shutting down.
+class WeakConnectionContext final : public ConnectionContext {
+ public:
+  explicit WeakConnectionContext(std::weak_ptr<ConnectionContext> server) : server_(std::move(server)) {}
+  void Post(const asio::any_io_executor& executor, std::function<void()> work) override {
+    if (auto server = server_.lock()) server->Post(executor, std::move(work));
+  }
+  bool shutting_down() const override {
+    auto server = server_.lock();
+    return !server || server->shutting_down();
+  }
+
+ private:
+  std::weak_ptr<ConnectionContext> server_;
+};
+
+}  // namespace
+
+std::shared_ptr<ConnectionContext> HttpServer::Impl::RouteContext() {
+  return std::make_shared<WeakConnectionContext>(std::weak_ptr<ConnectionContext>(shared_from_this()));
+}
 
 asio::awaitable<void> HttpServer::Impl::Accept() {
   for (;;) {
@@ -256,7 +285,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(ConnectionStream stream) {
     if (TakeOverHandler owner = take_over ? take_over(request) : TakeOverHandler{}) {
       stream.expires_never();
       requests_in_flight++;
-      co_await owner(std::move(request), std::move(stream), shared_from_this());
+      co_await owner(std::move(request), std::move(stream), RouteContext());
       requests_in_flight--;
       if (admitted) gate->Release();
       connections--;
