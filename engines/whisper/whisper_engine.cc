@@ -22,10 +22,12 @@
 namespace maestro::whisper {
 namespace {
 
-// Company, index and rate names the decoder would otherwise spell as ordinary words. No tickers: with "PETR4" in
-// the hint, "Petrobras" was heard as "petr4bras".
+// Company, index and rate names the decoder would otherwise spell as ordinary words, and the word "ticker" (RHVoice's
+// "ticker" was heard as "Chikar"). No tickers themselves: with "PETR4" in the hint, "Petrobras" was heard as
+// "petr4bras".
 constexpr const char* kVocabularyHint =
-    "Petrobras, Vale, Itaú, Banco do Brasil, Ibovespa, renda fixa, CDI, Selic, Apple, Microsoft, Amazon, Nasdaq.";
+    "Petrobras, Vale, Itaú, Banco do Brasil, Ibovespa, renda fixa, CDI, Selic, Apple, Microsoft, Amazon, Nasdaq, "
+    "ticker.";
 
 struct Settings {
   std::string model = kDefaultModel;
@@ -34,7 +36,7 @@ struct Settings {
   int beam = 1;
   size_t workers = 1;
   size_t queue = 16;
-  int audio_ctx_min = 0;
+  int audio_ctx_min = 512;
   audio::DecodeLimits limits;
   std::string prompt = kVocabularyHint;
 };
@@ -218,7 +220,7 @@ void Register(EngineRegistry& registry) {
   registry.RegisterStt(
       "whisper",
       "OpenAI Whisper via whisper.cpp, embedded (pt-BR and English); options model=whisper-base|PATH, "
-      "language=auto|pt|en, threads=<cores>, beam=1, audio_ctx_min=0, workers=1, queue=16, max_seconds=300, "
+      "language=auto|pt|en, threads=<cores>, beam=1, audio_ctx_min=512, workers=1, queue=16, max_seconds=300, "
       "max_bytes, prompt",
       [](const EngineOptions& o) { return CreateSpeechToText(o); });
 }

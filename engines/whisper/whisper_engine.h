@@ -5,8 +5,8 @@
 //   language=auto       auto: the likelier of Portuguese and English, the assistant's two languages, from
 //                       Whisper's own language identification; pt or en fixes it
 //   threads=<cores>     threads per decode;  beam=1  greedy (1) or beam search width (2..8)
-//   audio_ctx_min=0     0: the encoder covers Whisper's whole 30 s window; N: only the clip (50 positions a
-//                       second, plus a margin), at least N positions
+//   audio_ctx_min=512   N: the encoder covers only the clip (50 positions a second, plus a margin), at least N
+//                       positions, so every question under ~9 s shares one width; 0: Whisper's whole 30 s window
 // A clip of up to 30 s with beam=1 takes one encoder pass, shared by the language choice and the decoder.
 //   workers=1           requests decoding at once (each with its own state, ~30 MB for base)
 //   queue=16            requests allowed to wait for a worker before kOverloaded

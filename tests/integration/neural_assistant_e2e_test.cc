@@ -2,8 +2,7 @@
 // question spoken by RHVoice in Brazilian Portuguese and in English goes to POST /assist. The bar is today's
 // floor, not the targets (docs/engines.md states the misses): the transcript within 20% WER of the
 // question, the answer carrying a fact of the scenario, a sentence-long answer in the question's language, and the
-// spoken answer, heard back by Whisper, saying one of the scenario's words. Seen here: RHVoice's "ticker" heard
-// as "Chikar", the model then naming PETR3 (the common share, also in the facts) instead of PETR4.
+// spoken answer, heard back by Whisper, saying one of the scenario's words.
 #include <gtest/gtest.h>
 
 #include <algorithm>
