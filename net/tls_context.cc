@@ -4,6 +4,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "tls/identity_watch.h"
+
 namespace maestro::net {
 namespace {
 
@@ -39,6 +41,9 @@ Result<std::unique_ptr<ssl::context>> MakeTlsContext(const tls::TlsOptions& tls,
     }
   }
   if (ec) return InvalidArgument("TLS setup failed: " + ec.message());
+  if (!material->cert_pem.empty() && tls.reload_interval.count() > 0) {
+    if (auto watched = tls::WatchIdentity(context->native_handle(), tls); !watched.ok()) return watched;
+  }
   return context;
 }
 

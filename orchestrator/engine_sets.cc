@@ -60,7 +60,9 @@ std::vector<std::string> TransportFlagsAsArgs(const TransportOptions& options) {
                                    "--thrift-max-streams",
                                    std::to_string(options.thrift_max_streams),
                                    "--thrift-stream-idle",
-                                   std::to_string(options.thrift_stream_idle.count()) + "ms"};
+                                   std::to_string(options.thrift_stream_idle.count()) + "ms",
+                                   "--tls-reload",
+                                   std::to_string(options.tls.reload_interval.count()) + "ms"};
   for (const auto& [flag, file] :
        {std::pair{"--tls-cert", &options.tls.cert_file}, std::pair{"--tls-key", &options.tls.key_file},
         std::pair{"--tls-ca", &options.tls.ca_file}}) {

@@ -2,6 +2,7 @@
 // HTTP server and client, so that `--tls-cert --tls-key --tls-ca` mean the same thing on every command.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "common/status.h"
@@ -16,6 +17,9 @@ struct TlsOptions {
   // PEM CA bundle. A client verifies the server against it (without it: the system's trust store); a server
   // given one requires every client to present a certificate it signed (mutual TLS).
   std::string ca_file;
+  // How often a process checks whether cert_file and key_file were renewed, and then presents the new pair on
+  // new connections (tls/identity_watch.h); 0: read once at start. The CA bundle is read once.
+  std::chrono::milliseconds reload_interval = std::chrono::seconds(60);
 
   // True when any file is set: TLS is on. All empty: plaintext, exactly as without TLS support.
   bool enabled() const { return !cert_file.empty() || !key_file.empty() || !ca_file.empty(); }

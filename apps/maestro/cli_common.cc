@@ -54,6 +54,11 @@ void AddTlsFlags(CLI::App& command, tls::TlsOptions& tls) {
       .add_option("--tls-ca", tls.ca_file,
                   "CA (PEM) that peers are verified against; a server given one requires client certificates (mTLS)")
       ->envname("MAESTRO_TLS_CA");
+  AddDurationOption(command, "--tls-reload", tls.reload_interval,
+                    "How often the certificate and key files are checked for a renewal, which new connections then "
+                    "use; 0 reads them once",
+                    /*zero_allowed=*/true)
+      ->envname("MAESTRO_TLS_RELOAD");
 }
 
 CLI::Option* AddDurationOption(CLI::App& command, const std::string& name, std::chrono::milliseconds& out,

@@ -175,7 +175,8 @@ RegisterCommand serve_command(
         if (!flags->transport.tls.cert_file.empty() || !flags->tls_client_ca.empty()) {
           options.tls = {.cert_file = flags->transport.tls.cert_file,
                          .key_file = flags->transport.tls.key_file,
-                         .ca_file = flags->tls_client_ca};
+                         .ca_file = flags->tls_client_ca,
+                         .reload_interval = flags->transport.tls.reload_interval};
           auto tls = tls::LoadTlsMaterial(options.tls, tls::TlsRole::kServer);
           if (!tls.ok()) return Fail("serve", tls.status().message(), 2);
         }

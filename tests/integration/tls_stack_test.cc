@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <regex>
 #include <string>
 
@@ -35,6 +36,13 @@ Outcome RunShell(const std::string& command) {
   return outcome;
 }
 
+// RETURNS `words` joined by spaces: a shell command line.
+std::string Join(const std::vector<std::string>& words) {
+  std::string line;
+  for (const auto& word : words) line += (line.empty() ? "" : " ") + word;
+  return line;
+}
+
 // `maestro certs init` into a fresh folder, then `maestro up --tls` over `protocol` with emulated engines.
 class TlsStackTest : public ::testing::TestWithParam<const char*> {
  protected:
@@ -43,8 +51,9 @@ class TlsStackTest : public ::testing::TestWithParam<const char*> {
     certs_ = (dir_.path() / "certs").string();
     testing::MaestroProcess certs({"certs", "init", certs_});
     ASSERT_EQ(certs.Wait(), 0) << certs.seen;
-    up_ = std::make_unique<testing::MaestroProcess>(std::vector<std::string>{
-        "up", "--tls", "--certs", certs_, "--protocol", GetParam(), "--engines", "emulated", "--port", "0"});
+    up_ = std::make_unique<testing::MaestroProcess>(
+        std::vector<std::string>{"up", "--tls", "--certs", certs_, "--protocol", GetParam(), "--engines", "emulated",
+                                 "--port", "0", "--tls-reload", "200ms"});
     ASSERT_TRUE(up_->WaitFor("Ctrl-C stops everything")) << up_->seen;
     std::smatch match;
     ASSERT_TRUE(std::regex_search(up_->seen, match, std::regex("Maestro is up at (https://127\\.0\\.0\\.1:(\\d+))")))
@@ -104,6 +113,48 @@ TEST_P(TlsStackTest, PythonSslClientAsksInWriting) {
   auto asked = RunShell("/usr/bin/python3 " + path.string() + " " + certs_ + "/ca.crt " + port_ + " 2>&1");
   ASSERT_EQ(asked.exit_code, 0) << asked.output;
   EXPECT_EQ(asked.output, "200 TLSv1.3 True\n");
+}
+
+// `maestro certs renew` replaces every certificate in place while the stack runs: within a few --tls-reload
+// periods the front door and each service present the new ones (seen by Python's ssl module, presenting Maestro's
+// renewed certificate to the services), and /assist still answers over the renewed mutual TLS, with no restart.
+TEST_P(TlsStackTest, RenewedCertificatesAreTakenUpWithoutARestart) {
+  const std::string script =
+      "import socket, ssl, sys, time\n"
+      "certs, port, service = sys.argv[1], int(sys.argv[2]), sys.argv[3]\n"
+      "context = ssl.create_default_context(cafile=certs + '/ca.crt')\n"
+      "context.load_cert_chain(certs + '/maestro.crt', certs + '/maestro.key')\n"
+      "context.set_alpn_protocols(['h2', 'http/1.1'])\n"
+      "wanted = ssl._ssl._test_decode_cert(certs + '/' + service + '.crt')['serialNumber']\n"
+      "seen = None\n"
+      "for attempt in range(100):\n"
+      "    with socket.create_connection(('127.0.0.1', port), timeout=10) as raw:\n"
+      "        with context.wrap_socket(raw, server_hostname='localhost') as tls:\n"
+      "            seen = tls.getpeercert()['serialNumber']\n"
+      "    if seen == wanted: break\n"
+      "    time.sleep(0.1)\n"
+      "print(service, 'renewed' if seen == wanted else 'still ' + seen + ', not ' + wanted)\n";
+  const auto path = dir_.path() / "presented.py";
+  testing::WriteFile(path, script);
+  std::map<std::string, std::string> ports = {{"maestro", port_}};
+  for (const char* service : {"stt", "llm", "tts"}) {
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(up_->seen, match, std::regex(std::string(service) + ": pid \\d+, port (\\d+)")))
+        << up_->seen;
+    ports[service] = match[1];
+  }
+  for (const auto& [service, port] : ports) {
+    testing::MaestroProcess renew({"certs", "renew", certs_, service});
+    ASSERT_EQ(renew.Wait(), 0) << renew.seen;
+  }
+  for (const auto& [service, port] : ports) {
+    auto presented = RunShell(Join({"/usr/bin/python3", path.string(), certs_, port, service, "2>&1"}));
+    EXPECT_EQ(presented.output, service + " renewed\n");
+  }
+  const auto question = dir_.path() / "q.wav";
+  testing::WriteFile(question, testing::ToneWav(4));
+  auto posted = RunShell(Curl("-o /dev/null -w '%{http_code}' -F file=@" + question.string() + " " + url_ + "/assist"));
+  EXPECT_EQ(posted.output, "200");
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, TlsStackTest, ::testing::Values("rest", "grpc", "thrift"));

@@ -5,16 +5,20 @@
 
 #include <mutex>
 
+#include "tls/identity_watch.h"
+
 namespace maestro::thrift {
 namespace {
 
 using apache::thrift::transport::DefaultClientAccessManager;
 using apache::thrift::transport::TSSLSocketFactory;
 
-// Exposes the context so that a client without a CA can trust the system's roots, which Thrift has no call for.
+// Exposes the context so that a client without a CA can trust the system's roots, and a certificate can be renewed
+// without a restart, which Thrift has no calls for.
 class SslSocketFactory final : public TSSLSocketFactory {
  public:
   void TrustSystemRoots() { SSL_CTX_set_default_verify_paths(ctx_->get()); }
+  Status WatchIdentity(const tls::TlsOptions& tls) { return tls::WatchIdentity(ctx_->get(), tls); }
 };
 
 void PrepareProcess() {
@@ -38,6 +42,9 @@ Result<std::shared_ptr<TSSLSocketFactory>> MakeSslSocketFactory(const tls::TlsOp
     if (!material->cert_pem.empty()) {
       factory->loadCertificateFromBuffer(material->cert_pem.c_str());
       factory->loadPrivateKeyFromBuffer(material->key_pem.c_str());
+      if (tls.reload_interval.count() > 0) {
+        if (auto watched = factory->WatchIdentity(tls); !watched.ok()) return watched;
+      }
     }
     if (!material->ca_pem.empty()) {
       factory->loadTrustedCertificatesFromBuffer(material->ca_pem.c_str());
