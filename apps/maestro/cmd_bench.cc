@@ -80,10 +80,13 @@ class Progress {
   void RunFinished(const bench::RunRecord& record, int index) {
     std::lock_guard lock(mutex_);
     const auto& load = record.load;
-    std::string line = fmt::format(
-        "[{}/{}] {:<28} {:>8.1f} req/s  p50 {:>8.2f} ms  p99 {:>8.2f} ms  errors {:.2f}%", index + 1, total_runs_,
-        current_, load.throughput_rps(), load.latency.count() ? load.latency.ValueAtPercentile(50) / 1e6 : 0.0,
-        load.latency.count() ? load.latency.ValueAtPercentile(99) / 1e6 : 0.0, 100 * load.error_rate());
+    std::string line =
+        fmt::format("[{}/{}] {:<28} {:>8.1f} req/s  ", index + 1, total_runs_, current_, load.throughput_rps());
+    line += load.latency.count() > 0 ? fmt::format("p50 {:>8.2f} ms  p99 {:>8.2f} ms",
+                                                   static_cast<double>(load.latency.ValueAtPercentile(50)) / 1e6,
+                                                   static_cast<double>(load.latency.ValueAtPercentile(99)) / 1e6)
+                                     : std::string("no request succeeded in the window");
+    line += fmt::format("  errors {:.2f}%", 100 * load.error_rate());
     if (load.unfinished > 0) line += fmt::format("  unfinished {}", load.unfinished);
     if (load.generator_bottleneck) line += "  (load generator saturated)";
     std::cout << (tty_ ? "\r\033[K" : "") << line << std::endl;
@@ -243,7 +246,9 @@ RegisterCommand bench_command(
     "bench", "Run the experiment: scenarios x protocols x runs under load; writes CSV, summaries and a report",
     [](CLI::App& command) -> std::function<int()> {
       auto flags = std::make_shared<BenchFlags>();
-      command.add_option("--preset", flags->preset, "quick (default, <= 3 min), thesis, or overhead")
+      command
+          .add_option("--preset", flags->preset,
+                      "quick (default, about 8 min on the neural engines), thesis, or overhead")
           ->check(CLI::IsMember({"quick", "thesis", "overhead"}));
       command.add_option("--protocols", flags->protocols, "Comma-separated: rest,grpc,thrift,inproc")->delimiter(',');
       command.add_option("--scenarios", flags->scenarios, "Comma-separated: simple,traditional,complex")

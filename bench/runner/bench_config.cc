@@ -19,7 +19,7 @@ std::map<std::string, EmulatedProfile> ThesisEmulatedProfiles() {
 Status ApplyPreset(const std::string& preset, BenchConfig& config) {
   config.preset = preset;
   if (preset == "quick") {
-    // All three protocols over all three scenarios, three runs a cell, in about three minutes on two cores.
+    // All three protocols over all three scenarios, three runs a cell, in about eight minutes on two cores.
     config.protocols = {"rest", "grpc", "thrift"};
     config.scenarios = {"simple", "traditional", "complex"};
     config.users = QuickPreset::kUsers;

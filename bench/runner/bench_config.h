@@ -23,16 +23,18 @@ struct EmulatedProfile {
   double piece_ms = 0;
 };
 
-// The quick preset's load, in one place, sized for the default neural engines (a spoken question takes 1-3 s
-// voice to voice on two cores, each service decoding one request at a time). Three runs a cell is the analysis's
-// minimum for tests. Two VUs keep one request in a service while the next waits, so latency stays near the
-// service time instead of queueing into the deadline; 27 runs of 2 s + 8 s plus start-ups take about seven
-// minutes. Each run completes roughly 5-15 requests: enough for a mean, too few for a p99.
+// The quick preset's load, in one place, sized for the default neural engines on two cores: a spoken question
+// takes 1-4 s voice to voice when it has the machine to itself. One VU: with two, Whisper's and llama.cpp's
+// threads (two each, spinning at their barriers) fought over the two cores and a simple question took 6-9 s, so
+// an 8 s window often held no finished request (docs/benchmarks.md, "The main job on the neural engines"). The
+// warm-up covers the first, uncached question of a run. Three runs a cell is the analysis's minimum; 27 runs of
+// 4 s + 12 s plus start-ups take about eight minutes, and each run finishes about 3-11 requests: enough for a
+// mean, too few for a p99.
 struct QuickPreset {
-  static constexpr int kUsers = 2;
+  static constexpr int kUsers = 1;
   static constexpr int kRuns = 3;
-  static constexpr std::chrono::milliseconds kWarmup{2000};
-  static constexpr std::chrono::milliseconds kDuration{8000};
+  static constexpr std::chrono::milliseconds kWarmup{4000};
+  static constexpr std::chrono::milliseconds kDuration{12000};
   static constexpr std::chrono::milliseconds kTimeout{20000};
 };
 

@@ -75,19 +75,23 @@ std::vector<std::string> CsvRow(const RunRecord& record) {
       rss_sum_mb += static_cast<double>(process->rss_mean_bytes) / (1 << 20);
     }
   }
-  const bool any = latency.count() > 0;
+  // A run in which no request succeeded has no latency: its cells stay empty (missing, which `maestro analyze`
+  // leaves out), never 0 ms, which would read as the fastest run there is.
+  auto percentile = [&](const auto& histogram, double p) {
+    return histogram.count() > 0 ? Fixed(ms(static_cast<double>(histogram.ValueAtPercentile(p)))) : std::string();
+  };
   std::vector<std::string> row = {record.run.scenario,
                                   record.run.protocol,
                                   std::to_string(record.run.run),
-                                  Fixed(any ? ms(latency.mean()) : 0),
+                                  latency.count() > 0 ? Fixed(ms(latency.mean())) : "",
                                   Fixed(cpu_sum),
                                   Fixed(rss_sum_mb),
                                   Fixed(load.throughput_rps()),
-                                  Fixed(any ? ms(static_cast<double>(latency.ValueAtPercentile(50))) : 0),
-                                  Fixed(any ? ms(static_cast<double>(latency.ValueAtPercentile(90))) : 0),
-                                  Fixed(any ? ms(static_cast<double>(latency.ValueAtPercentile(95))) : 0),
-                                  Fixed(any ? ms(static_cast<double>(latency.ValueAtPercentile(99))) : 0),
-                                  Fixed(any ? ms(static_cast<double>(latency.max())) : 0),
+                                  percentile(latency, 50),
+                                  percentile(latency, 90),
+                                  percentile(latency, 95),
+                                  percentile(latency, 99),
+                                  latency.count() > 0 ? Fixed(ms(static_cast<double>(latency.max()))) : "",
                                   Fixed(load.error_rate(), 6)};
   auto per_process = [&](auto value) {
     for (const auto& name : kServiceProcesses) {
@@ -109,10 +113,7 @@ std::vector<std::string> CsvRow(const RunRecord& record) {
   row.push_back(load.generator_bottleneck ? "1" : "0");
   row.push_back(std::isnan(record.other_cpu_percent) ? "" : Fixed(record.other_cpu_percent));
   row.push_back(Fixed(record.load_average_1m, 2));
-  const auto& first = load.first_byte;
-  for (double percentile : {50.0, 90.0, 99.0}) {
-    row.push_back(Fixed(first.count() ? ms(static_cast<double>(first.ValueAtPercentile(percentile))) : 0));
-  }
+  for (double p : {50.0, 90.0, 99.0}) row.push_back(percentile(load.first_byte, p));
   row.push_back(record.tls ? "on" : "off");
   return row;
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace maestro::bench {
 namespace {
 
@@ -43,6 +45,23 @@ TEST(ResultsWriterTest, RowSumsTheServicesAndLeavesTheGeneratorOut) {
   EXPECT_EQ(row[4], "40.000");                 // CPU: services only
   EXPECT_EQ(row[5], "70.000");                 // RSS MB: services only
   EXPECT_EQ(row[6], "10.000");                 // throughput
+}
+
+// No request finished inside the window (a neural answer longer than the window): the latency cells are missing,
+// not 0 ms, so the analysis leaves the run out instead of reading it as the fastest one (or failing on ln(0)).
+TEST(ResultsWriterTest, ARunWithoutASuccessfulRequestHasNoLatency) {
+  RunRecord record;
+  record.run = {"grpc-simple-3", "grpc", "simple", "simple", 0, 3};
+  record.load.window_s = 8;
+  auto row = CsvRow(record);
+  const auto columns = CsvColumns();
+  ASSERT_EQ(row.size(), columns.size());
+  for (const char* name :
+       {"latency_ms", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms", "ttfa_p50_ms", "ttfa_p90_ms", "ttfa_p99_ms"}) {
+    const auto at = std::find(columns.begin(), columns.end(), name) - columns.begin();
+    EXPECT_EQ(row[at], "") << name;
+  }
+  EXPECT_EQ(row[6], "0.000");  // no request is a throughput of 0, which is a measurement
 }
 
 }  // namespace
