@@ -1,17 +1,15 @@
 #include "tls/identity_watch.h"
 
 #include <gtest/gtest.h>
-#include <openssl/bn.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <thread>
 
+#include "tests/transport/tls/test_certificates.h"
 #include "tls/development_ca.h"
 
 namespace maestro::tls {
@@ -20,26 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using ContextPtr = std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)>;
-
-std::string SerialOf(X509* cert) {
-  if (cert == nullptr) return "";
-  BIGNUM* number = ASN1_INTEGER_to_BN(X509_get_serialNumber(cert), nullptr);
-  char* hex = BN_bn2hex(number);
-  std::string serial = hex;
-  OPENSSL_free(hex);
-  BN_free(number);
-  return serial;
-}
-
-std::string SerialOfFile(const fs::path& path) {
-  FILE* file = fopen(path.c_str(), "r");
-  if (file == nullptr) return "";
-  X509* cert = PEM_read_X509(file, nullptr, nullptr, nullptr);
-  fclose(file);
-  std::string serial = SerialOf(cert);
-  X509_free(cert);
-  return serial;
-}
+using testing::SerialOf;
+using testing::SerialOfFile;
 
 // A context for `method` presenting DIR/<name>.crt and requiring a peer certificate from DIR's CA.
 ContextPtr Context(const SSL_METHOD* method, const fs::path& dir, const std::string& name) {

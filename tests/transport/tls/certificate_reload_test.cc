@@ -3,13 +3,10 @@
 // certificate) leaves the previous certificate in use.
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <thread>
 
@@ -24,26 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
-
-std::string SerialOf(X509* cert) {
-  if (cert == nullptr) return "";
-  BIGNUM* number = ASN1_INTEGER_to_BN(X509_get_serialNumber(cert), nullptr);
-  char* hex = BN_bn2hex(number);
-  std::string serial = hex;
-  OPENSSL_free(hex);
-  BN_free(number);
-  return serial;
-}
-
-std::string SerialOfFile(const fs::path& path) {
-  FILE* file = fopen(path.c_str(), "r");
-  if (file == nullptr) return "";
-  X509* cert = PEM_read_X509(file, nullptr, nullptr, nullptr);
-  fclose(file);
-  std::string serial = SerialOf(cert);
-  X509_free(cert);
-  return serial;
-}
 
 // RETURNS the serial number of the certificate the server at 127.0.0.1:`port` presents in a fresh TLS handshake
 // with `client`'s certificate (ALPN h2, which gRPC asks for), or "" if the handshake failed.

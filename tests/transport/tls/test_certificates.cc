@@ -1,5 +1,9 @@
 #include "tests/transport/tls/test_certificates.h"
 
+#include <openssl/bn.h>
+#include <openssl/pem.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -51,6 +55,26 @@ tls::TlsOptions TlsFrom(const fs::path& dir, const std::string& name) {
 TransportOptions WithMutualTls(TransportOptions options, const std::string& name) {
   options.tls = TlsFrom(TrustedCertificates(), name);
   return options;
+}
+
+std::string SerialOf(X509* cert) {
+  if (cert == nullptr) return "";
+  BIGNUM* number = ASN1_INTEGER_to_BN(X509_get_serialNumber(cert), nullptr);
+  char* hex = BN_bn2hex(number);
+  std::string serial = hex;
+  OPENSSL_free(hex);
+  BN_free(number);
+  return serial;
+}
+
+std::string SerialOfFile(const fs::path& path) {
+  FILE* file = fopen(path.c_str(), "r");
+  if (file == nullptr) return "";
+  X509* cert = PEM_read_X509(file, nullptr, nullptr, nullptr);
+  fclose(file);
+  std::string serial = SerialOf(cert);
+  X509_free(cert);
+  return serial;
 }
 
 }  // namespace maestro::testing

@@ -3,6 +3,8 @@
 // process trusts.
 #pragma once
 
+#include <openssl/x509.h>
+
 #include <filesystem>
 #include <string>
 
@@ -21,5 +23,11 @@ tls::TlsOptions TlsFrom(const std::filesystem::path& dir, const std::string& nam
 
 // `options` with TLS and mutual TLS on, as service `name` of the trusted CA.
 TransportOptions WithMutualTls(TransportOptions options, const std::string& name = "stt");
+
+// RETURNS the serial number of `cert` in hexadecimal, "" for null: how a test tells two certificates apart.
+std::string SerialOf(X509* cert);
+
+// RETURNS the serial number of the first certificate in the PEM file at `path`, "" if there is none.
+std::string SerialOfFile(const std::filesystem::path& path);
 
 }  // namespace maestro::testing
