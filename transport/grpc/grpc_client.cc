@@ -24,8 +24,9 @@ namespace {
 // HTTP/2 multiplexes any number of calls on one connection; a few connections spread the work over the
 // transport's threads without the cost of a connection per call.
 constexpr int kMaxChannels = 4;
-// The time a TLS connection attempt gets (TCP, handshake and HTTP/2 settings) before gRPC gives up on it.
-constexpr int kTlsMinConnectMs = 5000;
+// The time a connection attempt gets (TCP, a TLS handshake, HTTP/2 settings) before gRPC gives up on it. It bounds
+// only an attempt that hangs: a refused connect fails at once and is retried after the backoff below.
+constexpr int kMinConnectMs = 5000;
 
 // Where one group of channels goes. Each endpoint of an address list gets its own group (pick_first to that one
 // address), so the shared net::EndpointBalancer counts its failures and ejects it: gRPC's outlier detection
@@ -56,12 +57,18 @@ Result<std::vector<ChannelTarget>> TargetsFor(const std::string& address) {
   return targets;
 }
 
-std::vector<std::shared_ptr<grpc::Channel>> OpenChannels(const ChannelTarget& target, const TransportOptions& options,
-                                                         const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
+// Each channel gets credentials of its own. Channels sharing one TLS certificate provider register their watches
+// with its distributor concurrently, and one that connected before the first watch had been served its
+// certificates failed with "Failed to create security handshaker" (seen once, under load); a provider with one
+// channel has one watch.
+Result<std::vector<std::shared_ptr<grpc::Channel>>> OpenChannels(const ChannelTarget& target,
+                                                                 const TransportOptions& options) {
   int limit = static_cast<int>(std::min<size_t>(options.max_message_bytes, INT_MAX));
   int count = std::clamp(options.client_connections, 1, kMaxChannels);
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < count; ++i) {
+    auto credentials = MakeChannelCredentials(options.tls);
+    if (!credentials.ok()) return credentials.status();
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(limit);
     args.SetMaxSendMessageSize(limit);
@@ -70,13 +77,14 @@ std::vector<std::shared_ptr<grpc::Channel>> OpenChannels(const ChannelTarget& ta
     // A restarted service is back within a second or two; gRPC's default backoff (1 s growing to 120 s)
     // would leave the channel failing long after it returned.
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-    // gRPC also takes this as the shortest a connection attempt may last: 100 ms covers a plaintext connect,
-    // but not a TLS handshake on a busy machine (seen: "timed out before receiving SETTINGS frame").
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, options.tls.enabled() ? kTlsMinConnectMs : 100);
+    // gRPC takes this as the shortest a connection attempt may last. 100 ms was too short for a TLS handshake on
+    // a busy machine, and for a plaintext one to a service built with ASan under load (both seen: "timed out
+    // before receiving SETTINGS frame").
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, kMinConnectMs);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     if (target.round_robin) args.SetLoadBalancingPolicyName("round_robin");
     if (options.tls.enabled() && !target.tls_name.empty()) args.SetSslTargetNameOverride(target.tls_name);
-    channels.push_back(grpc::CreateCustomChannel(target.target, credentials, args));
+    channels.push_back(grpc::CreateCustomChannel(target.target, *credentials, args));
   }
   return channels;
 }
@@ -182,10 +190,12 @@ template <typename Service>
 Result<std::unique_ptr<BalancedStubs<Service>>> Connect(const std::string& address, const TransportOptions& options) {
   auto targets = TargetsFor(address);
   if (!targets.ok()) return targets.status();
-  auto credentials = MakeChannelCredentials(options.tls);
-  if (!credentials.ok()) return credentials.status();
   std::vector<std::vector<std::shared_ptr<grpc::Channel>>> channels;
-  for (const auto& target : *targets) channels.push_back(OpenChannels(target, options, *credentials));
+  for (const auto& target : *targets) {
+    auto opened = OpenChannels(target, options);
+    if (!opened.ok()) return opened.status();
+    channels.push_back(std::move(opened).value());
+  }
   return std::make_unique<BalancedStubs<Service>>(channels);
 }
 
