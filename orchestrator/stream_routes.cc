@@ -35,11 +35,15 @@ struct StreamItem {
   std::optional<StreamOutcome> end;  // the call ended well
 };
 
-// Carries the pipeline's callbacks (engine threads) onto the connection's loop.
+// Carries the pipeline's callbacks (engine threads) onto the connection's loop. They hold the outbox weakly: only
+// the connection's coroutine owns it, so it is never destroyed on an engine thread after the server's event loop
+// (whose timer service its timer needs) is gone.
 StreamListener ListenOn(std::shared_ptr<net::ConnectionContext> context, asio::any_io_executor executor,
                         const std::shared_ptr<net::Outbox<StreamItem>>& outbox, bool ndjson) {
-  auto post = [context, executor, outbox](StreamItem item) {
-    context->Post(executor, [outbox, item = std::move(item)]() mutable { outbox->Push(std::move(item)); });
+  auto post = [context, executor, weak = std::weak_ptr(outbox)](StreamItem item) {
+    context->Post(executor, [weak, item = std::move(item)]() mutable {
+      if (auto box = weak.lock()) box->Push(std::move(item));
+    });
   };
   return {[post](const Transcript& t) {
             post({TranscriptEvent(0, t, true), {}, {}, {}});

@@ -105,21 +105,26 @@ asio::awaitable<void> ServeGenerateStream(LanguageModel& engine, metrics::Reques
   auto executor = stream->get_executor();
   auto outbox = std::make_shared<net::Outbox<Item>>(executor);
   auto flow = std::make_shared<Flow>();
+  // The engine's callbacks hold the outbox weakly: only this coroutine owns it, so it is never destroyed on an
+  // engine thread after the server's event loop (whose timer service its timer needs) is gone.
+  std::weak_ptr<net::Outbox<Item>> weak = outbox;
   engine.GenerateStreaming(
       std::move(generation).value(), *deadline,
-      [context, executor, outbox, flow, max_pending_bytes](std::string_view piece) {
+      [context, executor, weak, flow, max_pending_bytes](std::string_view piece) {
         if (flow->stop.load()) return false;
         if (flow->pending_bytes.fetch_add(piece.size()) + piece.size() > max_pending_bytes) {
           flow->overflowed.store(true);
           flow->stop.store(true);
           return false;
         }
-        context->Post(executor, [outbox, text = std::string(piece)]() mutable { outbox->Push({std::move(text), {}}); });
+        context->Post(executor, [weak, text = std::string(piece)]() mutable {
+          if (auto box = weak.lock()) box->Push({std::move(text), {}});
+        });
         return true;
       },
-      [context, executor, outbox](Result<Generation> result) {
-        context->Post(executor, [outbox, result = std::move(result)]() mutable {
-          outbox->Push({{}, std::move(result)});
+      [context, executor, weak](Result<Generation> result) {
+        context->Post(executor, [weak, result = std::move(result)]() mutable {
+          if (auto box = weak.lock()) box->Push({{}, std::move(result)});
         });
       });
 
