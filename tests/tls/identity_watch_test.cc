@@ -4,11 +4,11 @@
 #include <openssl/ssl.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <thread>
 
+#include "tests/support/test_support.h"
 #include "tests/transport/tls/test_certificates.h"
 #include "tls/development_ca.h"
 
@@ -18,6 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using ContextPtr = std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)>;
+using testing::InstallByRename;
 using testing::SerialOf;
 using testing::SerialOfFile;
 
@@ -57,18 +58,9 @@ std::pair<std::string, std::string> Handshake(SSL_CTX* server_context, SSL_CTX* 
   return {};
 }
 
-void Install(const fs::path& from, const fs::path& to) {
-  const fs::path staged = to.string() + ".new";
-  fs::copy_file(from, staged, fs::copy_options::overwrite_existing);
-  fs::rename(staged, to);
-}
-
 class IdentityWatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "maestro-identity-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     ASSERT_TRUE(WriteDevelopmentCa(dir_, DevelopmentCaOptions{}).ok());
     fs::create_directory(dir_ / "issued");
     ASSERT_TRUE(IssueFromDevelopmentCa(dir_, "renewed", {}, dir_ / "issued", 30).ok());
@@ -79,12 +71,8 @@ class IdentityWatchTest : public ::testing::Test {
                 .ca_file = (dir_ / "ca.crt").string(),
                 .reload_interval = milliseconds(20)};
   }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-
-  fs::path dir_;
+  testing::TempDir temp_;
+  const fs::path dir_ = temp_.path();
   TlsOptions options_;
 };
 
@@ -95,8 +83,8 @@ TEST_F(IdentityWatchTest, AClientPresentsItsRenewedCertificateOnTheNextHandshake
   ASSERT_TRUE(WatchIdentity(client.get(), options_).ok());
   EXPECT_EQ(Handshake(server.get(), client.get()).first, SerialOfFile(dir_ / "maestro.crt"));
 
-  Install(dir_ / "issued" / "renewed.key", dir_ / "watched.key");
-  Install(dir_ / "issued" / "renewed.crt", dir_ / "watched.crt");
+  InstallByRename(dir_ / "issued" / "renewed.key", dir_ / "watched.key");
+  InstallByRename(dir_ / "issued" / "renewed.crt", dir_ / "watched.crt");
   std::this_thread::sleep_for(milliseconds(40));
   EXPECT_EQ(Handshake(server.get(), client.get()).first, SerialOfFile(dir_ / "issued" / "renewed.crt"));
 }
@@ -108,14 +96,14 @@ TEST_F(IdentityWatchTest, AServerKeepsItsCertificateWhenTheRenewalDoesNotLoad) {
   ASSERT_TRUE(WatchIdentity(server.get(), options_).ok());
   const std::string first = SerialOfFile(dir_ / "maestro.crt");
 
-  Install(dir_ / "issued" / "renewed.crt", dir_ / "watched.crt");  // the old key stays: not a pair
+  InstallByRename(dir_ / "issued" / "renewed.crt", dir_ / "watched.crt");  // the old key stays: not a pair
   std::this_thread::sleep_for(milliseconds(40));
   EXPECT_EQ(Handshake(server.get(), client.get()).second, first);
   fs::remove(dir_ / "watched.key");
   std::this_thread::sleep_for(milliseconds(40));
   EXPECT_EQ(Handshake(server.get(), client.get()).second, first);
 
-  Install(dir_ / "issued" / "renewed.key", dir_ / "watched.key");  // now the pair is whole
+  InstallByRename(dir_ / "issued" / "renewed.key", dir_ / "watched.key");  // now the pair is whole
   std::this_thread::sleep_for(milliseconds(40));
   EXPECT_EQ(Handshake(server.get(), client.get()).second, SerialOfFile(dir_ / "issued" / "renewed.crt"));
 }

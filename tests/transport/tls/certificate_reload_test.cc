@@ -12,6 +12,7 @@
 
 #include "domain/blocking.h"
 #include "engines/emulated/emulated_engines.h"
+#include "tests/support/test_support.h"
 #include "tests/transport/tls/test_certificates.h"
 #include "tls/development_ca.h"
 #include "transport/transport.h"
@@ -47,31 +48,15 @@ std::string PresentedSerial(int port, const tls::TlsOptions& client) {
   return serial;
 }
 
-// Replaces `to` by a copy of `from` in one rename, as a certificate manager writes it.
-void Install(const fs::path& from, const fs::path& to) {
-  const fs::path staged = to.string() + ".new";
-  fs::copy_file(from, staged, fs::copy_options::overwrite_existing);
-  fs::rename(staged, to);
-}
-
 class CertificateReloadTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "maestro-reload-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     const auto& trusted = TrustedCertificates();
     fs::copy_file(trusted / "llm.crt", dir_ / "served.crt");
     fs::copy_file(trusted / "llm.key", dir_ / "served.key");
     fs::create_directory(dir_ / "issued");
     ASSERT_TRUE(tls::IssueFromDevelopmentCa(trusted, "renewed", {}, dir_ / "issued", 30).ok());
   }
-  void TearDown() override {
-    server_.reset();
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-
   // Serves the emulated LLM from served.crt/.key, checked for renewal every 100 ms (gRPC: every second).
   int Serve() {
     TransportOptions options;
@@ -100,17 +85,18 @@ class CertificateReloadTest : public ::testing::TestWithParam<std::string> {
 
   // RETURNS the serial presented once it is `expected`, or the last one seen after 5 s.
   static std::string AwaitPresented(int port, const std::string& expected) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     std::string seen;
-    do {
-      seen = PresentedSerial(port, TlsFrom(TrustedCertificates(), "maestro"));
-      if (seen == expected) break;
-      std::this_thread::sleep_for(milliseconds(50));
-    } while (std::chrono::steady_clock::now() < until);
+    WaitUntil(
+        [&] {
+          seen = PresentedSerial(port, TlsFrom(TrustedCertificates(), "maestro"));
+          return seen == expected;
+        },
+        std::chrono::seconds(5));
     return seen;
   }
 
-  fs::path dir_;
+  testing::TempDir temp_;
+  const fs::path dir_ = temp_.path();
   std::unique_ptr<Transport> server_transport_;
   std::unique_ptr<LanguageModel> engine_;
   std::unique_ptr<ServiceServer> server_;
@@ -125,8 +111,8 @@ TEST_P(CertificateReloadTest, ARenewedCertificateIsPresentedWithoutARestart) {
   EXPECT_EQ(PresentedSerial(port, TlsFrom(TrustedCertificates(), "maestro")), first);
   EXPECT_TRUE(Call(port).ok());
 
-  Install(dir_ / "issued" / "renewed.key", dir_ / "served.key");
-  Install(dir_ / "issued" / "renewed.crt", dir_ / "served.crt");
+  InstallByRename(dir_ / "issued" / "renewed.key", dir_ / "served.key");
+  InstallByRename(dir_ / "issued" / "renewed.crt", dir_ / "served.crt");
   EXPECT_EQ(AwaitPresented(port, renewed), renewed);
   auto after = Call(port);
   EXPECT_TRUE(after.ok()) << after.ToString();
@@ -136,8 +122,8 @@ TEST_P(CertificateReloadTest, ARenewalThatDoesNotLoadKeepsThePreviousCertificate
   const int port = Serve();
   ASSERT_GT(port, 0);
   const std::string first = SerialOfFile(TrustedCertificates() / "llm.crt");
-  Install(dir_ / "issued" / "renewed.crt", dir_ / "served.crt");  // its key is not served.key
-  std::this_thread::sleep_for(milliseconds(2500));                // two checks even at gRPC's one second
+  InstallByRename(dir_ / "issued" / "renewed.crt", dir_ / "served.crt");  // its key is not served.key
+  std::this_thread::sleep_for(milliseconds(2500));                        // two checks even at gRPC's one second
   EXPECT_EQ(PresentedSerial(port, TlsFrom(TrustedCertificates(), "maestro")), first);
   auto kept = Call(port);
   EXPECT_TRUE(kept.ok()) << kept.ToString();

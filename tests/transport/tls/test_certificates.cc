@@ -57,6 +57,12 @@ TransportOptions WithMutualTls(TransportOptions options, const std::string& name
   return options;
 }
 
+void InstallByRename(const fs::path& from, const fs::path& to) {
+  const fs::path staged = to.string() + ".new";
+  fs::copy_file(from, staged, fs::copy_options::overwrite_existing);
+  fs::rename(staged, to);
+}
+
 std::string SerialOf(X509* cert) {
   if (cert == nullptr) return "";
   BIGNUM* number = ASN1_INTEGER_to_BN(X509_get_serialNumber(cert), nullptr);

@@ -27,6 +27,9 @@ TransportOptions WithMutualTls(TransportOptions options, const std::string& name
 // RETURNS the serial number of `cert` in hexadecimal, "" for null: how a test tells two certificates apart.
 std::string SerialOf(X509* cert);
 
+// Replaces `to` by a copy of `from` in one rename, as a certificate manager writes a renewed file.
+void InstallByRename(const std::filesystem::path& from, const std::filesystem::path& to);
+
 // RETURNS the serial number of the first certificate in the PEM file at `path`, "" if there is none.
 std::string SerialOfFile(const std::filesystem::path& path);
 
