@@ -6,13 +6,17 @@
 #   @node-llama-cpp/linux-x64  libllama and libggml* built from that tag, with run-time-selected CPU variants
 #   nodejs-whisper             whisper.cpp v1.9.1 sources; src/whisper.cpp is compiled against the ggml above,
 #                              so both engines share one ggml in one process
+#   com.github.asus4.onnxruntime  ONNX Runtime 1.29.0 for the piper engine: the Linux x64 libonnxruntime and the
+#                              official C/C++ headers (shipped in its iOS framework, which are the same on every
+#                              platform); only those are unpacked
 find_program(MAESTRO_NPM npm REQUIRED)
 find_package(Git REQUIRED)
 
 set(MAESTRO_NPM_DEPS_DIR ${CMAKE_BINARY_DIR}/_deps CACHE PATH "Where npm-provided native dependencies are unpacked")
 
-# maestro_npm_package(NAME VERSION SHA256 OUT_DIR): packs NAME@VERSION (no install scripts run), checks the
-# tarball's sha256 and unpacks it into ${MAESTRO_NPM_DEPS_DIR}/<dir>; OUT_DIR receives the package root.
+# maestro_npm_package(NAME VERSION SHA256 OUT_DIR [PATTERN...]): packs NAME@VERSION (no install scripts run),
+# checks the tarball's sha256 and unpacks it (only the paths matching the PATTERNs, when given) into
+# ${MAESTRO_NPM_DEPS_DIR}/<dir>; OUT_DIR receives the package root.
 function(maestro_npm_package name version sha256 out_dir)
   string(REGEX REPLACE "^@" "" flat "${name}")
   string(REPLACE "/" "-" flat "${flat}")
@@ -37,7 +41,11 @@ function(maestro_npm_package name version sha256 out_dir)
     message(FATAL_ERROR "${name}@${version}: sha256 ${actual}, expected ${sha256}; the tarball was removed")
   endif()
   file(REMOVE_RECURSE ${root})
-  file(ARCHIVE_EXTRACT INPUT ${tarball} DESTINATION ${root})
+  if(ARGN)
+    file(ARCHIVE_EXTRACT INPUT ${tarball} DESTINATION ${root} PATTERNS ${ARGN})
+  else()
+    file(ARCHIVE_EXTRACT INPUT ${tarball} DESTINATION ${root})
+  endif()
   file(TOUCH ${root}/.unpacked)
 endfunction()
 
@@ -48,6 +56,11 @@ maestro_npm_package(@node-llama-cpp/linux-x64 3.22.1
   0d953e1503d5ab4608d8ed5b739132308c81ac05ffeb760d2a7f30e08a9f90e0 llama_bins_package_dir)
 maestro_npm_package(nodejs-whisper 0.3.1
   92041caf2b26c74b7f489fedf37bd093f216eebd61df512045ec2d19d0531d37 nodejs_whisper_dir)
+maestro_npm_package(com.github.asus4.onnxruntime 0.4.9
+  e59788788818fdde1b2e522e766a21ba0f7d8391de55737abf81e32cc801785d onnxruntime_package_dir
+  package/Plugins/Linux/x64/libonnxruntime.so
+  "package/Plugins/iOS~/onnxruntime.xcframework/ios-arm64/onnxruntime.framework/Headers/*"
+  package/LICENSE package/ThirdPartyNotices.txt)
 
 # The llama.cpp tree (headers only are used) is a git bundle inside node-llama-cpp.
 set(LLAMA_CPP_DIR ${MAESTRO_NPM_DEPS_DIR}/llama.cpp-v0.5.0)
@@ -84,3 +97,13 @@ target_compile_definitions(maestro_whisper_cpp PRIVATE WHISPER_VERSION="1.9.1")
 target_compile_options(maestro_whisper_cpp PRIVATE -w)
 target_include_directories(maestro_whisper_cpp SYSTEM PUBLIC ${WHISPER_CPP_DIR}/include)
 target_link_libraries(maestro_whisper_cpp PUBLIC maestro::ggml)
+
+# ONNX Runtime for the piper engine: headers at build time; the library is loaded with dlopen when a Piper voice
+# is (engines/piper), from $MAESTRO_ONNXRUNTIME_DIR or this folder, under its SONAME libonnxruntime.so.1.
+set(MAESTRO_ONNXRUNTIME_LIB_DIR ${onnxruntime_package_dir}/Plugins/Linux/x64)
+file(CREATE_LINK libonnxruntime.so ${MAESTRO_ONNXRUNTIME_LIB_DIR}/libonnxruntime.so.1 SYMBOLIC)
+add_library(maestro_onnxruntime_headers INTERFACE)
+target_include_directories(maestro_onnxruntime_headers SYSTEM INTERFACE
+  "${onnxruntime_package_dir}/Plugins/iOS~/onnxruntime.xcframework/ios-arm64/onnxruntime.framework/Headers")
+target_compile_definitions(maestro_onnxruntime_headers INTERFACE
+  MAESTRO_ONNXRUNTIME_LIB_DIR="${MAESTRO_ONNXRUNTIME_LIB_DIR}")

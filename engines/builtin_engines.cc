@@ -6,6 +6,7 @@
 #include "engines/espeak/espeak_engine.h"
 #include "engines/llama/llama_engine.h"
 #include "engines/openai/openai_engines.h"
+#include "engines/piper/piper_engine.h"
 #include "engines/pocketsphinx/pocketsphinx_engine.h"
 #include "engines/rhvoice/rhvoice_engine.h"
 #include "engines/whisper/whisper_engine.h"
@@ -21,6 +22,7 @@ void RegisterBuiltinEngines(EngineRegistry& registry) {
   whisper::Register(registry);
   llama::Register(registry);
   rhvoice::Register(registry);
+  piper::Register(registry);
 }
 
 // Defined here rather than in engine_registry.cc so that the registry library depends on no engine: only the

@@ -207,15 +207,15 @@ class VoiceSession : public std::enable_shared_from_this<VoiceSession> {
     partial_in_flight_ = true;
     const int turn = turn_ + 1;  // the turn this question becomes when it ends
     AudioClip clip{audio::EncodeWav(heard, audio::kVadSampleRate), "partial.wav", "audio/wav"};
-    auto self = shared_from_this();
-    pipeline_.TranscribePartial(std::move(clip), Deadline::In(options_.timeout), [self, turn](Result<Transcript> t) {
-      self->context_->Post(self->executor_, [self, turn, t = std::move(t)] {
-        self->partial_in_flight_ = false;
-        if (!t.ok()) spdlog::debug("partial transcript failed: {}", t.status().ToString());
-        if (self->closed_ || self->turn_ >= turn || !t.ok() || IsBlank(t->text)) return;
-        self->Send(TranscriptEvent(turn, t.value(), false));
-      });
-    });
+    pipeline_.TranscribePartial(std::move(clip), Deadline::In(options_.timeout),
+                                [post = PosterOnLoop(), turn](Result<Transcript> t) {
+                                  post([turn, t = std::move(t)](VoiceSession& s) {
+                                    s.partial_in_flight_ = false;
+                                    if (!t.ok()) spdlog::debug("partial transcript failed: {}", t.status().ToString());
+                                    if (s.closed_ || s.turn_ >= turn || !t.ok() || IsBlank(t->text)) return;
+                                    s.Send(TranscriptEvent(turn, t.value(), false));
+                                  });
+                                });
   }
 
   void BeginTurn() {
@@ -234,13 +234,23 @@ class VoiceSession : public std::enable_shared_from_this<VoiceSession> {
     call_ = pipeline_.Assist(std::move(clip), Deadline::In(options_.timeout), ListenerFor(turn_));
   }
 
+  // RETURNS a function that runs work on the session's loop, from any thread. It holds the session weakly: only
+  // the session's coroutines own it, so an engine thread never destroys it after the server's event loop is gone,
+  // and work that arrives after the session ended is dropped.
+  std::function<void(std::function<void(VoiceSession&)>)> PosterOnLoop() {
+    return [weak = weak_from_this(), context = context_, executor = executor_](auto work) {
+      context->Post(executor, [weak, work = std::move(work)] {
+        if (auto session = weak.lock()) work(*session);
+      });
+    };
+  }
+
   // Carries the pipeline's callbacks (engine threads) onto the session's loop; a cancelled turn's pieces and
   // speech are dropped there, its end is still reported.
   StreamListener ListenerFor(int turn) {
-    auto self = shared_from_this();
-    auto post = [self, turn](std::function<void(VoiceSession&)> work) {
-      self->context_->Post(self->executor_, [self, turn, work = std::move(work)] {
-        if (!self->closed_) work(*self);
+    auto post = [post_on_loop = PosterOnLoop()](std::function<void(VoiceSession&)> work) {
+      post_on_loop([work = std::move(work)](VoiceSession& s) {
+        if (!s.closed_) work(s);
       });
     };
     return {[post, turn](const Transcript& t) {

@@ -2,7 +2,8 @@
 # Word error rate and real-time factor of an STT engine (default: whisper) on the sets issue #8 names:
 #   real recordings: ../shared/data/speech (LJ Speech, Allison prompts) and Debian's pocketsphinx-testdata;
 #   pt-BR scenario questions spoken by RHVoice (Letícia-F123) and by eSpeak NG pt-br;
-#   the English finance questions of data/stt/finance_eval.tsv spoken by eSpeak NG en-us and en-gb.
+#   the English finance questions of data/stt/finance_eval.tsv spoken by eSpeak NG en-us and en-gb, and by the
+#   piper engine's voice (en_US-joe-medium) when it is in the model store.
 # Usage: scripts/bench-speech-wer.sh [ENGINE] [--engine-opt key=value ...]
 # Prints one "set<TAB>WER<TAB>RTF" line per set. Needs build/maestro and the engine's model.
 #   MAESTRO_BIN=path  the maestro binary (default build/maestro)
@@ -65,3 +66,22 @@ for voice in en-us en-gb; do
   done
   evaluate "English finance questions, eSpeak NG $voice" "$work/finance-$voice.tsv"
 done
+
+# The same English questions in Piper's voice, through a `maestro tts --engine piper` service on loopback.
+if "$maestro" models path piper-en-us-joe >/dev/null 2>&1; then
+  "$maestro" tts --engine piper --listen 127.0.0.1:0 >"$work/piper.log" 2>&1 &
+  piper=$!
+  for _ in $(seq 1 200); do grep -q "serving rest on" "$work/piper.log" && break; sleep 0.1; done
+  port=$(grep -o 'serving rest on 127.0.0.1:[0-9]*' "$work/piper.log" | grep -o '[0-9]*$')
+  : > "$work/finance-piper.tsv"
+  n=0
+  grep -v '^#' data/stt/finance_eval.tsv | cut -f2 | while IFS= read -r question; do
+    n=$((n + 1))
+    /usr/bin/python3 -c 'import json,sys; print(json.dumps({"text": sys.argv[1]}))' "$question" |
+      curl -sf -H 'Content-Type: application/json' --data-binary @- -o "$work/finance-piper-$n.wav" \
+        "http://127.0.0.1:$port/synthesize"
+    printf '%s\t%s\n' "$work/finance-piper-$n.wav" "$question" >> "$work/finance-piper.tsv"
+  done
+  kill "$piper"
+  evaluate "English finance questions, piper en_US-joe-medium" "$work/finance-piper.tsv"
+fi

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <atomic>
+#include <cstdio>
 #include <future>
 #include <map>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include "audio/decode.h"
 #include "domain/blocking.h"
 #include "engines/espeak/espeak_engine.h"
+#include "engines/piper/piper_engine.h"
 #include "engines/pocketsphinx/pocketsphinx_engine.h"
 
 namespace maestro {
@@ -35,10 +37,21 @@ TextToSpeech& Espeak() {
   return **tts;
 }
 
-void BM_EspeakSynthesize(benchmark::State& state, const std::string& voice, const std::string& text) {
+// The piper engine's voice from the model store (`maestro models fetch piper-en-us-joe piper-en-us-joe-config`).
+TextToSpeech& Piper() {
+  static auto tts = piper::CreateTextToSpeech({});
+  if (!tts.ok()) {
+    std::fprintf(stderr, "%s\n", tts.status().ToString().c_str());
+    std::abort();
+  }
+  return **tts;
+}
+
+void BM_Synthesize(benchmark::State& state, TextToSpeech& (*engine)(), const std::string& voice,
+                   const std::string& text) {
   double audio_seconds = 0;
   for (auto _ : state) {
-    auto speech = SynthesizeBlocking(Espeak(), {.text = text, .voice = voice}, Deadline::Never());
+    auto speech = SynthesizeBlocking(engine(), {.text = text, .voice = voice}, Deadline::Never());
     if (!speech.ok()) state.SkipWithError(speech.status().ToString().c_str());
     audio_seconds = WavSeconds(speech->wav);
   }
@@ -47,11 +60,14 @@ void BM_EspeakSynthesize(benchmark::State& state, const std::string& voice, cons
                                              benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["peak_rss_mb"] = PeakRssMb();
 }
-BENCHMARK_CAPTURE(BM_EspeakSynthesize, en_us, std::string("en-us"), std::string(kQuestion))
+BENCHMARK_CAPTURE(BM_Synthesize, espeak_en_us, &Espeak, std::string("en-us"), std::string(kQuestion))
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK_CAPTURE(BM_EspeakSynthesize, pt_br, std::string("pt-br"),
+BENCHMARK_CAPTURE(BM_Synthesize, espeak_pt_br, &Espeak, std::string("pt-br"),
                   std::string("Qual é a diferença entre renda fixa e o Ibovespa?"))
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Synthesize, piper_en_us, &Piper, std::string(""), std::string(kQuestion))
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -1,4 +1,4 @@
-#include "engines/espeak/espeak_synthesizer.h"
+#include "engines/common/espeak_ng.h"
 
 #include <espeak-ng/speak_lib.h>
 
@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <string_view>
 
 #include "common/text.h"
 
@@ -40,14 +41,26 @@ int OnSamples(short* wav, int count, espeak_EVENT* events) {
 
 std::mutex submit_mutex;
 
+// RETURNS the punctuation that ends a clause whose text eSpeak NG consumed as text[from, to): the last of
+// . , ? ! : ; in it that is followed, in the whole text, by white space, a quote, a closing bracket or the end
+// (so the point of "15.5" is not one), or 0 when there is none.
+char ClauseTerminator(std::string_view text, size_t from, size_t to) {
+  for (size_t at = to; at > from; --at) {
+    const char mark = text[at - 1];
+    if (std::string_view(".,?!:;").find(mark) == std::string_view::npos) continue;
+    if (at == text.size() || std::string_view(" \t\r\n\"')]").find(text[at]) != std::string_view::npos) return mark;
+  }
+  return 0;
+}
+
 }  // namespace
 
-EspeakSynthesizer& EspeakSynthesizer::Instance() {
-  static auto* instance = new EspeakSynthesizer();
+EspeakNg& EspeakNg::Instance() {
+  static auto* instance = new EspeakNg();
   return *instance;
 }
 
-EspeakSynthesizer::EspeakSynthesizer() {
+EspeakNg::EspeakNg() {
   std::promise<void> ready;
   thread_.Submit([this, &ready] {
     const int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, 0);
@@ -77,27 +90,65 @@ EspeakSynthesizer::EspeakSynthesizer() {
   ready.get_future().wait();
 }
 
-bool EspeakSynthesizer::IsKnownVoice(const std::string& voice) const {
+bool EspeakNg::IsKnownVoice(const std::string& voice) const {
   const auto plus = voice.find('+');
   if (!voice_files_.contains(Lower(voice.substr(0, plus)))) return false;
   return plus == std::string::npos || variants_.contains(voice.substr(plus + 1));
 }
 
-bool EspeakSynthesizer::Submit(SpeakJob job, size_t max_waiting,
-                               std::function<void(Result<std::vector<int16_t>>)> done) {
+bool EspeakNg::Submit(SpeakJob job, size_t max_waiting, std::function<void(Result<std::vector<int16_t>>)> done) {
   std::lock_guard lock(submit_mutex);
   if (thread_.queued() >= max_waiting) return false;
   return thread_.Submit([this, job = std::move(job), done = std::move(done)] { done(Speak(job)); });
 }
 
-Result<std::vector<int16_t>> EspeakSynthesizer::Speak(const SpeakJob& job) {
+Result<std::vector<PhonemeClause>> EspeakNg::Phonemize(const std::string& text, const std::string& voice) {
+  std::promise<Result<std::vector<PhonemeClause>>> result;
+  if (!thread_.Submit([&] { result.set_value(ReadPhonemes(text, voice)); })) {
+    return Unavailable("espeak: the eSpeak NG thread has stopped");
+  }
+  return result.get_future().get();
+}
+
+Status EspeakNg::SelectVoice(const std::string& voice) {
+  if (!init_status_.ok()) return init_status_;
+  const auto plus = voice.find('+');
+  const auto file = voice_files_.find(Lower(voice.substr(0, plus)));
+  if (file == voice_files_.end()) return InvalidArgument("espeak: unknown voice " + voice);
+  const std::string name = file->second + (plus == std::string::npos ? "" : voice.substr(plus));
+  if (espeak_SetVoiceByName(name.c_str()) != EE_OK) return InvalidArgument("espeak: cannot load voice " + voice);
+  return Status();
+}
+
+// eSpeak NG 1.51 reads one clause per call and moves the cursor past it and a character or so beyond (its read
+// ahead); which punctuation ended the clause is read from that span (1.52's
+// espeak_TextToPhonemesWithTerminator would say it, bookworm has 1.51).
+Result<std::vector<PhonemeClause>> EspeakNg::ReadPhonemes(const std::string& text, const std::string& voice) {
+  if (auto selected = SelectVoice(voice); !selected.ok()) return selected;
+  std::vector<PhonemeClause> clauses;
+  const void* cursor = text.c_str();
+  while (cursor != nullptr) {
+    const auto from = static_cast<size_t>(static_cast<const char*>(cursor) - text.c_str());
+    const char* ipa = espeak_TextToPhonemes(&cursor, espeakCHARS_UTF8, espeakPHONEMES_IPA);
+    const size_t to =
+        cursor != nullptr ? static_cast<size_t>(static_cast<const char*>(cursor) - text.c_str()) : text.size();
+    if (cursor != nullptr && to <= from) break;
+    PhonemeClause clause;
+    clause.phonemes = ipa != nullptr ? ipa : "";
+    clause.terminator = ClauseTerminator(text, from, to);
+    clause.ends_sentence =
+        clause.terminator != 0 && std::string_view(".?!").find(clause.terminator) != std::string_view::npos;
+    if (clause.terminator == 0 && clause.phonemes.empty()) continue;
+    clauses.push_back(std::move(clause));
+  }
+  if (!clauses.empty()) clauses.back().ends_sentence = true;
+  return clauses;
+}
+
+Result<std::vector<int16_t>> EspeakNg::Speak(const SpeakJob& job) {
   if (!init_status_.ok()) return init_status_;
   if (job.deadline.expired()) return DeadlineExceeded("espeak: the deadline passed while queued");
-  const auto plus = job.voice.find('+');
-  const auto file = voice_files_.find(Lower(job.voice.substr(0, plus)));
-  if (file == voice_files_.end()) return InvalidArgument("espeak: unknown voice " + job.voice);
-  const std::string name = file->second + (plus == std::string::npos ? "" : job.voice.substr(plus));
-  if (espeak_SetVoiceByName(name.c_str()) != EE_OK) return InvalidArgument("espeak: cannot load voice " + job.voice);
+  if (auto selected = SelectVoice(job.voice); !selected.ok()) return selected;
   espeak_SetParameter(espeakRATE, job.rate_wpm, 0);
   Collector collector;
   collector.deadline = job.deadline;

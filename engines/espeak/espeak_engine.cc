@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "audio/wav.h"
-#include "engines/espeak/espeak_synthesizer.h"
+#include "engines/common/espeak_ng.h"
 
 namespace maestro::espeak {
 namespace {
@@ -41,7 +41,7 @@ class EspeakTextToSpeech final : public TextToSpeech {
       return done(InvalidArgument("espeak: text of " + std::to_string(request.text.size()) +
                                   " bytes is above the limit of " + std::to_string(settings_.max_text_bytes)));
     }
-    auto& synthesizer = EspeakSynthesizer::Instance();
+    auto& synthesizer = EspeakNg::Instance();
     SpeakJob job;
     job.voice = request.voice.empty() ? settings_.voice : request.voice;
     if (!synthesizer.IsKnownVoice(job.voice)) {
@@ -83,7 +83,7 @@ Result<std::unique_ptr<TextToSpeech>> CreateTextToSpeech(EngineOptions options) 
   settings.rate_wpm = static_cast<int>(*rate);
   settings.max_text_bytes = static_cast<size_t>(*max_text);
   settings.max_waiting = static_cast<size_t>(*queue);
-  if (!EspeakSynthesizer::Instance().IsKnownVoice(settings.voice)) {
+  if (!EspeakNg::Instance().IsKnownVoice(settings.voice)) {
     return InvalidArgument("espeak: unknown voice '" + settings.voice + "' (try en-us or pt-br)");
   }
   return std::unique_ptr<TextToSpeech>(new EspeakTextToSpeech(std::move(settings)));
