@@ -4,6 +4,7 @@
 
 #include "audio/wav.h"
 #include "engines/common/espeak_ng.h"
+#include "engines/common/text_limit.h"
 
 namespace maestro::espeak {
 namespace {
@@ -36,11 +37,7 @@ class EspeakTextToSpeech final : public TextToSpeech {
   explicit EspeakTextToSpeech(Settings settings) : settings_(std::move(settings)) {}
 
   void Synthesize(SynthesisRequest request, Deadline deadline, Callback<SpeechAudio> done) override {
-    if (request.text.empty()) return done(InvalidArgument("espeak: empty text"));
-    if (request.text.size() > settings_.max_text_bytes) {
-      return done(InvalidArgument("espeak: text of " + std::to_string(request.text.size()) +
-                                  " bytes is above the limit of " + std::to_string(settings_.max_text_bytes)));
-    }
+    if (auto text = CheckSynthesisText("espeak", request.text, settings_.max_text_bytes); !text.ok()) return done(text);
     auto& synthesizer = EspeakNg::Instance();
     SpeakJob job;
     job.voice = request.voice.empty() ? settings_.voice : request.voice;

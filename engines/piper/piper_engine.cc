@@ -12,6 +12,7 @@
 #include "engines/common/espeak_ng.h"
 #include "engines/common/model_locator.h"
 #include "engines/common/option_reader.h"
+#include "engines/common/text_limit.h"
 #include "engines/piper/piper_model.h"
 #include "engines/piper/voice_config.h"
 
@@ -72,11 +73,7 @@ class PiperTextToSpeech final : public TextToSpeech {
   ~PiperTextToSpeech() override { pool_.reset(); }  // finish queued work while the model exists
 
   void Synthesize(SynthesisRequest request, Deadline deadline, Callback<SpeechAudio> done) override {
-    if (request.text.empty()) return done(InvalidArgument("piper: empty text"));
-    if (request.text.size() > settings_.max_text_bytes) {
-      return done(InvalidArgument("piper: text of " + std::to_string(request.text.size()) +
-                                  " bytes is above the limit of " + std::to_string(settings_.max_text_bytes)));
-    }
+    if (auto text = CheckSynthesisText("piper", request.text, settings_.max_text_bytes); !text.ok()) return done(text);
     if (!SpeaksVoice(request.voice)) {
       return done(
           InvalidArgument("piper: this voice speaks " + config_.language + " only, not '" + request.voice + "'"));

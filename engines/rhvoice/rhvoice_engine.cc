@@ -3,6 +3,7 @@
 #include "audio/wav.h"
 #include "common/thread_pool.h"
 #include "engines/common/option_reader.h"
+#include "engines/common/text_limit.h"
 #include "engines/rhvoice/rhvoice_synthesizer.h"
 
 namespace maestro::rhvoice {
@@ -31,11 +32,8 @@ class RhvoiceTextToSpeech final : public TextToSpeech {
   ~RhvoiceTextToSpeech() override { pool_.reset(); }  // finish queued work while the synthesizer exists
 
   void Synthesize(SynthesisRequest request, Deadline deadline, Callback<SpeechAudio> done) override {
-    if (request.text.empty()) return done(InvalidArgument("rhvoice: empty text"));
-    if (request.text.size() > settings_.max_text_bytes) {
-      return done(InvalidArgument("rhvoice: text of " + std::to_string(request.text.size()) +
-                                  " bytes is above the limit of " + std::to_string(settings_.max_text_bytes)));
-    }
+    if (auto text = CheckSynthesisText("rhvoice", request.text, settings_.max_text_bytes); !text.ok())
+      return done(text);
     auto task = [this, request = std::move(request), deadline, done]() { done(Run(request, deadline)); };
     if (!pool_->Submit(std::move(task))) {
       done(Status(StatusCode::kOverloaded,
