@@ -1,5 +1,6 @@
 #include "tests/support/test_support.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -48,6 +49,16 @@ std::string ReadFile(const std::filesystem::path& path) {
 void WriteFile(const std::filesystem::path& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary);
   out << content;
+}
+
+int TimeScale() {
+  const char* value = std::getenv("MAESTRO_TEST_TIME_SCALE");
+  const int scale = value != nullptr ? std::atoi(value) : 1;
+  return std::clamp(scale, 1, 20);
+}
+
+std::string ScaledDuration(int ms) {
+  return std::to_string(ms * TimeScale()) + "ms";
 }
 
 std::string SharedDataDir() {

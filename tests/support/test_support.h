@@ -32,6 +32,13 @@ class TempDir {
 // test asserts instead of waiting for ever on a call that never completes.
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit);
 
+// How much slower this build runs than a release build: $MAESTRO_TEST_TIME_SCALE (1..20, default 1), which the
+// sanitizer presets set. Tests that give a measurement window of their own (bench runs) stretch it by this much,
+// so that a ThreadSanitizer build, 5-15x slower, still finishes requests inside the window.
+int TimeScale();
+// `ms` stretched by TimeScale(), written as a duration flag ("700ms").
+std::string ScaledDuration(int ms);
+
 std::string ReadFile(const std::filesystem::path& path);
 void WriteFile(const std::filesystem::path& path, const std::string& content);
 

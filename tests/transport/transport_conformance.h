@@ -112,11 +112,13 @@ class WatchedLlm final : public LanguageModel {
         },
         [this, done = std::move(done)](Result<Generation> result) {
           {
+            // Notified under the lock: a waiter that returns may destroy this object, so the engine thread must
+            // be done with it (the condition variable included) before the waiter can take the lock.
             std::lock_guard lock(mutex_);
             last_code_ = result.status().code();
             finished_ = true;
+            finished_cv_.notify_all();
           }
-          finished_cv_.notify_all();
           done(std::move(result));
         });
   }

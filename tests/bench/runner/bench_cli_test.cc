@@ -39,7 +39,9 @@ TEST(BenchCliTest, SmallExperimentOverEveryProtocolWritesValidResults) {
   std::string protocols;
   for (const auto& name : TransportNames()) protocols += (protocols.empty() ? "" : ",") + name;
   std::string command = testing::MaestroBinary() + " bench --protocols " + protocols +
-                        " --scenarios simple,complex --users 2 --duration 700ms --warmup 200ms --runs 2"
+                        " --scenarios simple,complex --users 2 --duration " + testing::ScaledDuration(700) +
+                        " --warmup " + testing::ScaledDuration(200) +
+                        " --runs 2"
                         " --engines emulated --emulated-profile simple=1,1,1 --emulated-profile complex=2,5,2"
                         " --seed 3 --no-report --out " +
                         dir.path().string() + " > " + (dir.path() / "stdout.txt").string() + " 2>&1";
@@ -81,8 +83,9 @@ TEST(BenchCliTest, SmallExperimentOverEveryProtocolWritesValidResults) {
 TEST(BenchCliTest, TlsFactorRunsOneExperimentPerLevelAndRecordsIt) {
   testing::TempDir dir;
   std::string command = testing::MaestroBinary() +
-                        " bench --protocols rest,grpc,thrift --scenarios simple --users 2 --duration 500ms"
-                        " --warmup 200ms --runs 1 --engines emulated --emulated-profile simple=1,1,1 --tls on,off"
+                        " bench --protocols rest,grpc,thrift --scenarios simple --users 2 --duration " +
+                        testing::ScaledDuration(500) + " --warmup " + testing::ScaledDuration(200) +
+                        " --runs 1 --engines emulated --emulated-profile simple=1,1,1 --tls on,off"
                         " --no-report --out " +
                         dir.path().string() + " > " + (dir.path() / "stdout.txt").string() + " 2>&1";
   int status = std::system(command.c_str());
