@@ -44,6 +44,10 @@ class VoicePageTest : public ::testing::Test {
     AssistServerOptions options;
     options.port = 0;
     options.timeout = std::chrono::milliseconds(20000);
+    // Chromium's fake microphone plays the file in real time; on a busy machine its capture stalls now and then,
+    // and a stall longer than the default 600 ms of silence once ended the question after "ticker symbol" (CI,
+    // fault tests running beside). The question itself has no pause that long.
+    options.streaming.utterance.end_silence = std::chrono::milliseconds(1500);
     server_ = std::move(AssistServer::Start(*pipeline_, options, streaming_.get()).value());
   }
 
