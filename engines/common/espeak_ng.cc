@@ -90,10 +90,16 @@ EspeakNg::EspeakNg() {
   ready.get_future().wait();
 }
 
-bool EspeakNg::IsKnownVoice(const std::string& voice) const {
+std::string EspeakNg::VoiceName(const std::string& voice) const {
   const auto plus = voice.find('+');
-  if (!voice_files_.contains(Lower(voice.substr(0, plus)))) return false;
-  return plus == std::string::npos || variants_.contains(voice.substr(plus + 1));
+  const auto file = voice_files_.find(Lower(voice.substr(0, plus)));
+  if (file == voice_files_.end()) return "";
+  if (plus == std::string::npos) return file->second;
+  return variants_.contains(voice.substr(plus + 1)) ? file->second + voice.substr(plus) : "";
+}
+
+bool EspeakNg::IsKnownVoice(const std::string& voice) const {
+  return !VoiceName(voice).empty();
 }
 
 bool EspeakNg::Submit(SpeakJob job, size_t max_waiting, std::function<void(Result<std::vector<int16_t>>)> done) {
@@ -112,10 +118,8 @@ Result<std::vector<PhonemeClause>> EspeakNg::Phonemize(const std::string& text, 
 
 Status EspeakNg::SelectVoice(const std::string& voice) {
   if (!init_status_.ok()) return init_status_;
-  const auto plus = voice.find('+');
-  const auto file = voice_files_.find(Lower(voice.substr(0, plus)));
-  if (file == voice_files_.end()) return InvalidArgument("espeak: unknown voice " + voice);
-  const std::string name = file->second + (plus == std::string::npos ? "" : voice.substr(plus));
+  const std::string name = VoiceName(voice);
+  if (name.empty()) return InvalidArgument("espeak: unknown voice " + voice);
   if (espeak_SetVoiceByName(name.c_str()) != EE_OK) return InvalidArgument("espeak: cannot load voice " + voice);
   return Status();
 }

@@ -56,6 +56,8 @@ class EspeakNg {
  private:
   EspeakNg();
   Result<std::vector<int16_t>> Speak(const SpeakJob& job);
+  // RETURNS the name espeak_SetVoiceByName takes for `voice` ("pt-br+f3" -> "pt-BR+f3"), or "" when unknown.
+  std::string VoiceName(const std::string& voice) const;
   Status SelectVoice(const std::string& voice);
   Result<std::vector<PhonemeClause>> ReadPhonemes(const std::string& text, const std::string& voice);
 
