@@ -43,7 +43,8 @@ bool HasCapability(int bit) {
   return false;
 }
 
-// Serialises subnet choice between processes: two runs must not give the root namespace the same /24.
+// Serialises namespace bookkeeping between processes: two runs must not give the root namespace the same /24,
+// nor both remove the same orphan.
 class FileLock {
  public:
   FileLock() : fd_(open(kLockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
@@ -104,6 +105,8 @@ Status CheckNetnsPrivileges() {
 
 Result<NetnsCleanup> CleanupNetns() {
   if (auto status = CheckNetnsPrivileges(); !status.ok()) return status;
+  // Two processes starting at once would both see the same orphans, and the second's `delete` would fail.
+  FileLock lock;
   NetnsCleanup report;
   std::smatch match;
   for (const auto& name : ListNetns()) {
@@ -112,8 +115,9 @@ Result<NetnsCleanup> CleanupNetns() {
       report.in_use.push_back(name);
       continue;
     }
-    if (auto removed = RunCommand({"ip", "netns", "delete", name}); !removed.ok()) return removed.status();
-    report.removed.push_back(name);
+    auto removed = RunCommand({"ip", "netns", "delete", name});
+    if (!removed.ok() && std::filesystem::exists(NetnsPath(name))) return removed.status();
+    if (removed.ok()) report.removed.push_back(name);
   }
   // A client link whose switch namespace is gone goes with it; one left by a crash between the two steps does not.
   auto links = RunCommand({"ip", "-o", "link", "show"});
@@ -125,8 +129,10 @@ Result<NetnsCleanup> CleanupNetns() {
     std::string link = match[1];
     if (!std::regex_match(link, match, kRootLink)) continue;
     if (ProcessAlive(static_cast<pid_t>(std::stol(match[1])))) continue;
-    if (auto removed = RunCommand({"ip", "link", "delete", link}); !removed.ok()) return removed.status();
-    report.removed.push_back(link);
+    // The kernel destroys a dead namespace's veth peers asynchronously: the link may vanish after the listing.
+    auto removed = RunCommand({"ip", "link", "delete", link});
+    if (!removed.ok() && RunCommand({"ip", "link", "show", "dev", link}).ok()) return removed.status();
+    if (removed.ok()) report.removed.push_back(link);
   }
   return report;
 }

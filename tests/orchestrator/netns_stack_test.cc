@@ -327,7 +327,8 @@ TEST(NetnsUpTest, AfterKillNineTheChildrenDieAndCleanupRemovesTheNamespaces) {
   }
   EXPECT_NE(kill(stt, 0), 0) << "the stt child outlived its parent";
   testing::MaestroProcess cleanup({"netns", "cleanup"});
-  EXPECT_EQ(cleanup.Wait(), 0);
+  cleanup.WaitFor("in use");
+  EXPECT_EQ(cleanup.Wait(), 0) << cleanup.seen;
   EXPECT_TRUE(NamespacesOf(pid).empty());
 }
 

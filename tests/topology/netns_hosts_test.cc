@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -161,6 +162,37 @@ TEST(NetnsHostsTest, CleanupRemovesWhatADeadProcessLeftAndKeepsTheLiving) {
   // (Another test process's start-up may have removed the dead one first: ctest runs tests in parallel.)
   EXPECT_NE(std::find(report->in_use.begin(), report->in_use.end(), live_ns), report->in_use.end());
   ASSERT_TRUE(RunCommand({"ip", "netns", "delete", live_ns}).ok());
+}
+
+TEST(NetnsHostsTest, ConcurrentCleanupsAllSucceedAndRemoveEachOrphanOnce) {
+  // The realistic orphan: a switch namespace holding the peer of a root link, so the link dies with the namespace,
+  // asynchronously, as after `kill -9` of `maestro up` while another run starts.
+  std::vector<std::string> orphans;
+  for (int i = 0; i < 4; ++i) {
+    pid_t dead = fork();
+    if (dead == 0) _exit(0);
+    waitpid(dead, nullptr, 0);
+    std::string ns = "maestro-" + std::to_string(dead) + "-0-switch";
+    std::string link = "m" + std::to_string(dead) + "n0";
+    ASSERT_TRUE(RunCommand({"ip", "netns", "add", ns}).ok());
+    ASSERT_TRUE(RunCommand({"ip", "link", "add", link, "type", "veth", "peer", "name", "client", "netns", ns}).ok());
+    orphans.push_back(ns);
+  }
+  constexpr int kCleaners = 3;
+  std::vector<Result<NetnsCleanup>> reports(kCleaners, Unavailable("not run"));
+  std::vector<std::thread> cleaners;
+  for (int i = 0; i < kCleaners; ++i) cleaners.emplace_back([&, i] { reports[i] = CleanupNetns(); });
+  for (auto& cleaner : cleaners) cleaner.join();
+  for (const auto& name : orphans) {
+    int removals = 0;
+    for (const auto& report : reports) {
+      ASSERT_TRUE(report.ok()) << report.status().ToString();
+      removals += static_cast<int>(std::count(report->removed.begin(), report->removed.end(), name));
+    }
+    EXPECT_FALSE(NetnsExists(name));
+    // Another test process's start-up may have removed it first: ctest runs tests in parallel.
+    EXPECT_LE(removals, 1) << name;
+  }
 }
 
 // Sends `bytes` from host `from` to a reader on host `to`. RETURNS the seconds until the reader has them all.
