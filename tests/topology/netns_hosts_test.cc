@@ -181,6 +181,7 @@ TEST(NetnsHostsTest, ConcurrentCleanupsAllSucceedAndRemoveEachOrphanOnce) {
   constexpr int kCleaners = 3;
   std::vector<Result<NetnsCleanup>> reports(kCleaners, Unavailable("not run"));
   std::vector<std::thread> cleaners;
+  cleaners.reserve(kCleaners);
   for (int i = 0; i < kCleaners; ++i) cleaners.emplace_back([&, i] { reports[i] = CleanupNetns(); });
   for (auto& cleaner : cleaners) cleaner.join();
   for (const auto& name : orphans) {
