@@ -177,6 +177,26 @@ class ForwardingTts final : public TextToSpeech {
   TextToSpeech& inner_;
 };
 
+// An STT engine that keeps the last clip it was given, to prove the server hands the engine every byte.
+class RecordingStt final : public SpeechToText {
+ public:
+  void Transcribe(AudioClip clip, Deadline, Callback<Transcript> done) override {
+    {
+      std::lock_guard lock(mutex_);
+      last_ = std::move(clip);
+    }
+    done(Transcript{"recorded", "en-US", 1.0});
+  }
+  AudioClip last() const {
+    std::lock_guard lock(mutex_);
+    return last_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  AudioClip last_;
+};
+
 // An engine wrapper that counts the calls reaching it, to prove a call was (or was not) sent.
 class CountingLlm final : public ForwardingLlm {
  public:
@@ -437,6 +457,20 @@ TEST_P(TransportConformanceTest, CarriesLargePayloadsBothWays) {
   auto speech = SynthesizeBlocking(*tts, {.text = "a long answer"}, Seconds(10));
   ASSERT_TRUE(speech.ok()) << speech.status().ToString();
   EXPECT_EQ(speech->wav.size(), 44u + 120u * 22050u * 2u);
+}
+
+TEST_P(TransportConformanceTest, TheEngineReceivesTheClipIntact) {
+  RecordingStt engine;
+  auto stt = Client(engine);
+  ASSERT_TRUE(stt);
+  std::string audio(300'000, '\0');
+  for (size_t i = 0; i < audio.size(); ++i) audio[i] = static_cast<char>(i * 131 % 251);
+  auto transcript = TranscribeBlocking(*stt, {audio, "question.wav", "audio/wav"}, Seconds(10));
+  ASSERT_TRUE(transcript.ok()) << transcript.status().ToString();
+  AudioClip got = engine.last();
+  EXPECT_TRUE(got.bytes == audio) << "the engine got " << got.bytes.size() << " bytes of " << audio.size();
+  EXPECT_EQ(got.filename, "question.wav");
+  EXPECT_EQ(got.content_type, "audio/wav");
 }
 
 TEST_P(TransportConformanceTest, TwoHundredConcurrentCallsAllSucceed) {

@@ -105,8 +105,11 @@ class SttService final : public mpes::stt::STTService::CallbackService {
     return gate_.Handle<Transcript>(
         context,
         [this, request](Deadline deadline, Callback<Transcript> done) {
-          engine_.Transcribe({request->audio(), request->filename(), request->content_type()}, deadline,
-                             std::move(done));
+          // The request is the call's own message (gRPC hands it over const but never reads it again), so the
+          // audio can move instead of being copied, as the REST server's does.
+          auto* owned = const_cast<mpes::stt::TranscribeRequest*>(request);
+          engine_.Transcribe({std::move(*owned->mutable_audio()), request->filename(), request->content_type()},
+                             deadline, std::move(done));
         },
         [reply](Transcript& transcript) {
           reply->set_text(std::move(transcript.text));

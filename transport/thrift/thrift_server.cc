@@ -90,7 +90,10 @@ class SttHandler final : public mpes::thrift::stt::STTServiceIf {
                   const std::string& content_type, const int64_t timeout_ms) override {
     Deadline deadline = DeadlineOf(timeout_ms);
     auto result = gate_.Run<Transcript>(deadline, [&](Callback<Transcript> done) {
-      engine_.Transcribe(AudioClip{audio, filename, content_type}, deadline, std::move(done));
+      // The generated processor passes its own non-const locals, unused after this call, so the audio can move
+      // instead of being copied, as the REST server's does.
+      engine_.Transcribe(AudioClip{std::move(const_cast<std::string&>(audio)), filename, content_type}, deadline,
+                         std::move(done));
     });
     if (!result.ok()) Throw(result.status());
     reply.__set_text(std::move(result->text));
