@@ -26,6 +26,9 @@ constexpr int kMaxHosts = 250;
 // Maestro's namespaces: maestro-<pid>-<seq>-<host>; client links in the root namespace: m<pid>n<seq>.
 const std::regex kNetnsName(R"(^maestro-(\d+)-(\d+)-[a-z0-9]+$)");
 const std::regex kRootLink(R"(^m(\d+)n(\d+)$)");
+// A line of `ip -o link show`: "7: m123n0@if2: <...>"; the name ends at '@' (a veth) or ':'.
+// (Compiled once: libstdc++ compiling regexes on two threads races on its locale's narrow() cache.)
+const std::regex kLinkLine(R"(^\d+: ([^:@]+)[@:])");
 
 bool ProcessAlive(pid_t pid) {
   return kill(pid, 0) == 0 || errno == EPERM;
@@ -122,10 +125,9 @@ Result<NetnsCleanup> CleanupNetns() {
   // A client link whose switch namespace is gone goes with it; one left by a crash between the two steps does not.
   auto links = RunCommand({"ip", "-o", "link", "show"});
   if (!links.ok()) return links.status();
-  std::regex link_line(R"(^\d+: ([^:@]+)[@:])");
   std::istringstream lines(*links);
   for (std::string line; std::getline(lines, line);) {
-    if (!std::regex_search(line, match, link_line)) continue;
+    if (!std::regex_search(line, match, kLinkLine)) continue;
     std::string link = match[1];
     if (!std::regex_match(link, match, kRootLink)) continue;
     if (ProcessAlive(static_cast<pid_t>(std::stol(match[1])))) continue;

@@ -89,8 +89,10 @@ TEST_P(StackTest, ServesMetricsAndHealth) {
   auto response = client_->SendBlocking(health, Deadline::In(std::chrono::seconds(5)));
   ASSERT_TRUE(response.ok());
   EXPECT_EQ(response->body(), R"({"status":"healthy"})");
-  ASSERT_TRUE(
-      client_->SendBlocking(testing::AssistRequest(testing::ToneWav(1)), Deadline::In(std::chrono::seconds(5))).ok());
+  ASSERT_TRUE(client_
+                  ->SendBlocking(testing::AssistRequest(testing::ToneWav(1)),
+                                 Deadline::In(std::chrono::seconds(5) * testing::TimeScale()))
+                  .ok());
   net::HttpRequest metrics{http::verb::get, "/metrics", 11};
   response = client_->SendBlocking(metrics, Deadline::In(std::chrono::seconds(5)));
   ASSERT_TRUE(response.ok());
