@@ -32,7 +32,7 @@ Result<double> TakeCount(EngineOptions& options, const std::string& key, double 
 class EmulatedSpeechToText final : public SpeechToText {
  public:
   EmulatedSpeechToText(ServiceTimeConfig time, std::string transcript)
-      : time_(time), transcript_(std::move(transcript)) {}
+      : transcript_(std::move(transcript)), time_(time) {}
 
   void Transcribe(AudioClip clip, Deadline deadline, Callback<Transcript> done) override {
     if (clip.bytes.empty()) return done(Status(StatusCode::kInvalidArgument, "empty audio"));
@@ -43,8 +43,10 @@ class EmulatedSpeechToText final : public SpeechToText {
   }
 
  private:
-  ServiceTime time_;
   std::string transcript_;
+  // Declared last, so destroyed first: its threads run jobs that read the members above, and must be joined
+  // before those die.
+  ServiceTime time_;
 };
 
 class EmulatedLanguageModel final : public LanguageModel {
@@ -110,10 +112,12 @@ class EmulatedLanguageModel final : public LanguageModel {
     pace_->Schedule([this, call] { Emit(call); });
   }
 
-  ServiceTime time_;
   std::string answer_;
   std::vector<std::string> pieces_;    // the answer word by word, each but the first with its leading space
   std::unique_ptr<ServiceTime> pace_;  // piece_ms between pieces; null when the answer comes whole
+  // Declared last, so destroyed first: its threads run jobs that read the members above (and schedule on pace_),
+  // and must be joined before those die.
+  ServiceTime time_;
 };
 
 class EmulatedTextToSpeech final : public TextToSpeech {
@@ -137,8 +141,10 @@ class EmulatedTextToSpeech final : public TextToSpeech {
   }
 
  private:
-  ServiceTime time_;
   std::string wav_;
+  // Declared last, so destroyed first: its threads run jobs that read the members above, and must be joined
+  // before those die.
+  ServiceTime time_;
 };
 
 }  // namespace
