@@ -28,6 +28,7 @@
 #include "engines/emulated/emulated_engines.h"
 #include "engines/engine_registry.h"
 #include "metrics/metrics.h"
+#include "tests/support/test_support.h"
 #include "transport/transport.h"
 
 namespace maestro::testing {
@@ -490,8 +491,10 @@ TEST_P(TransportConformanceTest, TwoHundredConcurrentCallsAllSucceed) {
 }
 
 TEST_P(TransportConformanceTest, StreamsPiecesBeforeTheAnswerIsComplete) {
-  // 20 words, one every 40 ms: the answer takes about 760 ms to write after its first word.
-  auto& engine = Keep(EmulatedLlm({{"words", "20"}, {"piece_ms", "40"}}));
+  // 20 words, one every 40 ms: the answer takes about 760 ms to write after its first word. A sanitizer build
+  // stretches the pace by its time scale, since its own delay before the first piece does not shrink.
+  const int piece_ms = 40 * testing::TimeScale();
+  auto& engine = Keep(EmulatedLlm({{"words", "20"}, {"piece_ms", std::to_string(piece_ms)}}));
   auto llm = Client(engine);
   ASSERT_TRUE(llm);
   auto unary = GenerateBlocking(*llm, {.prompt = "whole"}, Seconds(10));
@@ -507,7 +510,7 @@ TEST_P(TransportConformanceTest, StreamsPiecesBeforeTheAnswerIsComplete) {
   // Pieces that arrive while a write is in flight may be joined, but most must cross on their own.
   EXPECT_GE(record.pieces.size(), 5u);
   ASSERT_FALSE(record.arrived.empty());
-  EXPECT_GE(record.finished - record.arrived.front(), std::chrono::milliseconds(400))
+  EXPECT_GE(record.finished - record.arrived.front(), std::chrono::milliseconds(10 * piece_ms))
       << "the first piece must arrive long before the answer is complete";
 }
 
