@@ -648,7 +648,9 @@ TEST_P(WireConformanceTest, DeadlineReachesTheServerAndFailsFast) {
   auto elapsed = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(result.status().code(), StatusCode::kDeadlineExceeded) << result.status().ToString();
   EXPECT_LT(elapsed, std::chrono::milliseconds(150));
-  EXPECT_GE(elapsed, std::chrono::milliseconds(45));
+  // Not cut short by us. Under ASan, gRPC over mTLS once answered 11 ms before the deadline (39 ms), from its own
+  // timers, which the client's deadline only feeds; the band widens with a sanitizer build's time scale.
+  EXPECT_GE(elapsed, std::chrono::milliseconds(45 - 10 * (testing::TimeScale() - 1)));
   // The client recovers: the next call with enough budget succeeds.
   EXPECT_TRUE(GenerateBlocking(*llm, {.prompt = "calm"}, Seconds(5)).ok());
 }
