@@ -33,8 +33,8 @@ class TempDir {
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit);
 
 // How much slower this build runs than a release build: $MAESTRO_TEST_TIME_SCALE (1..20, default 1), which the
-// sanitizer presets set. Tests that give a measurement window of their own (bench runs) stretch it by this much,
-// so that a ThreadSanitizer build, 5-15x slower, still finishes requests inside the window.
+// sanitizer presets set. Tests that give a measurement window of their own (bench runs), or check a timing margin,
+// stretch it by this much, so that a ThreadSanitizer build, 5-15x slower, still fits inside it; release keeps 1.
 int TimeScale();
 // `ms` stretched by TimeScale(), written as a duration flag ("700ms").
 std::string ScaledDuration(int ms);
