@@ -7,6 +7,7 @@
 
 #include "net/http_server_options.h"
 #include "net/multipart.h"
+#include "net/string_body.h"
 #include "orchestrator/ask_body.h"
 
 namespace http = boost::beast::http;
@@ -18,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const maestro::net::HttpServerOptions limits;
   // Keep-alive: several requests may follow one another on one connection.
   for (int request_index = 0; request_index < 4 && !stream.empty(); ++request_index) {
-    http::request_parser<http::string_body> parser;
+    http::request_parser<maestro::net::StringBody> parser;
     parser.body_limit(1 << 20);
     parser.header_limit(static_cast<uint32_t>(limits.header_limit));
     parser.eager(true);

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view stream(reinterpret_cast<const char*>(data + 1), size - 1);
 
   maestro::bench::ResponseParser streaming(1 << 20, 16 << 10);
-  http::response_parser<http::string_body> buffered;
+  http::response_parser<maestro::net::StringBody> buffered;
   buffered.body_limit(1 << 20);
   for (auto* parser :
        {static_cast<http::basic_parser<false>*>(&streaming), static_cast<http::basic_parser<false>*>(&buffered)}) {

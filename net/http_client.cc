@@ -104,8 +104,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
   // Reads a 2xx body piece by piece into `on_body`. RETURNS the error that ended it (none when it ended whole
   // or `on_body` refused a piece, which sets `stopped`).
   asio::awaitable<boost::system::error_code> Stream(Connection& connection, const Deadline& deadline,
-                                                    http::response_parser<http::string_body>& parser,
-                                                    const BodySink& on_body, bool& stopped);
+                                                    http::response_parser<StringBody>& parser, const BodySink& on_body,
+                                                    bool& stopped);
   Status Failure(const boost::system::error_code& ec) const;
   // Connects `connection` (and shakes hands when TLS is on). RETURNS ok, or the failure to report.
   asio::awaitable<Status> Open(Connection& connection, const Deadline& deadline);
@@ -123,7 +123,7 @@ Status HttpClient::Impl::Failure(const boost::system::error_code& ec) const {
 }
 
 asio::awaitable<boost::system::error_code> HttpClient::Impl::Stream(Connection& connection, const Deadline& deadline,
-                                                                    http::response_parser<http::string_body>& parser,
+                                                                    http::response_parser<StringBody>& parser,
                                                                     const BodySink& on_body, bool& stopped) {
   boost::system::error_code ec;
   while (!parser.is_done()) {
@@ -169,7 +169,7 @@ asio::awaitable<void> HttpClient::Impl::Run(std::unique_ptr<Connection> connecti
       connection->stream.expires_at(deadline.at());
     }
     co_await http::async_write(connection->stream, request, asio::redirect_error(asio::use_awaitable, ec));
-    http::response_parser<http::string_body> parser;
+    http::response_parser<StringBody> parser;
     parser.body_limit(options.body_limit);
     if (!ec && on_body) {
       co_await http::async_read_header(connection->stream, connection->buffer, parser,

@@ -72,7 +72,7 @@ struct HttpServer::Impl : ConnectionContext, std::enable_shared_from_this<HttpSe
   bool shutting_down() const override { return stopping.load(); }
   // Reads the rest of a request's body under the slow-body rules (HttpServerOptions); sets `ec` on failure.
   asio::awaitable<void> ReadBody(ConnectionStream& stream, beast::flat_buffer& buffer,
-                                 http::request_parser<http::string_body>& parser, boost::system::error_code& ec);
+                                 http::request_parser<StringBody>& parser, boost::system::error_code& ec);
 };
 
 namespace {
@@ -189,7 +189,7 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
 }
 
 asio::awaitable<void> HttpServer::Impl::ReadBody(ConnectionStream& stream, beast::flat_buffer& buffer,
-                                                 http::request_parser<http::string_body>& parser,
+                                                 http::request_parser<StringBody>& parser,
                                                  boost::system::error_code& ec) {
   // Slow bodies: each read must bring bytes within body_timeout, and once body_timeout has passed the body
   // must have averaged min_body_rate, so a trickle cannot hold a slot however large the body it declares.
@@ -226,7 +226,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(ConnectionStream stream) {
     }
   }
   while (!stopping) {
-    http::request_parser<http::string_body> parser;
+    http::request_parser<StringBody> parser;
     parser.body_limit(options.body_limit);
     parser.header_limit(static_cast<uint32_t>(options.header_limit));
     if (first_header_by) {

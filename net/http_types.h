@@ -1,4 +1,4 @@
-// HTTP message types shared by Maestro's HTTP server and client (Boost.Beast, string bodies).
+// HTTP message types shared by Maestro's HTTP server and client (Boost.Beast, string bodies: net/string_body.h).
 #pragma once
 
 #include <boost/beast/http.hpp>
@@ -7,12 +7,13 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "net/string_body.h"
 
 namespace maestro::net {
 
 namespace http = boost::beast::http;
-using HttpRequest = http::request<http::string_body>;
-using HttpResponse = http::response<http::string_body>;
+using HttpRequest = http::request<StringBody>;
+using HttpResponse = http::response<StringBody>;
 
 // The header that carries a request's remaining time budget, in milliseconds, from hop to hop.
 inline constexpr const char* kDeadlineHeader = "X-Maestro-Deadline-Ms";
