@@ -16,6 +16,7 @@
 #include "proto/stt.grpc.pb.h"
 #include "proto/tts.grpc.pb.h"
 #include "transport/grpc/grpc_credentials.h"
+#include "transport/grpc/grpc_runtime.h"
 #include "transport/grpc/grpc_status.h"
 
 namespace maestro::grpc_transport {
@@ -66,6 +67,7 @@ Result<std::vector<std::shared_ptr<grpc::Channel>>> OpenChannels(const ChannelTa
   int limit = static_cast<int>(std::min<size_t>(options.max_message_bytes, INT_MAX));
   int count = std::clamp(options.client_connections, 1, kMaxChannels);
   std::vector<std::shared_ptr<grpc::Channel>> channels;
+  ConfigureGrpcRuntime();
   for (int i = 0; i < count; ++i) {
     auto credentials = MakeChannelCredentials(options.tls);
     if (!credentials.ok()) return credentials.status();

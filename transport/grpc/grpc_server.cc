@@ -15,6 +15,7 @@
 #include "proto/stt.grpc.pb.h"
 #include "proto/tts.grpc.pb.h"
 #include "transport/grpc/grpc_credentials.h"
+#include "transport/grpc/grpc_runtime.h"
 #include "transport/grpc/grpc_status.h"
 
 namespace maestro::grpc_transport {
@@ -323,6 +324,7 @@ Result<std::unique_ptr<ServiceServer>> Start(std::unique_ptr<grpc::Service> serv
   std::string address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
   auto credentials = MakeServerCredentials(options.tls);
   if (!credentials.ok()) return credentials.status();
+  ConfigureGrpcRuntime();
   grpc::ServerBuilder builder;
   int bound_port = 0;
   builder.AddListeningPort(address, *credentials, &bound_port);
