@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "net/connection_stream.h"
+#include "net/server_loop.h"
 #include "net/tls_context.h"
 
 namespace maestro::net {
@@ -41,14 +42,32 @@ ConnectionStream MakeStream(asio::any_io_executor executor, asio::ssl::context* 
 }
 
 struct Connection {
-  Connection(asio::any_io_executor executor, asio::ssl::context* tls) : stream(MakeStream(std::move(executor), tls)) {
+  Connection(asio::any_io_executor executor, asio::ssl::context* tls, ServerLoop* loop)
+      : stream(MakeStream(std::move(executor), tls)), loop(loop) {
     buffer.reserve(size_t{64} * 1024);
   }
   ConnectionStream stream;
+  ServerLoop* loop;  // the server loop it is bound to, or null for the client's own
   beast::flat_buffer buffer;
 };
 
 }  // namespace
+
+// A reserved pool slot: handed back once with Return, or freed when the call's coroutine is destroyed unfinished
+// (its server loop stopped for good while the call was in flight).
+class SlotLease {
+ public:
+  explicit SlotLease(std::shared_ptr<HttpClient::Impl> impl) : impl_(std::move(impl)) {}
+  SlotLease(SlotLease&& other) noexcept = default;
+  SlotLease(const SlotLease&) = delete;
+  SlotLease& operator=(const SlotLease&) = delete;
+  SlotLease& operator=(SlotLease&&) = delete;
+  ~SlotLease();
+  void Return(std::unique_ptr<Connection> connection);
+
+ private:
+  std::shared_ptr<HttpClient::Impl> impl_;
+};
 
 struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
   std::string host;
@@ -63,25 +82,66 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
   std::mutex mutex;
   std::vector<std::unique_ptr<Connection>> idle;
   int open = 0;
-  std::deque<std::function<void(std::unique_ptr<Connection>, bool)>> waiters;
+  // Called with a connection (or null with a reserved slot), whether one was granted, and whether on the caller's
+  // thread (a waiter is served later, from the thread that released a connection).
+  using Taker = std::function<void(std::unique_ptr<Connection>, bool granted, bool on_caller_thread)>;
+  std::deque<Taker> waiters;
+  std::vector<ServerLoop*> watched_loops;  // loops whose stop drops this client's idle connections on them
 
-  // Hands `take` an idle connection, or a null one with a reserved slot, now or when one frees up.
-  void Acquire(std::function<void(std::unique_ptr<Connection>, bool)> take) {
+  // Hands `take` an idle connection bound to `loop` (null: the client's own), or a null one with a reserved slot,
+  // now or when one frees up. With every slot taken but some idle on other loops, one of those is closed on its
+  // own loop and its slot reused here.
+  void Acquire(ServerLoop* loop, Taker take) {
     std::unique_lock lock(mutex);
-    if (!idle.empty()) {
-      auto connection = std::move(idle.back());
-      idle.pop_back();
+    auto same = std::find_if(idle.rbegin(), idle.rend(), [loop](const auto& c) { return c->loop == loop; });
+    if (same != idle.rend()) {
+      auto connection = std::move(*same);
+      idle.erase(std::next(same).base());
       lock.unlock();
-      take(std::move(connection), true);
+      take(std::move(connection), true, true);
       return;
+    }
+    if (open >= options.max_connections && !idle.empty()) {
+      // Under the lock: a loop's stop hook needs it too, so the loop cannot be gone before the close is posted.
+      std::shared_ptr<Connection> other = std::move(idle.back());
+      idle.pop_back();
+      auto executor = other->stream.get_executor();
+      asio::post(executor, [other = std::move(other)] {});
+      --open;
     }
     if (open < options.max_connections) {
       ++open;
+      if (loop) WatchLocked(*loop);
       lock.unlock();
-      take(nullptr, true);
+      take(nullptr, true, true);
       return;
     }
     waiters.push_back(std::move(take));
+  }
+
+  // REQUIRES: `mutex` held.
+  void WatchLocked(ServerLoop& loop) {
+    if (std::find(watched_loops.begin(), watched_loops.end(), &loop) != watched_loops.end()) return;
+    watched_loops.push_back(&loop);
+    loop.OnStop([weak = weak_from_this(), &loop] {
+      if (auto impl = weak.lock()) impl->DropLoop(loop);
+    });
+  }
+
+  // The loop has stopped for good: its idle connections are closed while it still exists.
+  void DropLoop(ServerLoop& loop) {
+    std::vector<std::unique_ptr<Connection>> dropped;
+    std::lock_guard lock(mutex);
+    for (auto it = idle.begin(); it != idle.end();) {
+      if ((*it)->loop == &loop) {
+        dropped.push_back(std::move(*it));
+        it = idle.erase(it);
+        --open;
+      } else {
+        ++it;
+      }
+    }
+    std::erase(watched_loops, &loop);
   }
 
   // Returns a healthy connection to the pool, or frees the slot of a broken one (null).
@@ -96,11 +156,13 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     waiters.pop_front();
     if (!connection) ++open;
     lock.unlock();
-    waiter(std::move(connection), true);
+    waiter(std::move(connection), true, false);
   }
 
-  asio::awaitable<void> Run(std::unique_ptr<Connection> connection, HttpRequest request, Deadline deadline,
-                            BodySink on_body, std::function<void(Result<HttpResponse>)> done);
+  // Makes the call on `connection`, or on a new one bound to `loop` (null: the client's own loop).
+  asio::awaitable<void> Run(SlotLease lease, std::unique_ptr<Connection> connection, ServerLoop* loop,
+                            HttpRequest request, Deadline deadline, BodySink on_body,
+                            std::function<void(Result<HttpResponse>)> done);
   // Reads a 2xx body piece by piece into `on_body`. RETURNS the error that ended it (none when it ended whole
   // or `on_body` refused a piece, which sets `stopped`).
   asio::awaitable<boost::system::error_code> Stream(Connection& connection, const Deadline& deadline,
@@ -109,8 +171,19 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
   Status Failure(const boost::system::error_code& ec) const;
   // Connects `connection` (and shakes hands when TLS is on). RETURNS ok, or the failure to report.
   asio::awaitable<Status> Open(Connection& connection, const Deadline& deadline);
-  void Spawn(HttpRequest request, Deadline deadline, BodySink on_body, std::function<void(Result<HttpResponse>)> done);
+  // Starts the call on `loop` (null: the client's own loop).
+  void Spawn(ServerLoop* loop, HttpRequest request, Deadline deadline, BodySink on_body,
+             std::function<void(Result<HttpResponse>)> done);
 };
+
+SlotLease::~SlotLease() {
+  if (impl_) impl_->Release(nullptr);
+}
+
+void SlotLease::Return(std::unique_ptr<Connection> connection) {
+  auto impl = std::move(impl_);
+  impl->Release(std::move(connection));
+}
 
 Status HttpClient::Impl::Failure(const boost::system::error_code& ec) const {
   if (ec == beast::error::timeout) {
@@ -142,8 +215,8 @@ asio::awaitable<boost::system::error_code> HttpClient::Impl::Stream(Connection& 
   co_return ec;
 }
 
-asio::awaitable<void> HttpClient::Impl::Run(std::unique_ptr<Connection> connection, HttpRequest request,
-                                            Deadline deadline, BodySink on_body,
+asio::awaitable<void> HttpClient::Impl::Run(SlotLease lease, std::unique_ptr<Connection> connection, ServerLoop* loop,
+                                            HttpRequest request, Deadline deadline, BodySink on_body,
                                             std::function<void(Result<HttpResponse>)> done) {
   auto self = shared_from_this();
   auto executor = co_await asio::this_coro::executor;
@@ -151,14 +224,14 @@ asio::awaitable<void> HttpClient::Impl::Run(std::unique_ptr<Connection> connecti
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = connection != nullptr;
     if (deadline.expired()) {
-      Release(std::move(connection));
+      lease.Return(std::move(connection));
       done(DeadlineExceeded("deadline passed before the request was sent"));
       co_return;
     }
     if (!connection) {
-      connection = std::make_unique<Connection>(executor, options.tls.get());
+      connection = std::make_unique<Connection>(executor, options.tls.get(), loop);
       if (Status opened = co_await Open(*connection, deadline); !opened.ok()) {
-        Release(nullptr);
+        lease.Return(nullptr);
         done(std::move(opened));
         co_return;
       }
@@ -179,10 +252,10 @@ asio::awaitable<void> HttpClient::Impl::Run(std::unique_ptr<Connection> connecti
         ec = co_await Stream(*connection, deadline, parser, on_body, stopped);
         if (!ec) {
           HttpResponse head = parser.release();
-          Release(!stopped && head.keep_alive() ? std::move(connection) : nullptr);
+          lease.Return(!stopped && head.keep_alive() ? std::move(connection) : nullptr);
           done(std::move(head));
         } else {
-          Release(nullptr);
+          lease.Return(nullptr);
           done(Failure(ec));
         }
         co_return;
@@ -195,7 +268,7 @@ asio::awaitable<void> HttpClient::Impl::Run(std::unique_ptr<Connection> connecti
     if (!ec) {
       HttpResponse response = parser.release();
       bool keep = response.keep_alive();
-      Release(keep ? std::move(connection) : nullptr);
+      lease.Return(keep ? std::move(connection) : nullptr);
       done(std::move(response));
       co_return;
     }
@@ -205,7 +278,7 @@ asio::awaitable<void> HttpClient::Impl::Run(std::unique_ptr<Connection> connecti
                    ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated);
     connection.reset();
     if (stale && attempt == 0) continue;
-    Release(nullptr);
+    lease.Return(nullptr);
     done(Failure(ec));
     co_return;
   }
@@ -247,7 +320,7 @@ HttpClient::HttpClient(std::string host, uint16_t port, HttpClientOptions option
 HttpClient::~HttpClient() {
   {
     std::lock_guard lock(impl_->mutex);
-    for (auto& waiter : impl_->waiters) waiter(nullptr, false);
+    for (auto& waiter : impl_->waiters) waiter(nullptr, false, false);
     impl_->waiters.clear();
   }
   impl_->work.reset();
@@ -255,33 +328,45 @@ HttpClient::~HttpClient() {
   for (auto& thread : impl_->threads) thread.join();
 }
 
-void HttpClient::Impl::Spawn(HttpRequest request, Deadline deadline, BodySink on_body,
+void HttpClient::Impl::Spawn(ServerLoop* loop, HttpRequest request, Deadline deadline, BodySink on_body,
                              std::function<void(Result<HttpResponse>)> done) {
   request.set(http::field::host, host + ":" + std::to_string(endpoint.port()));
   request.prepare_payload();
-  Acquire([impl = shared_from_this(), request = std::move(request), deadline, on_body = std::move(on_body),
-           done = std::move(done)](std::unique_ptr<Connection> connection, bool granted) mutable {
+  Acquire(loop, [impl = shared_from_this(), loop, request = std::move(request), deadline, on_body = std::move(on_body),
+                 done = std::move(done)](std::unique_ptr<Connection> connection, bool granted,
+                                         bool on_caller_thread) mutable {
     if (!granted) return done(Unavailable("client shut down"));
-    auto executor = connection ? connection->stream.get_executor() : asio::make_strand(impl->io);
+    // A waiter is served later, maybe after its loop stopped: a new connection for it goes on the client's loop.
+    ServerLoop* bound = connection ? connection->loop : (on_caller_thread ? loop : nullptr);
+    asio::any_io_executor executor = connection ? connection->stream.get_executor()
+                                     : bound    ? asio::any_io_executor(bound->io().get_executor())
+                                                : asio::any_io_executor(asio::make_strand(impl->io));
     asio::co_spawn(executor,
-                   impl->Run(std::move(connection), std::move(request), deadline, std::move(on_body), std::move(done)),
+                   impl->Run(SlotLease(impl), std::move(connection), bound, std::move(request), deadline,
+                             std::move(on_body), std::move(done)),
                    asio::detached);
   });
 }
 
+ServerLoop* HttpClient::CallerLoop() const {
+  return impl_->options.run_on_caller_loop ? CurrentServerLoop() : nullptr;
+}
+
 void HttpClient::Send(HttpRequest request, Deadline deadline, std::function<void(Result<HttpResponse>)> done) {
-  impl_->Spawn(std::move(request), deadline, nullptr, std::move(done));
+  impl_->Spawn(CallerLoop(), std::move(request), deadline, nullptr, std::move(done));
 }
 
 void HttpClient::SendStreaming(HttpRequest request, Deadline deadline, BodySink on_body,
                                std::function<void(Result<HttpResponse>)> done) {
-  impl_->Spawn(std::move(request), deadline, std::move(on_body), std::move(done));
+  impl_->Spawn(CallerLoop(), std::move(request), deadline, std::move(on_body), std::move(done));
 }
 
 Result<HttpResponse> HttpClient::SendBlocking(HttpRequest request, Deadline deadline) {
   std::promise<Result<HttpResponse>> promise;
   auto future = promise.get_future();
-  Send(std::move(request), deadline, [&promise](Result<HttpResponse> result) { promise.set_value(std::move(result)); });
+  // On the client's own loop even from a server loop's thread, which the wait below would otherwise block.
+  impl_->Spawn(nullptr, std::move(request), deadline, nullptr,
+               [&promise](Result<HttpResponse> result) { promise.set_value(std::move(result)); });
   return future.get();
 }
 

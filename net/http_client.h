@@ -19,6 +19,8 @@ class context;
 
 namespace maestro::net {
 
+class ServerLoop;
+
 struct HttpClientOptions {
   int max_connections = 64;
   size_t body_limit = 64u << 20;  // larger responses fail with kPayloadTooLarge
@@ -27,6 +29,10 @@ struct HttpClientOptions {
   // verifies the server's certificate and that it names `host`, and presents the client certificate if the
   // context has one. Null: plaintext.
   std::shared_ptr<boost::asio::ssl::context> tls;
+  // Calls made on an HttpServer's loop thread (net/server_loop.h) run on that thread, over connections kept per
+  // loop, instead of on the client's own: no thread is woken to make the call or to take its answer.
+  // REQUIRES then: the client is destroyed only after those loops have stopped, or with no call in flight on them.
+  bool run_on_caller_loop = false;
 };
 
 class HttpClient {
@@ -39,7 +45,8 @@ class HttpClient {
   ~HttpClient();
 
   // Sends `request` (Host and Content-Length are filled in) and reports the response, whatever its status.
-  // RETURNS through `done`, exactly once, on the client's thread: the response, or kUnavailable when the server
+  // RETURNS through `done`, exactly once, on the client's thread (or the caller's server loop, with
+  // run_on_caller_loop): the response, or kUnavailable when the server
   // cannot be reached or its TLS handshake fails (a certificate not trusted, not naming `host`, or a client
   // certificate refused), kDeadlineExceeded when `deadline` passes first, kPayloadTooLarge for an oversized reply.
   // A stale keep-alive connection is retried once on a fresh one.
@@ -66,6 +73,9 @@ class HttpClient {
   struct Impl;
 
  private:
+  // RETURNS the server loop a call made now should run on, or null for the client's own.
+  ServerLoop* CallerLoop() const;
+
   std::shared_ptr<Impl> impl_;
 };
 

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/admission_gate.h"
+#include "net/server_loop.h"
 #include "net/tls_context.h"
 
 namespace maestro::net {
@@ -39,6 +40,8 @@ struct HttpServer::Impl : ConnectionContext, std::enable_shared_from_this<HttpSe
   // One event loop per thread, each connection pinned to one: a request's read, handler continuation and
   // write stay on one thread, so no hop between cores (measured: ~10 us less per round trip than a shared loop).
   std::vector<std::unique_ptr<asio::io_context>> loops;
+  // Each loop as the code running on it sees it (net/server_loop.h); after the loops, as they refer to them.
+  std::vector<std::unique_ptr<ServerLoop>> server_loops;
   std::mutex loops_mutex;
   bool loops_stopped = false;  // set by Shutdown under loops_mutex once no loop runs any more
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
@@ -336,6 +339,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
       options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < threads; ++i) {
     impl->loops.push_back(std::make_unique<asio::io_context>(1));
+    impl->server_loops.push_back(std::make_unique<ServerLoop>(*impl->loops.back()));
     impl->keep_running.push_back(asio::make_work_guard(*impl->loops.back()));
   }
   impl->acceptor = std::make_unique<tcp::acceptor>(*impl->loops.front());
@@ -350,7 +354,12 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   impl->port = impl->acceptor->local_endpoint(ec).port();
   Impl* raw = impl.get();
   asio::co_spawn(*impl->loops.front(), raw->Accept(), asio::detached);
-  for (auto& loop : raw->loops) raw->threads.emplace_back([loop = loop.get()] { loop->run(); });
+  for (size_t i = 0; i < raw->loops.size(); ++i) {
+    raw->threads.emplace_back([loop = raw->loops[i].get(), server_loop = raw->server_loops[i].get()] {
+      SetCurrentServerLoop(server_loop);
+      loop->run();
+    });
+  }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
@@ -374,6 +383,7 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace) {
   for (auto& loop : impl_->loops) loop->stop();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();
+  for (auto& server_loop : impl_->server_loops) server_loop->RunStopHooks();
   // The close posted above may not have run before the loops stopped; with no loop thread left, close here, so
   // that the port refuses connections from now on instead of queueing them unanswered.
   boost::system::error_code ec;

@@ -111,6 +111,7 @@ class RestClientBase {
                                                                .body_limit = options.max_message_bytes,
                                                                .threads = 1,
                                                                .tls = tls,
+                                                               .run_on_caller_loop = true,
                                                            }));
     }
   }
