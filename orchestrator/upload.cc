@@ -19,18 +19,26 @@ std::string Lower(std::string_view text) {
 
 }  // namespace
 
-Result<AudioClip> ReadAudioUpload(const net::HttpRequest& request, size_t max_bytes) {
+Result<AudioClip> ReadAudioUpload(net::HttpRequest& request, size_t max_bytes) {
   auto header = request[http::field::content_type];
   std::string content_type = Lower(std::string_view(header.data(), header.size()));
   AudioClip clip;
   if (content_type.rfind("multipart/form-data", 0) == 0) {
-    auto parts = net::ParseMultipart(request.body(), std::string_view(header.data(), header.size()));
+    std::string& body = request.body();
+    auto parts = net::ParseMultipart(body, std::string_view(header.data(), header.size()));
     if (!parts.ok()) return parts.status();
     auto file = std::find_if(parts->begin(), parts->end(), [](const net::FormPart& p) { return p.name == "file"; });
     if (file == parts->end()) return InvalidArgument("multipart field 'file' is missing");
-    clip = AudioClip{std::string(file->data), file->filename, file->content_type};
+    // The file is cut out of the body where it lies: one move of its bytes, no second buffer.
+    const size_t offset = static_cast<size_t>(file->data.data() - body.data());
+    const size_t size = file->data.size();
+    clip.filename = std::move(file->filename);
+    clip.content_type = std::move(file->content_type);
+    clip.bytes = std::move(body);
+    clip.bytes.resize(offset + size);
+    clip.bytes.erase(0, offset);
   } else if (content_type.rfind("audio/", 0) == 0 || content_type.rfind("application/octet-stream", 0) == 0) {
-    clip = AudioClip{request.body(), "upload", std::string(header.data(), header.size())};
+    clip = AudioClip{std::move(request.body()), "upload", std::string(header.data(), header.size())};
   } else {
     return Status(StatusCode::kUnsupportedMedia,
                   "send multipart/form-data with a 'file' field, or an audio/* body; got '" + content_type + "'");

@@ -13,8 +13,9 @@ namespace maestro {
 
 // RETURNS the audio of a multipart `file` field or a raw audio/* (or octet-stream) body, or kUnsupportedMedia
 // for another content type or bytes that are not WAV/FLAC/OGG/MP3, kInvalidArgument for a missing field or an
-// empty file, kPayloadTooLarge above `max_bytes`.
-Result<AudioClip> ReadAudioUpload(const net::HttpRequest& request, size_t max_bytes);
+// empty file, kPayloadTooLarge above `max_bytes`. The audio is taken out of the request's body, which is left
+// unspecified: an upload is not copied on its way to STT.
+Result<AudioClip> ReadAudioUpload(net::HttpRequest& request, size_t max_bytes);
 
 // RETURNS the request's deadline: `timeout` from now, or less when X-Maestro-Deadline-Ms asks for less, minus the
 // time the request waited for an in-flight slot (X-Maestro-Queued-Ms, set by net::HttpServer).

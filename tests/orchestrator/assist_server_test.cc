@@ -5,8 +5,10 @@
 
 #include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <vector>
 
 #include "engines/emulated/emulated_engines.h"
 #include "net/http_client.h"
@@ -79,6 +81,64 @@ TEST_F(AssistServerTest, AcceptsARawAudioBody) {
   request.set(http::field::content_type, "audio/wav");
   request.body() = testing::ToneWav(0.5);
   EXPECT_EQ(Send(std::move(request)).result_int(), 200);
+}
+
+// An STT engine that keeps the clips it was given.
+class RecordingStt final : public SpeechToText {
+ public:
+  void Transcribe(AudioClip clip, Deadline, Callback<Transcript> done) override {
+    {
+      std::lock_guard lock(mutex_);
+      clips_.push_back(std::move(clip));
+    }
+    done(Transcript{"what is the ticker symbol of petrobras", "en-US", 1.0});
+  }
+  std::vector<AudioClip> clips() const {
+    std::lock_guard lock(mutex_);
+    return clips_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<AudioClip> clips_;
+};
+
+// The upload is cut out of the request body in place; the engine must still get exactly the file's bytes, with
+// the parts before and after it left out.
+TEST(AssistServerUploadTest, TheEngineGetsExactlyTheUploadedFile) {
+  RecordingStt stt;
+  auto llm = std::move(emulated::CreateLanguageModel({}).value());
+  auto tts = std::move(emulated::CreateTextToSpeech({}).value());
+  Pipeline pipeline(stt, *llm, *tts, PipelineOptions{});
+  auto server = std::move(AssistServer::Start(pipeline, {.port = 0}).value());
+  net::HttpClient client("127.0.0.1", server->port(), {.max_connections = 1});
+  const std::string wav = testing::ToneWav(0.3);
+
+  net::HttpRequest multipart{http::verb::post, "/assist", 11};
+  multipart.set(http::field::content_type, "multipart/form-data; boundary=XyZ");
+  multipart.body() =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"before\"\r\n\r\nfirst part\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"question.wav\"\r\n"
+      "Content-Type: audio/x-wav\r\n\r\n" +
+      wav + "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"after\"\r\n\r\nlast part\r\n--XyZ--\r\n";
+  auto response = client.SendBlocking(std::move(multipart), Deadline::In(std::chrono::seconds(10)));
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->result_int(), 200) << response->body();
+
+  net::HttpRequest raw{http::verb::post, "/assist", 11};
+  raw.set(http::field::content_type, "audio/wav");
+  raw.body() = wav;
+  response = client.SendBlocking(std::move(raw), Deadline::In(std::chrono::seconds(10)));
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->result_int(), 200) << response->body();
+
+  const auto clips = stt.clips();
+  ASSERT_EQ(clips.size(), 2u);
+  EXPECT_TRUE(clips[0].bytes == wav) << "multipart: " << clips[0].bytes.size() << " bytes, want " << wav.size();
+  EXPECT_EQ(clips[0].filename, "question.wav");
+  EXPECT_EQ(clips[0].content_type, "audio/x-wav");
+  EXPECT_TRUE(clips[1].bytes == wav) << "raw: " << clips[1].bytes.size() << " bytes, want " << wav.size();
+  EXPECT_EQ(clips[1].content_type, "audio/wav");
 }
 
 TEST_F(AssistServerTest, BadUploadsGetTypedErrorsAndNeverReachStt) {
