@@ -43,13 +43,16 @@ ConnectionStream MakeStream(asio::any_io_executor executor, asio::ssl::context* 
 
 struct Connection {
   Connection(asio::any_io_executor executor, asio::ssl::context* tls, ServerLoop* loop)
-      : stream(MakeStream(std::move(executor), tls)), loop(loop) {
-    buffer.reserve(size_t{64} * 1024);
-  }
+      : stream(MakeStream(std::move(executor), tls)), loop(loop) {}
   ConnectionStream stream;
   ServerLoop* loop;  // the server loop it is bound to, or null for the client's own
+  // Reserved while a call uses the connection (Beast reads at most the free capacity, down to 512 bytes), freed
+  // while it is idle: a pool keeps idle connections on every loop, and 64-128 KB each added 7 MB to Maestro at
+  // 1000 connections.
   beast::flat_buffer buffer;
 };
+
+constexpr size_t kReadChunk = size_t{64} * 1024;
 
 }  // namespace
 
@@ -88,15 +91,18 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
   std::deque<Taker> waiters;
   std::vector<ServerLoop*> watched_loops;  // loops whose stop drops this client's idle connections on them
 
-  // Hands `take` an idle connection bound to `loop` (null: the client's own), or a null one with a reserved slot,
-  // now or when one frees up. With every slot taken but some idle on other loops, one of those is closed on its
-  // own loop and its slot reused here.
+  // Hands `take` a connection for a call made on `loop` (null: not on a server loop), now or when one frees up:
+  // an idle one bound to `loop`; for a caller on a server loop, else any idle one (so the pool holds no more
+  // connections than calls were ever in flight at once; the call then runs on that connection's loop); else a
+  // null one with a reserved slot. A caller on no server loop never gets a connection bound to one, which may be
+  // stopping: at the limit, it closes one of those and takes its slot.
   void Acquire(ServerLoop* loop, Taker take) {
     std::unique_lock lock(mutex);
     auto same = std::find_if(idle.rbegin(), idle.rend(), [loop](const auto& c) { return c->loop == loop; });
-    if (same != idle.rend()) {
-      auto connection = std::move(*same);
-      idle.erase(std::next(same).base());
+    if (same != idle.rend() || (loop && !idle.empty())) {
+      auto chosen = same != idle.rend() ? std::next(same).base() : std::prev(idle.end());
+      auto connection = std::move(*chosen);
+      idle.erase(chosen);
       lock.unlock();
       take(std::move(connection), true, true);
       return;
@@ -146,6 +152,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
 
   // Returns a healthy connection to the pool, or frees the slot of a broken one (null).
   void Release(std::unique_ptr<Connection> connection) {
+    if (connection && connection->buffer.size() == 0) connection->buffer.shrink_to_fit();
     std::unique_lock lock(mutex);
     if (!connection) --open;
     if (waiters.empty()) {
@@ -241,6 +248,7 @@ asio::awaitable<void> HttpClient::Impl::Run(SlotLease lease, std::unique_ptr<Con
     } else {
       connection->stream.expires_at(deadline.at());
     }
+    connection->buffer.reserve(kReadChunk);
     co_await http::async_write(connection->stream, request, asio::redirect_error(asio::use_awaitable, ec));
     http::response_parser<StringBody> parser;
     parser.body_limit(options.body_limit);
@@ -346,6 +354,11 @@ void HttpClient::Impl::Spawn(ServerLoop* loop, HttpRequest request, Deadline dea
                              std::move(on_body), std::move(done)),
                    asio::detached);
   });
+}
+
+int HttpClient::open_connections() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->open;
 }
 
 ServerLoop* HttpClient::CallerLoop() const {

@@ -29,8 +29,9 @@ struct HttpClientOptions {
   // verifies the server's certificate and that it names `host`, and presents the client certificate if the
   // context has one. Null: plaintext.
   std::shared_ptr<boost::asio::ssl::context> tls;
-  // Calls made on an HttpServer's loop thread (net/server_loop.h) run on that thread, over connections kept per
-  // loop, instead of on the client's own: no thread is woken to make the call or to take its answer.
+  // Calls made on an HttpServer's loop thread (net/server_loop.h) run on that thread, over a connection bound to
+  // it, instead of on the client's own: no thread is woken to make the call or to take its answer. (With no idle
+  // connection on that loop but one on another, that one is used, on its loop.)
   // REQUIRES then: the client is destroyed only after those loops have stopped, or with no call in flight on them.
   bool run_on_caller_loop = false;
 };
@@ -66,6 +67,9 @@ class HttpClient {
   void SendStreaming(HttpRequest request, Deadline deadline, BodySink on_body,
                      std::function<void(Result<HttpResponse>)> done);
   static constexpr std::chrono::seconds kStreamIdleLimit{120};
+
+  // RETURNS how many connections the pool holds, idle or in use. THREAD-SAFETY: safe to call concurrently.
+  int open_connections() const;
 
   // Blocking form for tools and tests. Never call it from `done`.
   Result<HttpResponse> SendBlocking(HttpRequest request, Deadline deadline);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <future>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -68,8 +69,8 @@ TEST(ServerLoopTest, AThreadRunsNoServerLoopUnlessAServerMarksIt) {
 TEST(ServerLoopTest, CallsMadeOnAServerLoopAreAnsweredOnIt) {
   auto backend = Backend();
   HttpClient client("127.0.0.1", backend->port(), {.run_on_caller_loop = true});
-  auto front = Front(client, 2);
-  for (int i = 0; i < 8; ++i) EXPECT_EQ(Ask(front->port()), "same") << "ask " << i;
+  auto front = Front(client, 1);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(Ask(front->port()), "same") << "ask " << i;
 }
 
 TEST(ServerLoopTest, WithoutTheOptionCallsRunOnTheClientsOwnThread) {
@@ -79,12 +80,33 @@ TEST(ServerLoopTest, WithoutTheOptionCallsRunOnTheClientsOwnThread) {
   for (int i = 0; i < 4; ++i) EXPECT_EQ(Ask(front->port()), "other") << "ask " << i;
 }
 
-TEST(ServerLoopTest, AtThePoolLimitAnIdleConnectionOnAnotherLoopMakesRoom) {
+TEST(ServerLoopTest, AnIdleConnectionOnAnotherLoopIsUsedBeforeANewOneIsOpened) {
+  auto backend = Backend();
+  HttpClient client("127.0.0.1", backend->port(), {.run_on_caller_loop = true});
+  auto front = Front(client, 2);
+  // Successive askers land on alternate loops. The first opens a connection on loop 0; the second, on loop 1,
+  // finds it idle and uses it there rather than opening another.
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(Ask(front->port()), i % 2 == 0 ? "same" : "other") << "ask " << i;
+  EXPECT_EQ(client.open_connections(), 1);
+}
+
+TEST(ServerLoopTest, CallsFromOtherThreadsNeverRunOnAServerLoop) {
   auto backend = Backend();
   HttpClient client("127.0.0.1", backend->port(), {.max_connections = 1, .run_on_caller_loop = true});
-  auto front = Front(client, 2);
-  // Successive askers land on alternate loops; the one connection the pool allows follows them.
-  for (int i = 0; i < 6; ++i) EXPECT_EQ(Ask(front->port()), "same") << "ask " << i;
+  auto front = Front(client, 1);
+  EXPECT_EQ(Ask(front->port()), "same");  // the one connection allowed is now idle on the front's loop
+  std::promise<bool> on_a_loop;
+  HttpRequest request{http::verb::post, "/echo", 11};
+  request.body() = "off the loops";
+  client.Send(std::move(request), Deadline::In(std::chrono::seconds(2)),
+              [&on_a_loop](const Result<HttpResponse>& answer) {
+                EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+                on_a_loop.set_value(CurrentServerLoop() != nullptr);
+              });
+  auto answered = on_a_loop.get_future();
+  ASSERT_EQ(answered.wait_for(std::chrono::seconds(5)), std::future_status::ready) << "the call waited for a slot";
+  EXPECT_FALSE(answered.get());
+  EXPECT_EQ(client.open_connections(), 1);
 }
 
 TEST(ServerLoopTest, AStoppedServersConnectionsAreDroppedAndTheirSlotsFreed) {
@@ -92,16 +114,17 @@ TEST(ServerLoopTest, AStoppedServersConnectionsAreDroppedAndTheirSlotsFreed) {
   HttpClient client("127.0.0.1", backend->port(), {.max_connections = 1, .run_on_caller_loop = true});
   auto front = Front(client, 2);
   EXPECT_EQ(Ask(front->port()), "same");
+  EXPECT_EQ(client.open_connections(), 1);
   front->Shutdown(std::chrono::milliseconds(100));
+  EXPECT_EQ(client.open_connections(), 0);
   front.reset();  // its loops are gone now
-  // The one slot was held by a connection bound to a dead loop; had it not been freed, this call would wait.
   HttpRequest request{http::verb::post, "/echo", 11};
   request.body() = "after";
   auto response = client.SendBlocking(std::move(request), Deadline::In(std::chrono::seconds(2)));
   ASSERT_TRUE(response.ok()) << response.status().ToString();
   EXPECT_EQ(response->body(), "after");
   auto again = Front(client, 1);
-  EXPECT_EQ(Ask(again->port()), "same");
+  EXPECT_EQ(Ask(again->port()), "other");  // the idle connection is the client's own now, and is used
 }
 
 TEST(ServerLoopTest, BlockingCallsFromAServerLoopUseTheClientsOwnLoop) {
