@@ -5,7 +5,6 @@
 #include <boost/asio/io_context.hpp>
 #include <future>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -14,12 +13,6 @@
 
 namespace maestro::net {
 namespace {
-
-std::string ThreadName(std::thread::id id) {
-  std::ostringstream out;
-  out << id;
-  return out.str();
-}
 
 std::unique_ptr<HttpServer> Backend() {
   auto server = HttpServer::Start({}, [](HttpRequest&& request, const Respond& respond) {
