@@ -47,8 +47,7 @@ struct Connection {
   ConnectionStream stream;
   ServerLoop* loop;  // the server loop it is bound to, or null for the client's own
   // Reserved while a call uses the connection (Beast reads at most the free capacity, down to 512 bytes), freed
-  // while it is idle: a pool keeps idle connections on every loop, and 64-128 KB each added 7 MB to Maestro at
-  // 1000 connections.
+  // while it is idle, where it grew to 64-128 KB per connection for no use (docs/benchmarks.md).
   beast::flat_buffer buffer;
 };
 
@@ -136,7 +135,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
 
   // The loop has stopped for good: its idle connections are closed while it still exists.
   void DropLoop(ServerLoop& loop) {
-    std::vector<std::unique_ptr<Connection>> dropped;
+    std::vector<std::unique_ptr<Connection>> dropped;  // closed after the lock is released
     std::lock_guard lock(mutex);
     for (auto it = idle.begin(); it != idle.end();) {
       if ((*it)->loop == &loop) {

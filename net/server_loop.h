@@ -1,6 +1,6 @@
 // ServerLoop: one of HttpServer's event loops, as the code running on it sees it. Work a request starts on its
 // loop's thread, such as the call to the next service, can stay on that thread instead of waking another: an
-// HttpClient opens its connections for such calls on the caller's loop (Envoy's per-worker connection pools).
+// HttpClient makes such calls over connections bound to the caller's loop (Envoy's per-worker connection pools).
 // Measured on /assist over REST: 3.65 → 1.6 context switches in Maestro per request (docs/benchmarks.md).
 #pragma once
 

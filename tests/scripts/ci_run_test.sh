@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# .ci/run must run the README's test command and fail when any step of it fails. The steps are replaced by stubs
+# .ci/run must run the README's test command and fail when any step of it fails. The steps are replaced by fakes
 # that record their call and fail on demand, so the script's own control flow is what is tested.
 set -euo pipefail
 source_dir=$1
@@ -11,10 +11,10 @@ grep -qxF "($readme_command)" "$source_dir/.ci/run" || { echo "FAIL: .ci/run doe
 
 mkdir -p "$work/tree/.ci" "$work/tree/scripts" "$work/bin"
 cp "$source_dir/.ci/run" "$work/tree/.ci/run"
-for stub in tree/scripts/bootstrap.sh tree/scripts/lint.sh tree/scripts/fuzz.sh bin/cmake bin/ctest; do
-  name=$(basename "$stub")
-  printf '#!/usr/bin/env bash\necho "%s $*" >> "%s/calls"\n[ "${FAIL_STEP:-}" != "%s" ]\n' "$name" "$work" "$name" > "$work/$stub"
-  chmod +x "$work/$stub"
+for fake in tree/scripts/bootstrap.sh tree/scripts/lint.sh tree/scripts/fuzz.sh bin/cmake bin/ctest; do
+  name=$(basename "$fake")
+  printf '#!/usr/bin/env bash\necho "%s $*" >> "%s/calls"\n[ "${FAIL_STEP:-}" != "%s" ]\n' "$name" "$work" "$name" > "$work/$fake"
+  chmod +x "$work/$fake"
 done
 
 run() {  # RETURNS .ci/run's exit status with FAIL_STEP=$1
