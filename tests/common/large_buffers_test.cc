@@ -1,0 +1,65 @@
+#include "common/large_buffers.h"
+
+#include <gtest/gtest.h>
+#include <malloc.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace maestro {
+namespace {
+
+// Starts threads that each allocate and free a block too large for the per-thread cache, then returns how many
+// arenas glibc reports (one <heap> element of malloc_info's XML each).
+int ArenasAfterThreadsAllocate() {
+  std::vector<std::thread> threads;
+  threads.reserve(4);
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([] {
+      void* block = std::malloc(64 << 10);
+      std::free(block);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  char* xml = nullptr;
+  size_t size = 0;
+  FILE* out = open_memstream(&xml, &size);
+  malloc_info(0, out);
+  std::fclose(out);
+  int arenas = 0;
+  for (std::string text(xml, size); text.find("<heap nr=") != std::string::npos; ++arenas) {
+    text.erase(0, text.find("<heap nr=") + 1);
+  }
+  std::free(xml);
+  return arenas;
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kGlibcAllocator = false;
+#else
+constexpr bool kGlibcAllocator = true;
+#endif
+
+// The premise: left alone, glibc gives new threads arenas of their own.
+TEST(LargeBuffersDeathTest, GlibcGivesThreadsArenasOfTheirOwnByDefault) {
+  if (!kGlibcAllocator) GTEST_SKIP() << "the sanitizer's allocator replaces glibc's malloc here";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(std::exit(ArenasAfterThreadsAllocate() > 1 ? 0 : 1), testing::ExitedWithCode(0), "");
+}
+
+TEST(LargeBuffersDeathTest, EveryThreadSharesTheOneArena) {
+  if (!kGlibcAllocator) GTEST_SKIP() << "the sanitizer's allocator replaces glibc's malloc here";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        KeepLargeBuffersInTheHeap();
+        std::exit(ArenasAfterThreadsAllocate());
+      },
+      testing::ExitedWithCode(1), "");
+}
+
+}  // namespace
+}  // namespace maestro
