@@ -61,5 +61,29 @@ TEST(LargeBuffersDeathTest, EveryThreadSharesTheOneArena) {
       testing::ExitedWithCode(1), "");
 }
 
+// An operator who sets the arena count in the environment keeps it (glibc read theirs at start).
+TEST(LargeBuffersDeathTest, AnArenaCountTheOperatorSetIsKept) {
+  if (!kGlibcAllocator) GTEST_SKIP() << "the sanitizer's allocator replaces glibc's malloc here";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=8", 1);
+        KeepLargeBuffersInTheHeap();
+        std::exit(ArenasAfterThreadsAllocate() > 1 ? 0 : 1);
+      },
+      testing::ExitedWithCode(0), "");
+}
+
+TEST(LargeBuffersTest, OnlyTheParameterTheOperatorNamedIsTheirs) {
+  unsetenv("MALLOC_TRIM_THRESHOLD_");
+  setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=8:glibc.malloc.tcache_count=0", 1);
+  EXPECT_TRUE(OperatorSetMallocParameter("MALLOC_ARENA_MAX", "glibc.malloc.arena_max"));
+  EXPECT_FALSE(OperatorSetMallocParameter("MALLOC_TRIM_THRESHOLD_", "glibc.malloc.trim_threshold"));
+  setenv("MALLOC_TRIM_THRESHOLD_", "1048576", 1);
+  EXPECT_TRUE(OperatorSetMallocParameter("MALLOC_TRIM_THRESHOLD_", "glibc.malloc.trim_threshold"));
+  unsetenv("MALLOC_TRIM_THRESHOLD_");
+  unsetenv("GLIBC_TUNABLES");
+}
+
 }  // namespace
 }  // namespace maestro

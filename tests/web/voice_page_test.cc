@@ -46,13 +46,13 @@ class VoicePageTest : public ::testing::Test {
     options.timeout = std::chrono::milliseconds(20000);
     // Chromium's fake microphone plays the file in real time; on a busy machine its capture stalls now and then,
     // and a stall longer than the default 600 ms of silence once ended the question after "ticker symbol" (CI,
-    // fault tests running beside), and so did a 1.5 s one beside a ThreadSanitizer server, hence the time scale,
-    // and once in release beside the 1000-connection test, hence 2.5 s. The question has no pause that long.
+    // fault tests running beside), and so did a 1.5 s one beside a ThreadSanitizer server, hence the time scale.
+    // The question itself has no pause that long.
     options.streaming.utterance.end_silence = EndSilence();
     server_ = std::move(AssistServer::Start(*pipeline_, options, streaming_.get()).value());
   }
 
-  static std::chrono::milliseconds EndSilence() { return std::chrono::milliseconds(2500) * testing::TimeScale(); }
+  static std::chrono::milliseconds EndSilence() { return std::chrono::milliseconds(1500) * testing::TimeScale(); }
 
   // Writes a question as the microphone will hear it: a second of silence, the speech, then silence long
   // enough for the voice detector to call the end of the utterance.
