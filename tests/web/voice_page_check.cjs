@@ -6,7 +6,29 @@ const { chromium } = require(process.env.PLAYWRIGHT_CORE || "playwright-core");
 
 const [url, questionWav, screenshot] = process.argv.slice(2);
 const seen = { loaded: false, protocol: "", micStreamed: false, transcript: "", answer: "", sources: 0,
-               played: 0, partials: 0, ttfa: "", console: [] };
+               played: 0, partials: 0, ttfa: "", console: [], micFrames: 0, longestMicGapMs: 0, events: [] };
+
+// Records what crossed the page's WebSocket, so that a failure shows what the server heard and said: how many
+// microphone frames the page sent and the longest pause between two of them (a stalled capture), and the
+// server's events but for the answer's tokens and audio.
+function watchSocket(socket) {
+  let lastFrameAt = 0;
+  socket.on("framesent", (frame) => {
+    if (typeof frame.payload === "string") return;
+    const now = Date.now();
+    if (seen.micFrames > 0) seen.longestMicGapMs = Math.max(seen.longestMicGapMs, now - lastFrameAt);
+    lastFrameAt = now;
+    seen.micFrames += 1;
+  });
+  socket.on("framereceived", (frame) => {
+    if (typeof frame.payload !== "string") return;
+    let event;
+    try { event = JSON.parse(frame.payload); } catch { return; }
+    if (event.type === "token" || event.type === "audio") return;
+    const { type, state, turn, seconds, final, text } = event;
+    seen.events.push({ type, state, turn, seconds, final, text });
+  });
+}
 
 async function main() {
   const browser = await chromium.launch({
@@ -21,6 +43,7 @@ async function main() {
     const page = await browser.newPage();
     page.on("console", (message) => seen.console.push(message.text()));
     page.on("pageerror", (error) => seen.console.push("pageerror: " + error.message));
+    page.on("websocket", watchSocket);
     await page.goto(url);
     await page.waitForSelector("#mic:not([disabled])", { timeout: 15000 });
     seen.loaded = true;
