@@ -41,7 +41,6 @@ int ArenasAfterThreadsAllocate() {
   return arenas;
 }
 
-
 // The premise: left alone, glibc gives new threads arenas of their own.
 TEST(LargeBuffersDeathTest, GlibcGivesThreadsArenasOfTheirOwnByDefault) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
