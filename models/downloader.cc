@@ -1,24 +1,19 @@
 #include "models/downloader.h"
 
-#include <curl/curl.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-#include <mutex>
+
+#include "models/curl_library.h"
 
 namespace maestro::models {
 namespace {
 
 namespace fs = std::filesystem;
 
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 // What one request accumulates while curl runs it.
 struct Transfer {
+  const CurlLibrary* api = nullptr;
   CURL* curl = nullptr;
   // Into memory (GetText) ...
   std::string* memory = nullptr;
@@ -40,7 +35,7 @@ size_t OnData(char* data, size_t one, size_t count, void* user) {
   size_t n = one * count;
   if (transfer->memory == nullptr && transfer->file == nullptr) {
     long code = 0;
-    curl_easy_getinfo(transfer->curl, CURLINFO_RESPONSE_CODE, &code);
+    transfer->api->easy_getinfo(transfer->curl, CURLINFO_RESPONSE_CODE, &code);
     // 206: the server resumes where the partial file ends; 200: it ignored the range and sends everything.
     if (code != 206) transfer->offset = 0;
     transfer->file = std::fopen(transfer->path.c_str(), code == 206 ? "ab" : "wb");
@@ -66,31 +61,33 @@ size_t OnData(char* data, size_t one, size_t count, void* user) {
 
 using CurlHandle = std::unique_ptr<CURL, void (*)(CURL*)>;
 
+// REQUIRES: transfer.api set.
 CurlHandle NewHandle(const std::string& url, const DownloadLimits& limits, Transfer& transfer, char* error_buffer) {
-  InitCurlOnce();
-  CurlHandle curl(curl_easy_init(), &curl_easy_cleanup);
+  const CurlLibrary& api = *transfer.api;
+  CurlHandle curl(api.easy_init(), api.easy_cleanup);
   CURL* handle = curl.get();
   transfer.curl = handle;
-  curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(handle, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(handle, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle, CURLOPT_USERAGENT, "maestro-models/1");
-  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout.count()));
-  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.stall_timeout.count()));
-  curl_easy_setopt(handle, CURLOPT_TIMEOUT, static_cast<long>(limits.transfer_timeout.count()));
-  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &OnData);
-  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
+  auto set = api.easy_setopt;
+  set(handle, CURLOPT_URL, url.c_str());
+  set(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  set(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  set(handle, CURLOPT_FOLLOWLOCATION, 1L);
+  set(handle, CURLOPT_MAXREDIRS, 5L);
+  set(handle, CURLOPT_FAILONERROR, 1L);
+  set(handle, CURLOPT_NOSIGNAL, 1L);
+  set(handle, CURLOPT_USERAGENT, "maestro-models/1");
+  set(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout.count()));
+  set(handle, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+  set(handle, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.stall_timeout.count()));
+  set(handle, CURLOPT_TIMEOUT, static_cast<long>(limits.transfer_timeout.count()));
+  set(handle, CURLOPT_WRITEFUNCTION, &OnData);
+  set(handle, CURLOPT_WRITEDATA, &transfer);
+  set(handle, CURLOPT_ERRORBUFFER, error_buffer);
   return curl;
 }
 
 Status Classify(CURLcode result, CURL* curl, const Transfer& transfer, const std::string& url, const char* detail) {
-  std::string reason = detail && *detail ? detail : curl_easy_strerror(result);
+  std::string reason = detail && *detail ? detail : transfer.api->easy_strerror(result);
   if (transfer.too_large)
     return Status(StatusCode::kPayloadTooLarge, url + " sent more than " + std::to_string(transfer.limit) + " bytes");
   if (transfer.file_error) return Internal("cannot write " + transfer.path);
@@ -99,7 +96,7 @@ Status Classify(CURLcode result, CURL* curl, const Transfer& transfer, const std
       return Status::Ok();
     case CURLE_HTTP_RETURNED_ERROR: {
       long code = 0;
-      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+      transfer.api->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
       StatusCode status = code == 404 ? StatusCode::kNotFound : StatusCode::kUpstreamError;
       return Status(status, url + " answered HTTP " + std::to_string(code));
     }
@@ -115,13 +112,16 @@ Status Classify(CURLcode result, CURL* curl, const Transfer& transfer, const std
 Downloader::Downloader(DownloadLimits limits) : limits_(limits) {}
 
 Result<std::string> Downloader::GetText(const std::string& url, size_t max_bytes) {
+  auto api = OpenCurl();
+  if (!api.ok()) return api.status();
   std::string body;
   Transfer transfer;
+  transfer.api = *api;
   transfer.memory = &body;
   transfer.limit = max_bytes;
   char error_buffer[CURL_ERROR_SIZE] = {};
   CurlHandle curl = NewHandle(url, limits_, transfer, error_buffer);
-  CURLcode result = curl_easy_perform(curl.get());
+  CURLcode result = transfer.api->easy_perform(curl.get());
   Status status = Classify(result, curl.get(), transfer, url, error_buffer);
   if (!status.ok()) return status;
   return body;
@@ -150,16 +150,19 @@ Status Downloader::DownloadFile(const std::string& url, const std::string& parti
 
 Status Downloader::Attempt(const std::string& url, const std::string& partial, uint64_t present, uint64_t size,
                            const std::string& label, Progress& progress, bool* range_refused) {
+  auto api = OpenCurl();
+  if (!api.ok()) return api.status();
   Transfer transfer;
+  transfer.api = *api;
   transfer.path = partial;
   transfer.offset = present;
   transfer.limit = size;
   transfer.progress = &progress;
   char error_buffer[CURL_ERROR_SIZE] = {};
   CurlHandle curl = NewHandle(url, limits_, transfer, error_buffer);
-  if (present > 0) curl_easy_setopt(curl.get(), CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(present));
+  if (present > 0) transfer.api->easy_setopt(curl.get(), CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(present));
   progress.Begin(label, size, present);
-  CURLcode result = curl_easy_perform(curl.get());
+  CURLcode result = transfer.api->easy_perform(curl.get());
   *range_refused = result == CURLE_RANGE_ERROR;
   bool closed = transfer.file == nullptr || std::fclose(transfer.file) == 0;
   Status status = Classify(result, curl.get(), transfer, url, error_buffer);

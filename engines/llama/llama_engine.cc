@@ -186,12 +186,7 @@ Result<std::unique_ptr<LanguageModel>> CreateLanguageModel(EngineOptions options
 }
 
 void Register(EngineRegistry& registry) {
-  registry.RegisterLlm("llama",
-                       "a GGUF model via llama.cpp, embedded, grounded by the analyst's facts and guarded so no "
-                       "number or ticker outside them reaches the user; options "
-                       "model=qwen2.5-coder-0.5b-instruct|PATH, ctx=2048, threads=<cores>, temperature=0.2, seed=42, "
-                       "max_tokens=128, workers=1, queue=16, knowledge, prices",
-                       [](const EngineOptions& o) { return CreateLanguageModel(o); });
+  registry.RegisterLlm(kEngineName, kEngineDescription, [](const EngineOptions& o) { return CreateLanguageModel(o); });
 }
 
 }  // namespace maestro::llama

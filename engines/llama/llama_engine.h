@@ -26,6 +26,14 @@ inline constexpr const char* kDefaultModel = "qwen2.5-coder-0.5b-instruct";
 // `maestro models fetch` for a missing model.
 Result<std::unique_ptr<LanguageModel>> CreateLanguageModel(EngineOptions options);
 
+inline constexpr const char* kEngineName = "llama";
+inline constexpr const char* kEngineDescription =
+    "a GGUF model via llama.cpp, embedded, grounded by the analyst's facts and guarded so no "
+    "number or ticker outside them reaches the user; options "
+    "model=qwen2.5-coder-0.5b-instruct|PATH, ctx=2048, threads=<cores>, temperature=0.2, seed=42, "
+    "max_tokens=128, workers=1, queue=16, knowledge, prices";
+
+// Registers the engine as kEngineName; the binary registers it from the module built by engines/modules/.
 void Register(EngineRegistry& registry);
 
 }  // namespace maestro::llama

@@ -214,11 +214,7 @@ Result<std::unique_ptr<SpeechToText>> CreateSpeechToText(EngineOptions options) 
 }
 
 void Register(EngineRegistry& registry) {
-  registry.RegisterStt("pocketsphinx",
-                       "CMU PocketSphinx en-US with a finance LM built from data/stt at start-up; options "
-                       "model=auto|domain|general, fallback_below=-250, workers=<cores>, queue=64, max_seconds=300, "
-                       "max_bytes, lw, data_dir",
-                       [](const EngineOptions& o) { return CreateSpeechToText(o); });
+  registry.RegisterStt(kEngineName, kEngineDescription, [](const EngineOptions& o) { return CreateSpeechToText(o); });
 }
 
 }  // namespace maestro::pocketsphinx

@@ -24,6 +24,13 @@ namespace maestro::pocketsphinx {
 
 Result<std::unique_ptr<SpeechToText>> CreateSpeechToText(EngineOptions options);
 
+inline constexpr const char* kEngineName = "pocketsphinx";
+inline constexpr const char* kEngineDescription =
+    "CMU PocketSphinx en-US with a finance LM built from data/stt at start-up; options "
+    "model=auto|domain|general, fallback_below=-250, workers=<cores>, queue=64, max_seconds=300, "
+    "max_bytes, lw, data_dir";
+
+// Registers the engine as kEngineName; the binary registers it from the module built by engines/modules/.
 void Register(EngineRegistry& registry);
 
 }  // namespace maestro::pocketsphinx

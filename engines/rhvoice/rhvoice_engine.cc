@@ -102,11 +102,7 @@ Result<std::unique_ptr<TextToSpeech>> CreateTextToSpeech(EngineOptions options) 
 }
 
 void Register(EngineRegistry& registry) {
-  registry.RegisterTts("rhvoice",
-                       "RHVoice, embedded: pt-BR (Letícia-F123) and English (SLT, Alan, BDL, CLB); options "
-                       "voice=en-us|pt-br|<profile>, rate=1.0, queue=64, max_text=4096, data_dir, "
-                       "config_dir",
-                       [](const EngineOptions& o) { return CreateTextToSpeech(o); });
+  registry.RegisterTts(kEngineName, kEngineDescription, [](const EngineOptions& o) { return CreateTextToSpeech(o); });
 }
 
 }  // namespace maestro::rhvoice

@@ -21,6 +21,13 @@ namespace maestro::rhvoice {
 // cannot start (its data is missing).
 Result<std::unique_ptr<TextToSpeech>> CreateTextToSpeech(EngineOptions options);
 
+inline constexpr const char* kEngineName = "rhvoice";
+inline constexpr const char* kEngineDescription =
+    "RHVoice, embedded: pt-BR (Letícia-F123) and English (SLT, Alan, BDL, CLB); options "
+    "voice=en-us|pt-br|<profile>, rate=1.0, queue=64, max_text=4096, data_dir, "
+    "config_dir";
+
+// Registers the engine as kEngineName; the binary registers it from the module built by engines/modules/.
 void Register(EngineRegistry& registry);
 
 }  // namespace maestro::rhvoice

@@ -217,12 +217,7 @@ Result<std::unique_ptr<SpeechToText>> CreateSpeechToText(EngineOptions options) 
 }
 
 void Register(EngineRegistry& registry) {
-  registry.RegisterStt(
-      "whisper",
-      "OpenAI Whisper via whisper.cpp, embedded (pt-BR and English); options model=whisper-base|PATH, "
-      "language=auto|pt|en, threads=<cores>, beam=1, audio_ctx_min=512, workers=1, queue=16, max_seconds=300, "
-      "max_bytes, prompt",
-      [](const EngineOptions& o) { return CreateSpeechToText(o); });
+  registry.RegisterStt(kEngineName, kEngineDescription, [](const EngineOptions& o) { return CreateSpeechToText(o); });
 }
 
 }  // namespace maestro::whisper

@@ -26,6 +26,13 @@ inline constexpr const char* kDefaultModel = "whisper-base";
 // model, kInvalidArgument for a file whisper.cpp cannot load (truncated or not a ggml Whisper model).
 Result<std::unique_ptr<SpeechToText>> CreateSpeechToText(EngineOptions options);
 
+inline constexpr const char* kEngineName = "whisper";
+inline constexpr const char* kEngineDescription =
+    "OpenAI Whisper via whisper.cpp, embedded (pt-BR and English); options model=whisper-base|PATH, "
+    "language=auto|pt|en, threads=<cores>, beam=1, audio_ctx_min=512, workers=1, queue=16, max_seconds=300, "
+    "max_bytes, prompt";
+
+// Registers the engine as kEngineName; the binary registers it from the module built by engines/modules/.
 void Register(EngineRegistry& registry);
 
 }  // namespace maestro::whisper

@@ -3,8 +3,10 @@
 - two stages on Debian 12; packages come only from scripts/bootstrap.sh, run exactly as the README runs it in the
   build stage and with --runtime in the last stage (so the image and a README install get the same packages);
 - the last stage runs as a non-root user, mounts /models as a volume and gets the binary from the build stage;
-- every shared library of the built binary (ldd) comes from a package that `bootstrap.sh --runtime` installs or
-  pulls in (apt-cache depends), so the runtime stage can run it.
+- every shared library of the built binary and of its engine modules (ldd), and every library the binary opens
+  itself (libcurl), comes from a package that `bootstrap.sh --runtime` installs or pulls in (apt-cache depends), so
+  the runtime stage can run it;
+- the image carries the engine modules and tells the binary where they are (MAESTRO_ENGINE_DIR).
 
 usage: validate_image.py SOURCE_DIR MAESTRO_BINARY
 """
@@ -81,12 +83,42 @@ def run(args):
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
+# Libraries the binary opens with dlopen when it first needs them (models/curl_library.cc).
+OPENED_SONAMES = ["libcurl.so.4"]
+
+
+def engine_modules(binary):
+    """RETURNS the engine modules built beside `binary` (engines/modules/); there must be some."""
+    folder = os.path.join(os.path.dirname(os.path.realpath(binary)), "engine-modules")
+    modules = sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".so")) \
+        if os.path.isdir(folder) else []
+    if not modules:
+        raise Invalid(f"no engine modules in {folder}")
+    return modules
+
+
+def opened_libraries():
+    """RETURNS the paths the dynamic loader finds for OPENED_SONAMES."""
+    cache = run(["/sbin/ldconfig", "-p"])
+    paths = []
+    for soname in OPENED_SONAMES:
+        found = re.findall(rf"^\s*{re.escape(soname)} \(libc6,x86-64\) => (\S+)$", cache, re.M)
+        if not found:
+            raise Invalid(f"{soname} is not installed")
+        paths.append(found[0])
+    return paths
+
+
 def check_runtime_packages(source_dir, binary):
     runtime = run([f"{source_dir}/scripts/bootstrap.sh", "--runtime", "--print"]).split()
     closure_text = run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts",
                         "--no-breaks", "--no-replaces", "--no-enhances", *runtime])
     closure = {line.strip().split()[-1].strip("<>").split(":")[0] for line in closure_text.splitlines() if line.strip()}
-    libraries = re.findall(r"=> (/\S+)", run(["ldd", binary]))
+    libraries = set()
+    for loaded in [binary, *engine_modules(binary)]:
+        libraries.update(re.findall(r"=> (/\S+)", run(["ldd", loaded])))
+    libraries.update(opened_libraries())
+    libraries = sorted(libraries)
     # Libraries from the build tree (llama.cpp's, from npm) are copied by the Dockerfile, not installed by apt.
     build_dir = os.path.dirname(os.path.realpath(binary))
     from_build = [lib for lib in libraries if os.path.realpath(lib).startswith(build_dir + "/")]
@@ -141,6 +173,8 @@ def main():
         count, copied = check_runtime_packages(source_dir, binary)
         if copied and "MAESTRO_GGML_DIR" not in text:
             raise Invalid("the binary needs libraries from the build tree, which the image must copy")
+        if "engine-modules" not in text or "MAESTRO_ENGINE_DIR" not in text:
+            raise Invalid("the image must copy build/engine-modules and set MAESTRO_ENGINE_DIR")
         print(f"runtime packages: all {count} Debian shared libraries of {binary} come from bootstrap.sh --runtime;"
               f" {copied} from the build tree are copied")
     except Invalid as error:
