@@ -3,6 +3,8 @@
 #include <dlfcn.h>
 
 #include <cstdlib>
+#include <functional>
+#include <string>
 
 namespace maestro {
 
